@@ -1,0 +1,87 @@
+"""MAM — the residents' participatory platform. ``create_app`` builds the Flask application."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import build_config
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("MAM_INSTANCE_PATH") or None,
+                instance_relative_config=True)
+    app.config.update(build_config(app.instance_path))
+    if overrides:
+        app.config.update(overrides)
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app.errors import register_error_handlers
+    from app.outbox.services import register_outbox
+    from app.security import register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_outbox(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    _configure_jinja(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every model known to SQLAlchemy and Alembic)
+    from app.auth.models import User
+    from app.db import db
+    from app.extensions import babel, csrf, limiter, login_manager, migrate
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Sign in to see this page.")
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Importing a package's routes module attaches its views to the package's blueprint.
+    from app.auth import routes as auth_routes
+    from app.main import routes as main_routes
+    from app.proposals import bp as proposals_bp
+    from app.residents import routes as residents_routes
+    from app.votes import bp as votes_bp
+
+    for blueprint in (main_routes.bp, auth_routes.bp, residents_routes.bp, proposals_bp, votes_bp):
+        app.register_blueprint(blueprint)
+
+
+def _configure_jinja(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from app.htmx import is_htmx
+    from app.i18n import register_filters
+    from app.static_files import htmx_path
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    register_filters(app)
+    app.jinja_env.globals.update(is_htmx=is_htmx, htmx_path=htmx_path, current_locale=get_locale)

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, PasswordField, RadioField, StringField
+from wtforms.validators import EqualTo, Length
+
+from app.auth.passwords import MAX_LENGTH, MIN_LENGTH
+from app.forms import BaseForm, email_field, max_length, required
+
+LANGUAGE_CHOICES = [("pl", "Polski"), ("en", "English")]
+
+
+def new_password_fields():
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            required(),
+            Length(
+                min=MIN_LENGTH,
+                max=MAX_LENGTH,
+                message=_l(
+                    "The password must have between %(min)d and %(max)d characters.",
+                    min=MIN_LENGTH,
+                    max=MAX_LENGTH,
+                ),
+            ),
+        ],
+        description=_l("At least %(n)d characters. A few unrelated words are easy to remember.",
+                       n=MIN_LENGTH),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[required(), EqualTo("password", message=_l("The passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+def display_name_field():
+    return StringField(
+        _l("Your name as others will see it"),
+        validators=[required(), max_length(80)],
+        description=_l("For example your first name and the first letter of your surname."),
+        render_kw={"autocomplete": "nickname"},
+    )
+
+
+class RegisterForm(BaseForm):
+    email = email_field()
+    display_name = display_name_field()
+    password, confirm = new_password_fields()
+
+
+class LoginForm(BaseForm):
+    email = email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[required(), max_length(MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Remember me on this device"))
+
+
+class ResetRequestForm(BaseForm):
+    email = email_field()
+
+
+class ResetPasswordForm(BaseForm):
+    password, confirm = new_password_fields()
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[required(), max_length(MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, confirm = new_password_fields()
+
+
+class ProfileForm(BaseForm):
+    display_name = display_name_field()
+    locale = RadioField(
+        _l("Language"),
+        choices=LANGUAGE_CHOICES,
+        validators=[required(_l("Choose a language."))],
+    )
+
+
+class SetupAdminForm(RegisterForm):
+    locale = RadioField(
+        _l("Language"), choices=LANGUAGE_CHOICES, default="pl",
+        validators=[required(_l("Choose a language."))],
+    )

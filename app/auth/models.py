@@ -1,0 +1,91 @@
+"""Accounts: users with roles, and one-time residency codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, db, utcnow
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    MODERATOR = "moderator"
+    STEERING = "steering"
+    ADMIN = "admin"
+
+
+class VerificationMethod(StrEnum):
+    IN_PERSON = "in_person"
+    CODE = "code"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role IN ('resident', 'moderator', 'steering', 'admin')", name="role_known"
+        ),
+        sa.CheckConstraint("locale IN ('pl', 'en')", name="locale_known"),
+        sa.CheckConstraint(
+            "resident_verification_method IS NULL "
+            "OR resident_verification_method IN ('in_person', 'code')",
+            name="verification_method_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so uniqueness is case-insensitive on every engine.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(80))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(16), default=Role.RESIDENT, index=True)
+    locale: Mapped[str] = mapped_column(sa.String(5), default="pl")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resident_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    resident_verified_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    resident_verification_method: Mapped[str | None] = mapped_column(sa.String(16))
+
+    resident_verified_by: Mapped[User | None] = relationship(remote_side=[id])
+
+    @property
+    def is_email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_verified_resident(self) -> bool:
+        return self.resident_verified_at is not None
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class ResidencyCode(db.Model):
+    """A one-time code printed at the centre; only its SHA-256 is stored."""
+
+    __tablename__ = "residency_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    batch: Mapped[str] = mapped_column(sa.String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    redeemed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    redeemed_by: Mapped[User | None] = relationship(foreign_keys=[redeemed_by_id])

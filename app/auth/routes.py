@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from flask import current_app, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp, services
+from app.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SetupAdminForm,
+)
+from app.errors import DomainError
+from app.extensions import limiter
+from app.htmx import redirect_to
+from app.i18n import select_locale
+from app.residents.forms import RedeemCodeForm
+from app.urls import safe_next
+
+
+def auth_limit() -> str:
+    return current_app.config["RATELIMIT_AUTH"]
+
+
+def _form_error(form, error: DomainError, template: str, **context):
+    """Show a service's refusal next to its field; refusals of the whole request get an error page."""
+    if not (error.field and hasattr(form, error.field)):
+        raise error
+    form.add_error(error.field, error.message)
+    return render_template(template, form=form, **context), error.status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect_to(url_for("main.index"))
+    form = RegisterForm()
+    if not form.validate_on_submit():
+        return render_template("auth/register.html", form=form), 422 if form.errors else 200
+    try:
+        user = services.register(
+            form.email.data, form.display_name.data, form.password.data, select_locale()
+        )
+    except DomainError as error:
+        return _form_error(form, error, "auth/register.html")
+    login_user(user)
+    flash(_("Welcome! We have sent you an e-mail: follow the link in it to confirm your address."),
+          "success")
+    return redirect_to(url_for("auth.profile"))
+
+
+@bp.get("/verify-email/<token>")
+def verify_email(token: str):
+    services.verify_email(token)
+    flash(_("Thank you, your e-mail address is confirmed."), "success")
+    return redirect_to(url_for("auth.profile" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.post("/account/resend-verification")
+@login_required
+@limiter.limit(auth_limit)
+def resend_verification():
+    services.resend_verification(current_user)
+    flash(_("We have sent the confirmation link again."), "success")
+    return redirect_to(url_for("auth.profile"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect_to(safe_next())
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 422 if form.errors else 200
+    user = services.authenticate(form.email.data, form.password.data)
+    if user is None:
+        form.form_errors.append(_("Wrong e-mail address or password."))
+        return render_template("auth/login.html", form=form), 422
+    login_user(user, remember=form.remember.data)
+    flash(_("You are signed in."), "success")
+    return redirect_to(safe_next())
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are signed out. See you soon!"), "success")
+    return redirect_to(url_for("main.index"))
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def request_reset():
+    form = ResetRequestForm()
+    if not form.validate_on_submit():
+        return render_template("auth/reset_request.html", form=form), 422 if form.errors else 200
+    services.request_password_reset(form.email.data)
+    # The same answer whether or not the account exists.
+    flash(_("If an account with this address exists, we have sent it a link to set a new "
+            "password. The link is valid for one hour."), "success")
+    return redirect_to(url_for("auth.login"))
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def reset_password(token: str):
+    services.user_for_reset_token(token)  # a bad or used link is refused before the form
+    form = ResetPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
+    try:
+        user = services.reset_password(token, form.password.data)
+    except DomainError as error:
+        return _form_error(form, error, "auth/reset_password.html")
+    login_user(user)
+    flash(_("Your new password is set and you are signed in."), "success")
+    return redirect_to(url_for("auth.profile"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    context = {"code_form": RedeemCodeForm(formdata=None)}
+    if not form.validate_on_submit():
+        return render_template("auth/profile.html", form=form, **context), 422 if form.errors else 200
+    try:
+        services.update_profile(current_user, form.display_name.data, form.locale.data)
+    except DomainError as error:
+        return _form_error(form, error, "auth/profile.html", **context)
+    flash(_("Your profile is saved."), "success")
+    return redirect_to(url_for("auth.profile"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(auth_limit, methods=["POST"])
+def change_password():
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+    try:
+        services.change_password(current_user, form.current_password.data, form.password.data)
+    except DomainError as error:
+        return _form_error(form, error, "auth/change_password.html")
+    flash(_("Your password is changed."), "success")
+    return redirect_to(url_for("auth.profile"))
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def setup(token: str):
+    services.check_setup_token(token)
+    form = SetupAdminForm()
+    if not form.validate_on_submit():
+        return render_template("auth/setup.html", form=form), 422 if form.errors else 200
+    try:
+        user = services.create_first_admin(
+            token, form.email.data, form.display_name.data, form.password.data, form.locale.data
+        )
+    except DomainError as error:
+        return _form_error(form, error, "auth/setup.html")
+    login_user(user)
+    flash(_("The administrator account is ready. Welcome to MAM!"), "success")
+    return redirect_to(url_for("residents.index"))
+
+
+@bp.post("/language")
+def set_language():
+    lang = request.form.get("lang", "")
+    services.set_locale(current_user if current_user.is_authenticated else None, lang)
+    response = redirect_to(safe_next())
+    response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response

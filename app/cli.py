@@ -1,0 +1,106 @@
+"""Command-line tools: `flask users …`, `flask outbox send`, `flask audit verify`, `flask demo seed`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.errors import DomainError
+from app.urls import external_url
+
+users_cli = AppGroup("users", help="Manage accounts and roles.")
+outbox_cli = AppGroup("outbox", help="Send queued e-mails.")
+audit_cli = AppGroup("audit", help="Check the audit log.")
+demo_cli = AppGroup("demo", help="Demo content.")
+
+
+def _fail(error: DomainError) -> None:
+    raise click.ClickException(str(error.message))
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["resident", "moderator", "steering", "admin"]))
+def set_role(email: str, role: str) -> None:
+    """Give the account with EMAIL the ROLE."""
+    from app.residents.services import set_role_by_email
+
+    try:
+        user = set_role_by_email(email, role)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"{user.email} is now {user.role}.")
+
+
+@users_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default=None, help="Display name (default: the part before @).")
+def create_admin(email: str, name: str | None) -> None:
+    """Create an administrator (or promote an account); the password is read from a prompt or stdin."""
+    from app.auth.services import create_admin as create
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        user = create(email, password, name)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"{user.email} is an administrator.")
+
+
+@users_cli.command("setup-link")
+def setup_link() -> None:
+    """Print the one-time link that creates the first administrator (only while there is none)."""
+    from app.auth.services import setup_token
+
+    token = setup_token()
+    if token is None:
+        click.echo("An administrator exists; no setup link is needed.")
+        return
+    link = external_url("auth.setup", token=token)
+    click.echo(
+        "\n" + "=" * 72 + "\nNo administrator yet. Open this one-time link to create the admin account:\n"
+        f"\n    {link}\n\n" + "=" * 72 + "\n"
+    )
+
+
+@outbox_cli.command("send")
+@click.option("--limit", default=500, show_default=True)
+def outbox_send(limit: int) -> None:
+    """Send e-mails waiting in the outbox."""
+    from app.outbox.services import send_pending
+
+    sent, failed = send_pending(limit)
+    click.echo(f"sent {sent}, failed {failed}")
+    if failed:
+        sys.exit(1)
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain."""
+    from app.audit.services import verify_chain
+
+    broken = verify_chain()
+    if broken is not None:
+        raise click.ClickException(f"the audit chain is broken at event {broken}")
+    click.echo("audit chain intact")
+
+
+@demo_cli.command("seed")
+def demo_seed() -> None:
+    """Fill the database with realistic demo content (safe to run again)."""
+    from app.demo.seed import seed
+
+    for line in seed():
+        click.echo(line)
+
+
+def register_cli(app: Flask) -> None:
+    for group in (users_cli, outbox_cli, audit_cli, demo_cli):
+        app.cli.add_command(group)

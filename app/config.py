@@ -1,0 +1,118 @@
+"""Settings, read from the environment.
+
+``MAM_ENV`` selects the profile: ``production`` (the default, so that a forgotten setting never weakens
+a live site), ``development`` (what ``make run`` uses) or ``testing``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says what to set."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """A development key kept in instance/, so sessions survive a restart of ``make run``."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def build_config(instance_path: str, environ: dict[str, str] | None = None) -> dict:
+    env = os.environ if environ is None else environ
+    mam_env = env.get("MAM_ENV", "production").strip().lower()
+    if mam_env not in ENVIRONMENTS:
+        raise ConfigError(f"MAM_ENV must be one of {', '.join(ENVIRONMENTS)}, not {mam_env!r}.")
+    production = mam_env == "production"
+    instance = Path(instance_path)
+
+    secret_key = env.get("SECRET_KEY", "")
+    if not secret_key:
+        if production:
+            raise ConfigError(
+                "SECRET_KEY is not set. In production the platform refuses to start without it: "
+                "set SECRET_KEY to a long random value, e.g. "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`. "
+                "For local development set MAM_ENV=development (what `make run` does)."
+            )
+        secret_key = _dev_secret_key(instance)
+
+    base_url = env.get("BASE_URL", "").rstrip("/")
+    if not base_url:
+        if production:
+            raise ConfigError(
+                "BASE_URL is not set. Set it to the public address of the platform, e.g. "
+                "https://mam.example.org: links in e-mails are built from it, never from the "
+                "request's Host header."
+            )
+        base_url = "http://localhost" if mam_env == "testing" else "http://127.0.0.1:5000"
+
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'mam.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+
+    mail_server = env.get("MAIL_SERVER", "")
+    return {
+        "MAM_ENV": mam_env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
+        # Cookies: HttpOnly and SameSite=Lax always, Secure outside development and tests.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "BASE_URL": base_url,
+        "PROXY_FIX_HOPS": int(env.get("PROXY_FIX_HOPS", "0")),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "WTF_CSRF_SSL_STRICT": production,
+        # Translations
+        "BABEL_DEFAULT_LOCALE": "pl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
+        "LANGUAGES": ("pl", "en"),
+        # Rate limits: memory by default, Redis (shared by all app servers) in production.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_AUTH": env.get("RATELIMIT_AUTH", "10 per minute;50 per hour"),
+        "RATELIMIT_RESIDENCY_CODE": env.get("RATELIMIT_RESIDENCY_CODE", "10 per hour"),
+        # E-mail. Without MAIL_SERVER, messages are printed to the console (development).
+        "MAIL_BACKEND": env.get("MAIL_BACKEND")
+        or ("smtp" if mail_server else ("memory" if mam_env == "testing" else "console")),
+        "MAIL_SERVER": mail_server,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=True),
+        "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL")),
+        "MAIL_FROM": env.get("MAIL_FROM", "MAM Na Kozłówce <mam@localhost>"),
+        # Token lifetimes (seconds)
+        "EMAIL_VERIFY_MAX_AGE": int(env.get("EMAIL_VERIFY_MAX_AGE", 3 * 24 * 3600)),
+        "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", 3600)),
+        "SETUP_LINK_MAX_AGE": int(env.get("SETUP_LINK_MAX_AGE", 7 * 24 * 3600)),
+        "PAGE_SIZE": 25,
+    }

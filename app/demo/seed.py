@@ -1,0 +1,53 @@
+"""Realistic demo content for every feature that exists. Idempotent: keyed on e-mail addresses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from app.audit.services import record
+from app.auth.models import Role, User, VerificationMethod
+from app.auth.passwords import hash_password
+from app.auth.services import find_user_by_email
+from app.db import db, utcnow
+
+DEMO_PASSWORD = "kozlowka-demo-2026"  # noqa: S105 (public demo accounts only)
+
+PEOPLE = [
+    # email, display name, role, verified resident, locale
+    ("moderator@mam.example", "Tomasz Kędzior (moderator)", Role.MODERATOR, True, "pl"),
+    ("admin@mam.example", "Agnieszka Wróbel (admin)", Role.ADMIN, True, "pl"),
+    ("rada@mam.example", "Halina Żurek (grupa sterująca)", Role.STEERING, True, "pl"),
+    ("ngo@mam.example", "Fundacja Kozłówka — Paweł Nowak", Role.STEERING, True, "pl"),
+    ("jadwiga@mam.example", "Jadwiga Łukasik", Role.RESIDENT, True, "pl"),
+    ("zbigniew@mam.example", "Zbigniew Śliwa", Role.RESIDENT, True, "pl"),
+    ("oksana@mam.example", "Oksana Melnyk", Role.RESIDENT, True, "en"),
+    ("kasia@mam.example", "Kasia Dąbrowska", Role.RESIDENT, True, "pl"),
+    ("michal@mam.example", "Michał Grzegorczyk", Role.RESIDENT, False, "pl"),
+    ("ewa@mam.example", "Ewa Pająk", Role.RESIDENT, False, "pl"),
+]
+
+
+def seed() -> Iterator[str]:
+    password_hash = hash_password(DEMO_PASSWORD)
+    moderator = None
+    created = 0
+    for email, name, role, verified, locale in PEOPLE:
+        user = find_user_by_email(email)
+        if user is None:
+            user = User(email=email, display_name=name, role=role, locale=locale,
+                        password_hash=password_hash, email_verified_at=utcnow())
+            db.session.add(user)
+            db.session.flush()
+            created += 1
+            if verified:
+                user.resident_verified_at = utcnow()
+                user.resident_verified_by_id = moderator.id if moderator else None
+                user.resident_verification_method = VerificationMethod.IN_PERSON
+                record(moderator, "resident.verified_in_person", user, demo=True)
+        if role == Role.MODERATOR:
+            moderator = user
+    db.session.commit()
+    yield f"demo accounts: {created} created, {len(PEOPLE) - created} already there"
+    yield f"every demo account's password: {DEMO_PASSWORD}"
+    for email, _name, role, verified, _locale in PEOPLE:
+        yield f"  {email:24} {role:10} {'verified resident' if verified else 'not verified yet'}"

@@ -1,0 +1,104 @@
+"""Domain errors and the translated error pages.
+
+Services raise a ``DomainError``; the handlers here turn it into a page (or an HTMX fragment) with
+the right status, so routes stay thin.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    status = 400
+    default_message = _l("This request cannot be carried out.")
+
+    def __init__(self, message=None, field: str | None = None):
+        self.message = message or self.default_message
+        self.field = field  # the form field the message belongs to, when there is one
+        super().__init__(str(self.message))
+
+
+class InvalidInput(DomainError):
+    status = 422
+    default_message = _l("Some of the data is not valid.")
+
+
+class NotAllowed(DomainError):
+    status = 403
+    default_message = _l("You are not allowed to do this.")
+
+
+class NotFound(DomainError):
+    status = 404
+    default_message = _l("We could not find this page.")
+
+
+class Conflict(DomainError):
+    status = 409
+    default_message = _l("This conflicts with the current state; reload the page and try again.")
+
+
+class PhaseClosed(Conflict):
+    default_message = _l("This is not possible in the current phase.")
+
+
+TITLES = {
+    400: _l("Bad request"),
+    403: _l("Access denied"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("Too much data"),
+    422: _l("Invalid data"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
+}
+
+MESSAGES = {
+    400: _l("The request could not be understood. Go back and try again."),
+    403: _l("You do not have permission to see this page."),
+    404: _l("The page you are looking for does not exist or has been moved."),
+    405: _l("This address does not accept this kind of request."),
+    413: _l("What you sent is too large. Shorten it or send a smaller file."),
+    429: _l("You have tried too many times. Wait a moment and try again."),
+    500: _l("An unexpected error happened on our side. It has been logged; please try again later."),
+}
+
+
+def render_error(status: int, message=None):
+    if request.path.startswith(("/healthz", "/readyz", "/api/")):
+        return jsonify(error=str(TITLES.get(status, status)), message=str(message or "")), status
+    title = TITLES.get(status, TITLES[400])
+    body = message or MESSAGES.get(status, MESSAGES[400])
+    return render_template("errors/error.html", status=status, title=title, message=body), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        return render_error(error.status, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400, _l("Your form has expired or was sent from elsewhere. Reload the page and try again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        if status < 400:
+            return error
+        return render_error(status if status in TITLES else 400)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        from app.db import db
+
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,30 @@
+"""The one place that reads HTMX request headers."""
+
+from __future__ import annotations
+
+from flask import make_response, redirect, render_template, request
+
+
+def is_htmx() -> bool:
+    """An HTMX request that wants a fragment (a history restore wants the whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(page: str, fragment: str | None = None, status: int = 200, **context):
+    """Render the full page, or just its fragment for HTMX; always ``Vary: HX-Request``."""
+    template = fragment if fragment and is_htmx() else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def redirect_to(url: str):
+    """Redirect after a POST; HTMX follows ``HX-Redirect`` instead of swapping the response."""
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)

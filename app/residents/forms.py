@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import NumberRange
+
+from app.auth.models import Role
+from app.forms import BaseForm, max_length, required
+from app.residents.services import MAX_BATCH
+
+ROLE_LABELS = {
+    Role.RESIDENT: _l("Resident"),
+    Role.MODERATOR: _l("Moderator"),
+    Role.STEERING: _l("Steering group"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class CodesForm(BaseForm):
+    count = IntegerField(
+        _l("How many codes to print"),
+        default=20,
+        validators=[
+            required(_l("Enter a number.")),
+            NumberRange(min=1, max=MAX_BATCH,
+                        message=_l("Choose between %(min)d and %(max)d codes.", min=1, max=MAX_BATCH)),
+        ],
+    )
+
+
+class RedeemCodeForm(BaseForm):
+    code = StringField(
+        _l("Residency code"),
+        validators=[required(), max_length(20)],
+        description=_l("The code from the slip you received at the centre, e.g. ABCDE-23456."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
+    )
+
+
+class RoleForm(BaseForm):
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), validators=[required()])

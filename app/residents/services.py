@@ -1,0 +1,125 @@
+"""Residency verification (in person or with a one-time code) and role changes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.audit.services import record
+from app.auth.models import ResidencyCode, Role, User, VerificationMethod
+from app.auth.services import find_user_by_email
+from app.db import db, utcnow
+from app.errors import Conflict, InvalidInput
+from app.permissions import require
+from app.residents import permissions
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to type from paper
+CODE_LENGTH = 10
+MAX_BATCH = 200
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def normalise_code(raw: str) -> str:
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
+
+
+def _mark_verified(user: User, by: User | None, method: VerificationMethod) -> None:
+    user.resident_verified_at = utcnow()
+    user.resident_verified_by_id = by.id if by else None
+    user.resident_verification_method = method
+
+
+def verify_in_person(actor: User, user: User) -> None:
+    require(permissions.can_verify_residents(actor))
+    if user.is_verified_resident:
+        raise Conflict(_l("%(name)s is already a verified resident.", name=user.display_name))
+    _mark_verified(user, actor, VerificationMethod.IN_PERSON)
+    record(actor, "resident.verified_in_person", user)
+    db.session.commit()
+
+
+def revoke_verification(actor: User, user: User) -> None:
+    require(permissions.can_verify_residents(actor))
+    if not user.is_verified_resident:
+        raise Conflict(_l("%(name)s is not a verified resident.", name=user.display_name))
+    method = user.resident_verification_method
+    user.resident_verified_at = None
+    user.resident_verified_by_id = None
+    user.resident_verification_method = None
+    record(actor, "resident.verification_revoked", user, method=method)
+    db.session.commit()
+
+
+def generate_codes(actor: User, count: int) -> list[str]:
+    """Create ``count`` one-time codes; the plain codes are returned once, to print."""
+    require(permissions.can_verify_residents(actor))
+    if not 1 <= count <= MAX_BATCH:
+        raise InvalidInput(_l("Choose between 1 and %(max)d codes.", max=MAX_BATCH))
+    batch = utcnow().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+    codes = ["".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
+    db.session.add_all(
+        ResidencyCode(code_hash=_code_hash(code), batch=batch, created_by_id=actor.id)
+        for code in codes
+    )
+    record(actor, "residency_codes.generated", None, batch=batch, count=count)
+    db.session.commit()
+    return [format_code(code) for code in codes]
+
+
+def redeem_code(actor: User, raw_code: str) -> None:
+    require(permissions.can_redeem_code(actor))
+    code = normalise_code(raw_code)
+    invalid = InvalidInput(_l("This code is not valid or has already been used."))
+    if len(code) != CODE_LENGTH:
+        raise invalid
+    # One UPDATE claims the code, so two residents can never redeem the same one.
+    claimed = db.session.execute(
+        sa.update(ResidencyCode)
+        .where(ResidencyCode.code_hash == _code_hash(code), ResidencyCode.redeemed_at.is_(None))
+        .values(redeemed_at=utcnow(), redeemed_by_id=actor.id)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise invalid
+    _mark_verified(actor, None, VerificationMethod.CODE)
+    record(actor, "resident.verified_with_code", actor)
+    db.session.commit()
+
+
+def _change_role(actor: User | None, user: User, role: str, action: str) -> None:
+    if role not in {r.value for r in Role}:
+        raise InvalidInput(_l("Choose one of the roles."))
+    if user.role == role:
+        return
+    if user.role == Role.ADMIN:
+        admins = db.session.scalar(sa.select(sa.func.count()).where(User.role == Role.ADMIN))
+        if admins <= 1:
+            raise Conflict(_l("The platform needs at least one administrator."))
+    old = user.role
+    user.role = role
+    record(actor, action, user, old=old, new=role)
+    db.session.commit()
+
+
+def set_role(actor: User, user: User, role: str) -> None:
+    require(permissions.can_manage_roles(actor))
+    _change_role(actor, user, role, "user.role_changed")
+
+
+def set_role_by_email(email: str, role: str) -> User:
+    """For `flask users set-role`: whoever runs the command on the server acts as the system."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise InvalidInput(_l("There is no account with this e-mail address."))
+    _change_role(None, user, role, "user.role_changed_from_cli")
+    return user
