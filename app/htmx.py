@@ -13,10 +13,10 @@ def is_htmx() -> bool:
     )
 
 
-def render(page: str, fragment: str | None = None, status: int = 200, **context):
+def render(template: str, fragment: str | None = None, status: int = 200, **context):
     """Render the full page, or just its fragment for HTMX; always ``Vary: HX-Request``."""
-    template = fragment if fragment and is_htmx() else page
-    response = make_response(render_template(template, **context), status)
+    chosen = fragment if fragment and is_htmx() else template
+    response = make_response(render_template(chosen, **context), status)
     response.vary.add("HX-Request")
     return response
 

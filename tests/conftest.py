@@ -7,6 +7,7 @@ Services commit as usual: their commits release SAVEPOINTs inside the test's out
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 
@@ -111,7 +112,11 @@ CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
 class Client:
-    """The Flask test client, plus CSRF handling the way a browser form does it."""
+    """The Flask test client, plus CSRF handling the way a browser form does it.
+
+    Each request runs in an empty context, so it gets its own application context (``g``, the
+    current user, the locale, a database session) as in production, instead of reusing the test's.
+    """
 
     def __init__(self, app):
         self.app = app
@@ -120,18 +125,18 @@ class Client:
 
     def csrf_token(self) -> str:
         if self._token is None:
-            page = self.http.get("/").get_data(as_text=True)
+            page = self.get("/").get_data(as_text=True)
             self._token = CSRF_META.search(page).group(1)
         return self._token
 
     def get(self, url, **kwargs):
-        return self.http.get(url, **kwargs)
+        return contextvars.Context().run(self.http.get, url, **kwargs)
 
     def post(self, url, data=None, csrf=True, **kwargs):
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.csrf_token())
-        return self.http.post(url, data=data, **kwargs)
+        return contextvars.Context().run(self.http.post, url, data=data, **kwargs)
 
     def login(self, user, password: str | None = None):
         from tests.factories import PASSWORD

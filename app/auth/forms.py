@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, Length
 
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from app.forms import BaseForm, email_field, max_length, required
 
-LANGUAGE_CHOICES = [("pl", "Polski"), ("en", "English")]
+LANGUAGE_CHOICES = [
+    SelectChoice("pl", "Polski", render_kw={"lang": "pl"}),
+    SelectChoice("en", "English", render_kw={"lang": "en"}),
+]
 
 
 def new_password_fields():

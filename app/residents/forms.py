@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 
 from app.auth.models import Role
@@ -38,4 +39,8 @@ class RedeemCodeForm(BaseForm):
 
 
 class RoleForm(BaseForm):
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), validators=[required()])
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(str(value), label) for value, label in ROLE_LABELS.items()],
+        validators=[required()],
+    )

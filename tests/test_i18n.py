@@ -1,0 +1,86 @@
+"""Every user-facing string has a Polish translation; plurals have all three Polish forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[1]
+METHOD_MAP = [("app/**.py", "python"), ("app/templates/**.html", "jinja2"), ("app/templates/**.txt", "jinja2")]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "lazy_ngettext": (1, 2)}
+
+
+def source_messages() -> set:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), METHOD_MAP, keywords=KEYWORDS,
+        options_map={"app/templates/**.html": {"extensions": "jinja2.ext.do"}},
+    ):
+        found.add(message if isinstance(message, str) else tuple(message))
+    return found
+
+
+def polish_catalog():
+    with open(ROOT / "app/translations/pl/LC_MESSAGES/messages.po", "rb") as handle:
+        return read_po(handle)
+
+
+def test_the_sources_have_messages_to_check():
+    messages = source_messages()
+    assert len(messages) > 150
+    assert "Skip to main content" in messages
+
+
+def test_every_message_has_a_polish_translation():
+    catalog = polish_catalog()
+    missing = []
+    for message in sorted(source_messages(), key=str):
+        key = message[0] if isinstance(message, tuple) else message
+        entry = catalog.get(key)
+        if entry is None or entry.fuzzy:
+            missing.append(message)
+            continue
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        if not all(strings) or (isinstance(message, tuple) and len(strings) != 3):
+            missing.append(message)
+    assert not missing, "Untranslated into Polish (run `make messages` and translate):\n" + "\n".join(
+        map(repr, missing)
+    )
+
+
+def test_polish_plurals_use_three_forms(app):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context(), force_locale("pl"):
+        forms = [ngettext("%(num)d person", "%(num)d people", n) for n in (1, 2, 5, 22, 25, 112)]
+    assert forms == ["1 osoba", "2 osoby", "5 osób", "22 osoby", "25 osób", "112 osób"]
+
+
+def test_english_is_served_on_request(client):
+    client.post("/language", {"lang": "en", "next": "/"})
+    html = client.get("/").get_data(as_text=True)
+    assert "Skip to main content" in html and "Przejdź do treści" not in html
+
+
+def test_dates_and_money_follow_the_locale(app):
+    from datetime import UTC, datetime
+
+    from flask_babel import force_locale
+
+    from app.i18n import money
+
+    summer = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)  # 12:00 in Warsaw (CEST)
+    with app.test_request_context():
+        render = app.jinja_env.from_string("{{ when|datetime('short') }} {{ cost|money }}")
+        with force_locale("pl"):
+            polish = render.render(when=summer, cost=123456)
+        with force_locale("en"):
+            english = render.render(when=summer, cost=123456)
+        assert money(None) == "—"
+    assert "12:00" in polish and "1234,56" in polish.replace("\xa0", "").replace(" ", "")
+    assert "zł" in polish
+    assert "12:00" in english or "12:00 PM" in english
+    assert "1,234.56" in english

@@ -1,0 +1,81 @@
+"""One linear migration chain that builds exactly the models' schema, down and up again."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+
+from app import create_app
+from app.db import db
+from tests.conftest import TEST_DATABASE_URL
+
+
+@pytest.fixture
+def scratch_url(tmp_path):
+    """A database of its own, so going down to empty does not disturb the other tests."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    name = f"mam_migrations_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.make_url(TEST_DATABASE_URL).set(database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def scratch_app(scratch_url):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_url})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def schema_differences():
+    with db.engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+
+
+def table_names():
+    return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_single_head(app):
+    with app.app_context():
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        assert len(script.get_heads()) == 1
+        assert len(script.get_bases()) == 1
+
+
+def test_upgrade_from_empty_gives_exactly_the_models_schema(scratch_app):
+    assert table_names() == set()
+    upgrade()
+    assert table_names() == set(db.metadata.tables)
+    assert schema_differences() == []
+
+
+def test_downgrade_to_base_then_upgrade_again_with_data(scratch_app):
+    upgrade()
+    db.session.execute(sa.text(
+        "INSERT INTO users (email, display_name, password_hash, role, locale, created_at) "
+        "VALUES ('a@b.example', 'Ala', 'x', 'resident', 'pl', CURRENT_TIMESTAMP)"
+    ))
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="base")
+    assert table_names() == set()
+    upgrade()
+    assert schema_differences() == []
