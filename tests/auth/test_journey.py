@@ -1,4 +1,4 @@
-"""The newcomer's journey through the HTTP interface: register → verify e-mail → sign in → English → sign out."""
+"""The newcomer's journey over HTTP: register → verify e-mail → sign in → English → sign out."""
 
 from __future__ import annotations
 
