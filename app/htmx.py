@@ -13,10 +13,14 @@ def is_htmx() -> bool:
     )
 
 
-def render(template: str, fragment: str | None = None, status: int = 200, **context):
-    """Render the full page, or just its fragment for HTMX; always ``Vary: HX-Request``."""
+def render(template: str, fragment: str | None = None, /, *, http_status: int = 200, **context):
+    """Render the full page, or just its fragment for HTMX; always ``Vary: HX-Request``.
+
+    The templates and the status are not ordinary keywords, so context such as ``status=`` (a
+    list filter) or ``page=`` cannot clash with them.
+    """
     chosen = fragment if fragment and is_htmx() else template
-    response = make_response(render_template(chosen, **context), status)
+    response = make_response(render_template(chosen, **context), http_status)
     response.vary.add("HX-Request")
     return response
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_currency, format_datetime, format_decimal
 from flask_login import current_user
 
@@ -11,6 +11,8 @@ LANG_COOKIE = "lang"
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI, or a service called outside a request
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     cookie = request.cookies.get(LANG_COOKIE)

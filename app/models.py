@@ -2,6 +2,24 @@
 
 from app.audit.models import AuditEvent
 from app.auth.models import ResidencyCode, User
+from app.discussion.models import Comment, Flag
+from app.news.models import NewsPost
 from app.outbox.models import OutboxMessage
+from app.proposals.models import Category, Pledge, Proposal, ProposalEvent, ProposalRevision
+from app.rounds.models import Round
 
-__all__ = ["AuditEvent", "OutboxMessage", "ResidencyCode", "User"]
+__all__ = [
+    "AuditEvent",
+    "Category",
+    "Comment",
+    "Flag",
+    "NewsPost",
+    "OutboxMessage",
+    "Pledge",
+    "Proposal",
+    "ProposalEvent",
+    "ProposalRevision",
+    "ResidencyCode",
+    "Round",
+    "User",
+]

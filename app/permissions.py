@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from app.errors import NotAllowed
 
+STAFF_ROLES = ("moderator", "admin")
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -29,3 +31,16 @@ def deny(reason) -> Decision:
 def require(decision: Decision) -> None:
     if not decision:
         raise NotAllowed(decision.reason)
+
+
+def signed_in(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def is_staff(user) -> bool:
+    """Moderators and administrators (administrators can do what moderators do)."""
+    return signed_in(user) and user.role in STAFF_ROLES
+
+
+def is_verified_resident(user) -> bool:
+    return signed_in(user) and user.is_verified_resident

@@ -5,35 +5,29 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Role
-from app.permissions import ALLOW, Decision, deny
-
-STAFF = (Role.MODERATOR, Role.ADMIN)
-
-
-def _signed_in(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
+from app.permissions import ALLOW, Decision, deny, is_staff, signed_in
 
 
 def can_verify_residents(actor) -> Decision:
-    if not _signed_in(actor) or actor.role not in STAFF:
+    if not is_staff(actor):
         return deny(_l("Only moderators can verify residents."))
     return ALLOW
 
 
 def can_manage_roles(actor) -> Decision:
-    if not _signed_in(actor) or actor.role != Role.ADMIN:
+    if not signed_in(actor) or actor.role != Role.ADMIN:
         return deny(_l("Only administrators can change roles."))
     return ALLOW
 
 
 def can_read_audit_log(actor) -> Decision:
-    if not _signed_in(actor) or actor.role != Role.ADMIN:
+    if not signed_in(actor) or actor.role != Role.ADMIN:
         return deny(_l("Only administrators can read the audit log."))
     return ALLOW
 
 
 def can_redeem_code(actor) -> Decision:
-    if not _signed_in(actor):
+    if not signed_in(actor):
         return deny(_l("Sign in first."))
     if not actor.is_email_verified:
         return deny(_l("Confirm your e-mail address first."))

@@ -50,6 +50,7 @@ def index():
 @bp.post("/residents/<int:user_id>/verify")
 @login_required
 def verify(user_id: int):
+    require(permissions.can_verify_residents(current_user))  # before the lookup: ids stay private
     user = _user_or_404(user_id)
     services.verify_in_person(current_user, user)
     flash(_("%(name)s is now a verified resident.", name=user.display_name), "success")
@@ -59,6 +60,7 @@ def verify(user_id: int):
 @bp.post("/residents/<int:user_id>/revoke")
 @login_required
 def revoke(user_id: int):
+    require(permissions.can_verify_residents(current_user))
     user = _user_or_404(user_id)
     services.revoke_verification(current_user, user)
     flash(_("%(name)s is no longer marked as a verified resident.", name=user.display_name),
@@ -69,6 +71,7 @@ def revoke(user_id: int):
 @bp.post("/residents/<int:user_id>/role")
 @login_required
 def set_role(user_id: int):
+    require(permissions.can_manage_roles(current_user))  # refuse before validating the request
     user = _user_or_404(user_id)
     form = RoleForm()
     if not form.validate():
@@ -97,6 +100,9 @@ def codes():
     key_func=lambda: f"residency-code:{current_user.get_id()}",
 )
 def redeem():
+    # The profile page only shows the code form to those who may use it, so refuse the others
+    # before validating: their form errors would have nowhere to appear.
+    require(permissions.can_redeem_code(current_user))
     form = RedeemCodeForm()
     if form.validate():
         try:

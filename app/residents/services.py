@@ -7,6 +7,7 @@ import secrets
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import ResidencyCode, Role, User, VerificationMethod
@@ -83,11 +84,17 @@ def redeem_code(actor: User, raw_code: str) -> None:
     if len(code) != CODE_LENGTH:
         raise invalid
     # One UPDATE claims the code, so two residents can never redeem the same one.
-    claimed = db.session.execute(
-        sa.update(ResidencyCode)
-        .where(ResidencyCode.code_hash == _code_hash(code), ResidencyCode.redeemed_at.is_(None))
-        .values(redeemed_at=utcnow(), redeemed_by_id=actor.id)
-    ).rowcount
+    try:
+        claimed = db.session.execute(
+            sa.update(ResidencyCode)
+            .where(ResidencyCode.code_hash == _code_hash(code), ResidencyCode.redeemed_at.is_(None))
+            .values(redeemed_at=utcnow(), redeemed_by_id=actor.id)
+        ).rowcount
+    except IntegrityError as error:  # UNIQUE(redeemed_by_id): an account redeems one code only
+        db.session.rollback()
+        raise InvalidInput(
+            _l("This account has already used a residency code. Ask a moderator to verify you in person.")
+        ) from error
     if claimed != 1:
         db.session.rollback()
         raise invalid
