@@ -7,14 +7,17 @@ from app.news.models import NewsPost
 from app.outbox.models import OutboxMessage
 from app.proposals.models import Category, Pledge, Proposal, ProposalEvent, ProposalRevision
 from app.rounds.models import Round
+from app.votes.models import Ballot, Participation
 
 __all__ = [
     "AuditEvent",
+    "Ballot",
     "Category",
     "Comment",
     "Flag",
     "NewsPost",
     "OutboxMessage",
+    "Participation",
     "Pledge",
     "Proposal",
     "ProposalEvent",

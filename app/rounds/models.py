@@ -84,7 +84,10 @@ class Round(db.Model):
     points_per_proposal: Mapped[int | None] = mapped_column()
     ranking_top_n: Mapped[int | None] = mapped_column()
     ranking_threshold: Mapped[int | None] = mapped_column()
+    # yes/no rounds: minimum turnout in % of eligible voters, and the yes share (% of yes + no) needed
+    # to pass; without it a proposal passes with more yes than no.
     yes_no_quorum: Mapped[int | None] = mapped_column()
+    yes_no_majority_percent: Mapped[int | None] = mapped_column()
     equal_shares_completion: Mapped[str | None] = mapped_column(sa.String(32))
     tie_break: Mapped[list] = mapped_column(sa.JSON, default=lambda: ["lower_cost", "more_voters", "lot"])
     secrecy: Mapped[str] = mapped_column(sa.String(8), default=Secrecy.SECRET)

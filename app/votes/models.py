@@ -1,0 +1,61 @@
+"""Who voted (participation) and what was voted (ballots), kept apart.
+
+In a secret round a ballot has no user column and no timestamp, and its key is random, so nobody —
+administrators included — can link it to a participation row. The voter keeps a receipt code; only
+its SHA-256 is stored with the ballot. In a public round the ballot names its voter and can be changed
+until voting closes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.db import UTCDateTime, db, utcnow
+
+
+class Channel(StrEnum):
+    ONLINE = "online"
+    PAPER = "paper"
+
+
+class Participation(db.Model):
+    __tablename__ = "participations"
+    __table_args__ = (
+        sa.UniqueConstraint("round_id", "user_id"),
+        sa.CheckConstraint("channel IN ('online', 'paper')", name="channel_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(sa.String(8), default=Channel.ONLINE)
+    voted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+
+
+def _ballot_key() -> str:
+    return uuid.uuid4().hex
+
+
+class Ballot(db.Model):
+    __tablename__ = "ballots"
+    __table_args__ = (sa.UniqueConstraint("round_id", "user_id"),)
+
+    # A random key, so the order of ballots says nothing about the order of voters.
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=_ballot_key)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    # Only in public rounds; NULL in secret ones.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # The chosen proposals: a list of ids (approval, choose-1, ordinal: best first) or an object
+    # {proposal id: points | "yes" | "no" | "abstain"} (cumulative, yes/no).
+    choices: Mapped[list | dict] = mapped_column(sa.JSON)
+    receipt_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
