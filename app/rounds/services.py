@@ -1,0 +1,239 @@
+"""Running consultation rounds: create, configure, move through phases, close and recount."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.audit.services import record
+from app.auth.models import User
+from app.db import db, utcnow
+from app.errors import Conflict, InvalidInput
+from app.outbox.services import queue_email
+from app.permissions import require
+from app.proposals.models import Pledge, Proposal, ProposalEvent, Status
+from app.rounds import permissions
+from app.rounds.locking import lock_round
+from app.rounds.models import BallotKind, Eligibility, Phase, Round
+from app.rounds.settings import RoundSettings
+from app.text import render_markdown
+from app.urls import external_url
+from app.votes import counting
+from app.votes import tally as engine
+from app.votes.models import Channel, Participation
+
+NEXT_PHASE = {
+    Phase.DRAFT: Phase.SUBMISSION,
+    Phase.SUBMISSION: Phase.REVIEW,
+    Phase.REVIEW: Phase.VOTING,
+    Phase.VOTING: Phase.CLOSED,
+    Phase.CLOSED: Phase.ARCHIVED,
+}
+
+
+def create_round(actor: User, settings: RoundSettings) -> Round:
+    require(permissions.can_manage_rounds(actor))
+    settings.validate()
+    round_ = Round(phase=Phase.DRAFT, created_by_id=actor.id)
+    settings.apply_to(round_)
+    round_.description_html = render_markdown(settings.description)
+    db.session.add(round_)
+    db.session.flush()
+    record(actor, "round.created", round_, title=round_.title)
+    db.session.commit()
+    return round_
+
+
+def update_round(actor: User, round_: Round, settings: RoundSettings) -> None:
+    """Change a round. Once voting has started only the title, description and dates may change."""
+    require(permissions.can_manage_rounds(actor))
+    settings.validate()
+    current = RoundSettings.of(round_)
+    changed = [
+        name for name in RoundSettings.VOTE_MEANING if getattr(settings, name) != getattr(current, name)
+    ]
+    if changed:
+        require(permissions.can_edit_settings(actor, round_))
+    settings.apply_to(round_)
+    round_.description_html = render_markdown(settings.description)
+    record(actor, "round.updated", round_, changed=changed)
+    db.session.commit()
+
+
+def eligible_voters(round_: Round) -> int:
+    query = sa.select(sa.func.count()).select_from(User).where(User.email_verified_at.is_not(None))
+    if round_.eligibility == Eligibility.VERIFIED_RESIDENTS:
+        query = query.where(User.resident_verified_at.is_not(None))
+    return db.session.scalar(query)
+
+
+def _check_can_enter(round_: Round, to_phase: str) -> None:
+    if to_phase == Phase.VOTING:
+        waiting = db.session.scalar(
+            sa.select(sa.func.count()).where(
+                Proposal.round_id == round_.id, Proposal.status == Status.SUBMITTED
+            )
+        )
+        if waiting:
+            raise Conflict(_l("%(num)d proposals still wait for review: accept or reject them first.",
+                              num=waiting))
+        if not counting.ballot_projects(round_):
+            raise Conflict(_l("There is no accepted proposal to vote on."))
+
+
+def advance_phase(actor: User | None, round_id: int, expected_phase: str) -> Round:
+    """Move a round one phase on. ``expected_phase`` is the phase the moderator saw, so a double
+    submit (or two moderators at once) cannot skip a phase. Voting → closed counts the votes."""
+    if actor is not None:
+        require(permissions.can_manage_rounds(actor))
+    round_ = lock_round(round_id)
+    if round_.phase != expected_phase or round_.phase not in NEXT_PHASE:
+        raise Conflict(_l("The round has already moved on. Reload the page to see where it is."))
+    to_phase = NEXT_PHASE[round_.phase]
+    if to_phase == Phase.CLOSED:
+        _close(actor, round_)
+    else:
+        _check_can_enter(round_, to_phase)
+        round_.phase = to_phase
+        record(actor, "round.phase_changed", round_, old=expected_phase, new=to_phase)
+    db.session.commit()
+    return round_
+
+
+def apply_schedule(now: datetime | None = None) -> list[tuple[int, str, str]]:
+    """For `flask rounds advance` (cron): move every round whose next date has passed.
+
+    Each round moves in its own transaction; a round that cannot move (e.g. proposals not reviewed)
+    is reported and left as it is. Safe to run every minute, from several servers.
+    """
+    now = now or utcnow()
+    due = {
+        Phase.DRAFT: Round.submission_starts_at,
+        Phase.SUBMISSION: Round.review_starts_at,
+        Phase.REVIEW: Round.voting_starts_at,
+        Phase.VOTING: Round.voting_ends_at,
+    }
+    moves = []
+    for phase, column in due.items():
+        ids = db.session.scalars(
+            sa.select(Round.id).where(Round.phase == phase, column.is_not(None), column <= now)
+        ).all()
+        for round_id in ids:
+            try:
+                round_ = advance_phase(None, round_id, phase)
+            except Conflict as error:
+                db.session.rollback()
+                moves.append((round_id, phase, f"blocked: {error.message}"))
+            else:
+                moves.append((round_id, phase, round_.phase))
+    return moves
+
+
+# --- closing and counting ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Count:
+    result: dict
+    ballots_sha256: str
+
+
+def _count(round_: Round, seed: str, eligible: int | None = None) -> Count:
+    proposals = counting.ballot_projects(round_)
+    choices = counting.stored_ballots(round_.id)
+    eligible = eligible_voters(round_) if eligible is None else eligible
+    outcome = engine.tally(counting.election(round_, proposals, choices, seed, eligible))
+    turnout = dict(
+        db.session.execute(
+            sa.select(Participation.channel, sa.func.count())
+            .where(Participation.round_id == round_.id)
+            .group_by(Participation.channel)
+        ).all()
+    )
+    result = {
+        "round": round_.id,
+        "ballot_kind": round_.ballot_kind,
+        "rule": BallotKind.YES_NO if round_.ballot_kind == BallotKind.YES_NO else round_.rule,
+        "budget": round_.budget_grosze,
+        "tie_break": list(round_.tie_break),
+        "seed": seed,
+        "ballots": len(choices),
+        "eligible_voters": eligible,
+        "turnout": {"online": turnout.get(Channel.ONLINE, 0), "paper": turnout.get(Channel.PAPER, 0)},
+        "tally": outcome.to_dict(),
+    }
+    return Count(result, counting.canonical_ballots_sha256(round_.ballot_kind, choices))
+
+
+def _close(actor: User | None, round_: Round) -> None:
+    if actor is not None:
+        require(permissions.can_close_voting(actor, round_))
+    seed = secrets.token_hex(16)
+    count = _count(round_, seed)
+    round_.phase = Phase.CLOSED
+    round_.closed_at = utcnow()
+    round_.lot_seed = seed
+    round_.result = count.result
+    round_.ballots_sha256 = count.ballots_sha256
+    round_.result_sha256 = counting.canonical_sha256(count.result)
+    winners = {str(pid) for pid in count.result["tally"]["winners"]}
+    _publish_outcomes(actor, round_, winners)
+    record(actor, "round.closed", round_, ballots=count.result["ballots"],
+           ballots_sha256=round_.ballots_sha256, result_sha256=round_.result_sha256)
+
+
+def _publish_outcomes(actor: User | None, round_: Round, winners: set[str]) -> None:
+    """Mark each proposal on the ballot selected or not, on its timeline, and tell author and pledgers."""
+    proposals = [p for p in counting.ballot_projects(round_) if p.status == Status.ACCEPTED]
+    pledgers = {}
+    for pledge_proposal_id, user in db.session.execute(
+        sa.select(Pledge.proposal_id, User).join(User, Pledge.user_id == User.id)
+        .where(Pledge.proposal_id.in_([p.id for p in proposals]))
+    ).all():
+        pledgers.setdefault(pledge_proposal_id, {})[user.id] = user
+    authors = {u.id: u for u in db.session.scalars(
+        sa.select(User).where(User.id.in_([p.author_id for p in proposals if p.author_id]))
+    )}
+    for proposal in proposals:
+        selected = str(proposal.id) in winners
+        new_status = Status.SELECTED if selected else Status.NOT_SELECTED
+        db.session.add(ProposalEvent(proposal_id=proposal.id, actor_id=getattr(actor, "id", None),
+                                     kind="status", from_status=proposal.status, to_status=new_status))
+        proposal.status = new_status
+        people = dict(pledgers.get(proposal.id, {}))
+        if proposal.author_id in authors:
+            people[proposal.author_id] = authors[proposal.author_id]
+        for person in people.values():
+            queue_email(
+                person.email,
+                _l("Results of “%(round)s”", round=round_.title),
+                "rounds/email/outcome.txt",
+                locale=person.locale,
+                person=person,
+                proposal=proposal,
+                round=round_,
+                selected=selected,
+                link=external_url("rounds.results", round_id=round_.id),
+            )
+
+
+def recount(round_id: int) -> tuple[bool, dict, dict]:
+    """Count the stored ballots again with the recorded seed; (same?, stored, recomputed)."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.result is None:
+        raise InvalidInput(_l("This round has no stored result to compare with."))
+    stored = {"result": round_.result, "ballots_sha256": round_.ballots_sha256,
+              "result_sha256": round_.result_sha256}
+    # Eligibility changes after closing (people are verified later): use the figure that counted.
+    count = _count(round_, round_.lot_seed, eligible=round_.result["eligible_voters"])
+    recomputed = {"result": count.result, "ballots_sha256": count.ballots_sha256,
+                  "result_sha256": counting.canonical_sha256(count.result)}
+    same = (
+        stored["ballots_sha256"] == recomputed["ballots_sha256"]
+        and stored["result_sha256"] == recomputed["result_sha256"]
+    )
+    return same, stored, recomputed

@@ -1,0 +1,71 @@
+"""Reading a ballot from a submitted form (the same fields with or without JavaScript).
+
+Field names: approval ``choice`` (checkboxes), choose-1 ``choice`` (radio), ordinal ``rank-1`` …
+``rank-k`` (selects holding proposal ids), cumulative ``points-<id>`` (numbers), yes/no
+``answer-<id>`` (``yes``/``no``/``abstain``).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.errors import InvalidInput
+from app.rounds.models import BallotKind, Round
+from app.votes import tally as engine
+
+
+def parse_ballot(round_: Round, form, project_ids: list[str]) -> engine.Ballot:
+    """``form`` is a MultiDict-like mapping (``get`` and ``getlist``)."""
+    kind = round_.ballot_kind
+    if kind == BallotKind.APPROVAL:
+        return engine.ApprovalBallot(tuple(v for v in form.getlist("choice") if v))
+    if kind == BallotKind.CHOOSE_ONE:
+        return engine.ApprovalBallot(tuple(v for v in form.getlist("choice") if v))
+    if kind == BallotKind.ORDINAL:
+        depth = round_.max_choices or len(project_ids)
+        ranking = [form.get(f"rank-{rank}", "") for rank in range(1, depth + 1)]
+        return engine.OrdinalBallot(tuple(pid for pid in ranking if pid))
+    if kind == BallotKind.CUMULATIVE:
+        points = []
+        for pid in project_ids:
+            raw = (form.get(f"points-{pid}") or "").strip()
+            if not raw:
+                continue
+            if not raw.isdigit() or len(raw) > 6:
+                raise InvalidInput(_l("Points must be whole numbers greater than zero."), field="ballot")
+            if int(raw):
+                points.append((pid, int(raw)))
+        return engine.CumulativeBallot(tuple(points))
+    answers = []
+    for pid in project_ids:
+        answer = form.get(f"answer-{pid}") or engine.ABSTAIN
+        answers.append((pid, answer))
+    return engine.YesNoBallot(tuple(answers))
+
+
+def ballot_summary(round_: Round, ballot: engine.Ballot, projects: list[engine.Project]) -> dict:
+    """What the voting page shows as you go: choices, points and cost used and left."""
+    cost = {p.id: p.cost for p in projects}
+    kind = round_.ballot_kind
+    if kind in (BallotKind.APPROVAL, BallotKind.CHOOSE_ONE):
+        chosen = list(ballot.projects)
+    elif kind == BallotKind.ORDINAL:
+        chosen = list(ballot.ranking)
+    elif kind == BallotKind.CUMULATIVE:
+        chosen = [pid for pid, _ in ballot.points]
+    else:
+        chosen = [pid for pid, answer in ballot.answers if answer != engine.ABSTAIN]
+    points_used = sum(p for _, p in ballot.points) if kind == BallotKind.CUMULATIVE else None
+    max_choices = 1 if kind == BallotKind.CHOOSE_ONE else round_.max_choices
+    cost_used = sum(cost.get(pid, 0) for pid in chosen)
+    return {
+        "chosen": len(chosen),
+        "max_choices": max_choices,
+        "choices_left": None if max_choices is None else max_choices - len(chosen),
+        "points_used": points_used,
+        "points_left": None if points_used is None else (round_.points_total or 0) - points_used,
+        "cost_used": cost_used,
+        "cost_limit": round_.max_ballot_cost_grosze,
+        "cost_left": None if round_.max_ballot_cost_grosze is None
+        else round_.max_ballot_cost_grosze - cost_used,
+    }

@@ -1,0 +1,130 @@
+"""From the database to the tally engine and back: build the Election, hash the ballots, explain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from fractions import Fraction
+
+import sqlalchemy as sa
+
+from app.db import db
+from app.proposals.models import Proposal, Status
+from app.rounds.models import BallotKind, Round
+from app.votes import tally as engine
+from app.votes.models import Ballot
+
+
+def ballot_projects(round_: Round) -> list[Proposal]:
+    """The proposals on the round's ballot: the accepted ones (and, once counted, their outcomes)."""
+    on_ballot = (Status.ACCEPTED, Status.SELECTED, Status.NOT_SELECTED, Status.SCHEDULED, Status.IMPLEMENTED)
+    return list(
+        db.session.scalars(
+            sa.select(Proposal)
+            .where(Proposal.round_id == round_.id, Proposal.status.in_(on_ballot))
+            .order_by(Proposal.id)
+        )
+    )
+
+
+def engine_projects(proposals: list[Proposal]) -> tuple[engine.Project, ...]:
+    return tuple(engine.Project(str(p.id), p.cost_grosze or 0, p.title) for p in proposals)
+
+
+def limits(round_: Round) -> engine.BallotLimits:
+    kind = round_.ballot_kind
+    if kind == BallotKind.CUMULATIVE:
+        return engine.BallotLimits(
+            min_points=1, max_points=round_.points_total, max_points_per_project=round_.points_per_proposal
+        )
+    if kind == BallotKind.ORDINAL:
+        return engine.BallotLimits(min_choices=round_.min_choices or 1, max_choices=round_.max_choices)
+    if kind == BallotKind.APPROVAL:
+        return engine.BallotLimits(
+            min_choices=1 if round_.min_choices is None else round_.min_choices,
+            max_choices=round_.max_choices,
+            max_total_cost=round_.max_ballot_cost_grosze,
+        )
+    return engine.BallotLimits()
+
+
+def rule(round_: Round, eligible_voters: int | None = None) -> engine.Rule:
+    if round_.ballot_kind == BallotKind.YES_NO:
+        quorum = round_.yes_no_quorum
+        majority = round_.yes_no_majority_percent
+        return engine.Rule(
+            name=engine.YES_NO_RULE,
+            quorum_fraction=Fraction(quorum, 100) if quorum else None,
+            eligible_voters=eligible_voters if quorum else None,
+            yes_fraction=Fraction(majority, 100) if majority else None,
+        )
+    completion = round_.equal_shares_completion
+    return engine.Rule(
+        name=round_.rule,
+        top_n=round_.ranking_top_n,
+        min_score=round_.ranking_threshold,
+        completion="add1" if completion else None,
+        compare_with_greedy=completion == "add1-comparison",
+    )
+
+
+def to_engine_ballot(kind: str, choices) -> engine.Ballot:
+    """Stored choices → the engine's ballot value."""
+    if kind in (BallotKind.APPROVAL, BallotKind.CHOOSE_ONE):
+        return engine.ApprovalBallot(tuple(choices))
+    if kind == BallotKind.ORDINAL:
+        return engine.OrdinalBallot(tuple(choices))
+    if kind == BallotKind.CUMULATIVE:
+        return engine.CumulativeBallot(tuple(sorted(choices.items())))
+    return engine.YesNoBallot(tuple(sorted(choices.items())))
+
+
+def to_stored_choices(ballot: engine.Ballot):
+    if isinstance(ballot, engine.ApprovalBallot):
+        return list(ballot.projects)
+    if isinstance(ballot, engine.OrdinalBallot):
+        return list(ballot.ranking)
+    if isinstance(ballot, engine.CumulativeBallot):
+        return dict(ballot.points)
+    return dict(ballot.answers)
+
+
+def stored_ballots(round_id: int) -> list:
+    return list(db.session.scalars(sa.select(Ballot.choices).where(Ballot.round_id == round_id)))
+
+
+def canonical_ballots_sha256(kind: str, choices_list: list) -> str:
+    """SHA-256 of the ballots in a canonical form that does not depend on storage order.
+
+    Each ballot is its JSON with sorted keys; approval ballots are sets, so their ids are sorted too.
+    The ballots are sorted and joined with newlines.
+    """
+    lines = []
+    for choices in choices_list:
+        if kind in (BallotKind.APPROVAL, BallotKind.CHOOSE_ONE):
+            choices = sorted(choices, key=lambda pid: (len(pid), pid))
+        lines.append(json.dumps(choices, sort_keys=True, separators=(",", ":")))
+    lines.sort()
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def canonical_sha256(data: dict) -> str:
+    return hashlib.sha256(
+        json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+def election(round_: Round, proposals: list[Proposal], choices_list: list, seed: str,
+             eligible_voters: int | None) -> engine.Election:
+    kind = round_.ballot_kind
+    return engine.Election(
+        projects=engine_projects(proposals),
+        ballots=tuple(to_engine_ballot(kind, c) for c in choices_list),
+        kind=kind,
+        budget=round_.budget_grosze if round_.rule != "ranking" and kind != BallotKind.YES_NO else None,
+        rule=rule(round_, eligible_voters),
+        limits=limits(round_),
+        tie_break=tuple(round_.tie_break),
+        seed=seed,
+        score_depth=round_.max_choices if kind == BallotKind.ORDINAL else None,
+    )

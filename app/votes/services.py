@@ -1,0 +1,139 @@
+"""Casting ballots online and on paper, and checking receipts.
+
+Casting is one transaction: the round's lock plus UNIQUE (round, voter) on participation make
+double clicks, parallel requests and several app servers unable to create two ballots.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.services import record
+from app.auth.models import User
+from app.db import db, utcnow
+from app.errors import Conflict, InvalidInput
+from app.permissions import require
+from app.rounds import permissions
+from app.rounds.locking import lock_round
+from app.rounds.models import Round, Secrecy
+from app.votes import counting
+from app.votes import tally as engine
+from app.votes.messages import ballot_problem_message
+from app.votes.models import Ballot, Channel, Participation
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+ALREADY_VOTED = _l("You have already voted in this round.")
+
+
+@dataclass(frozen=True)
+class Cast:
+    receipt: str | None  # shown once, for secret rounds
+    changed: bool  # a public ballot that replaced the voter's earlier one
+
+
+def receipt_hash(code: str) -> str:
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _new_receipt() -> str:
+    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(16))
+    return "-".join(code[i:i + 4] for i in range(0, 16, 4))
+
+
+def validate(round_: Round, ballot: engine.Ballot) -> None:
+    projects = counting.engine_projects(counting.ballot_projects(round_))
+    problem = engine.validate_ballot(ballot, round_.ballot_kind, counting.limits(round_), projects)
+    if problem is not None:
+        raise InvalidInput(ballot_problem_message(problem, {p.id: p.name for p in projects}),
+                           field="ballot")
+
+
+def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
+           entered_by: User | None) -> Cast:
+    """Write participation and ballot under the round's lock. The caller commits."""
+    round_ = lock_round(round_.id)
+    if round_.phase != "voting":
+        raise Conflict(_l("Voting in this round is not open."))
+    choices = counting.to_stored_choices(ballot)
+    existing = db.session.scalar(
+        sa.select(Participation).where(Participation.round_id == round_.id,
+                                       Participation.user_id == voter.id)
+    )
+    if existing is not None:
+        if round_.secrecy == Secrecy.SECRET or channel == Channel.PAPER or existing.channel == Channel.PAPER:
+            raise Conflict(ALREADY_VOTED if entered_by is None
+                           else _l("This resident has already voted in this round."))
+        ballot_row = db.session.scalar(
+            sa.select(Ballot).where(Ballot.round_id == round_.id, Ballot.user_id == voter.id)
+        )
+        ballot_row.choices = choices
+        existing.voted_at = utcnow()
+        return Cast(receipt=None, changed=True)
+
+    secret = round_.secrecy == Secrecy.SECRET
+    receipt = _new_receipt() if secret else None
+    db.session.add(Participation(round_id=round_.id, user_id=voter.id, channel=channel,
+                                 entered_by_id=getattr(entered_by, "id", None)))
+    db.session.add(Ballot(round_id=round_.id, user_id=None if secret else voter.id, choices=choices,
+                          receipt_hash=receipt_hash(receipt) if receipt else None))
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # another request of the same voter won the race
+        db.session.rollback()
+        raise Conflict(ALREADY_VOTED) from error
+    return Cast(receipt=receipt, changed=False)
+
+
+def cast_ballot(actor: User, round_: Round, ballot: engine.Ballot) -> Cast:
+    require(permissions.can_vote(actor, round_))
+    validate(round_, ballot)
+    cast = _store(round_, actor, ballot, Channel.ONLINE, None)
+    db.session.commit()
+    return cast
+
+
+def enter_paper_ballot(actor: User, round_: Round, voter: User | None, ballot: engine.Ballot) -> Cast:
+    """A moderator types in the paper ballot of a verified resident who voted in person."""
+    require(permissions.can_enter_paper_ballot(actor, round_, voter))
+    validate(round_, ballot)
+    cast = _store(round_, voter, ballot, Channel.PAPER, actor)
+    # The audit log names the moderator and the voter, never the choices of a secret ballot.
+    record(actor, "ballot.paper_entered", round_, voter_id=voter.id,
+           **({} if round_.secrecy == Secrecy.SECRET else {"choices": counting.to_stored_choices(ballot)}))
+    db.session.commit()
+    return cast
+
+
+def has_voted(user: User | None, round_: Round) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(
+        sa.select(sa.exists().where(Participation.round_id == round_.id, Participation.user_id == user.id))
+    )
+
+
+def own_public_ballot(user: User, round_: Round):
+    """The voter's stored choices in a public round (to show and change), or None."""
+    if round_.secrecy != Secrecy.PUBLIC:
+        return None
+    return db.session.scalar(
+        sa.select(Ballot.choices).where(Ballot.round_id == round_.id, Ballot.user_id == user.id)
+    )
+
+
+def check_receipt(round_: Round, code: str) -> bool:
+    """Is a ballot with this receipt stored in the round (and so in its count once closed)?"""
+    if not code.strip():
+        raise InvalidInput(_("Enter the receipt code."), field="code")
+    return db.session.scalar(
+        sa.select(sa.exists().where(Ballot.round_id == round_.id,
+                                    Ballot.receipt_hash == receipt_hash(code)))
+    )
