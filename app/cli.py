@@ -102,5 +102,7 @@ def demo_seed() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (users_cli, outbox_cli, audit_cli, demo_cli):
+    from app.rounds.cli import rounds_cli
+
+    for group in (users_cli, outbox_cli, audit_cli, demo_cli, rounds_cli):
         app.cli.add_command(group)
