@@ -1,5 +1,6 @@
 """Imports every model, so metadata (and Alembic's autogenerate) sees the whole schema."""
 
+from app.activities.models import Activity, Place, RoomRequest, Signup, VolunteerRole
 from app.audit.models import AuditEvent
 from app.auth.models import ResidencyCode, User
 from app.discussion.models import Comment, Flag
@@ -10,6 +11,11 @@ from app.rounds.models import Round
 from app.votes.models import Ballot, Participation
 
 __all__ = [
+    "Activity",
+    "Place",
+    "RoomRequest",
+    "Signup",
+    "VolunteerRole",
     "AuditEvent",
     "Ballot",
     "Category",

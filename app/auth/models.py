@@ -52,6 +52,8 @@ class User(UserMixin, db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     resident_verification_method: Mapped[str | None] = mapped_column(sa.String(16))
+    # Secret token of the personal calendar feed (what the resident signed up for).
+    calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     resident_verified_by: Mapped[User | None] = relationship(remote_side=[id])
 
