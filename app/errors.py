@@ -17,9 +17,11 @@ class DomainError(Exception):
     default_message = _l("This request cannot be carried out.")
 
     def __init__(self, message=None, field: str | None = None):
-        self.message = message or self.default_message
+        # A plain str: a lazy string reaches templates unescaped (LazyString.__html__), and messages
+        # can carry what users typed, such as display names.
+        self.message = str(message or self.default_message)
         self.field = field  # the form field the message belongs to, when there is one
-        super().__init__(str(self.message))
+        super().__init__(self.message)
 
 
 class InvalidInput(DomainError):

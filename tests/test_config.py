@@ -1,0 +1,228 @@
+"""Settings from the environment, safe defaults in production, and rate limits shared through Redis."""
+
+from __future__ import annotations
+
+import stat
+import uuid
+
+import pytest
+from limits import parse, parse_many
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+from app import create_app
+from app.config import ConfigError, build_config
+from tests.factories import PASSWORD
+
+PRODUCTION = {"SECRET_KEY": "a-long-random-production-key", "BASE_URL": "https://mam.example.org/"}
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+# --- production refuses to start half-configured ---------------------------------------------------
+
+
+def test_production_is_the_default_and_needs_a_secret_key(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set") as error:
+        build_config(str(tmp_path), environ={"BASE_URL": "https://mam.example.org"})
+
+    assert "MAM_ENV=development" in str(error.value)
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_needs_a_base_url(tmp_path):
+    with pytest.raises(ConfigError, match="BASE_URL is not set"):
+        build_config(str(tmp_path), environ={"MAM_ENV": "production", "SECRET_KEY": "x" * 40})
+
+
+def test_an_unknown_environment_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="MAM_ENV must be one of"):
+        build_config(str(tmp_path), environ={"MAM_ENV": "staging", **PRODUCTION})
+
+
+def test_a_complete_production_config(tmp_path):
+    config = build_config(str(tmp_path), environ=dict(PRODUCTION))
+
+    assert config["MAM_ENV"] == "production"
+    assert config["SECRET_KEY"] == PRODUCTION["SECRET_KEY"]
+    assert config["BASE_URL"] == "https://mam.example.org"  # no trailing slash in links
+    assert config["PREFERRED_URL_SCHEME"] == "https"
+    assert config["MAIL_BACKEND"] == "console"
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_create_app_in_production_without_a_secret_key_fails(tmp_path, monkeypatch):
+    monkeypatch.setenv("MAM_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("BASE_URL", "https://mam.example.org")
+    monkeypatch.setenv("MAM_INSTANCE_PATH", str(tmp_path))
+
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+# --- development keeps a generated key -----------------------------------------------------------
+
+
+def test_development_generates_a_key_and_keeps_it(tmp_path):
+    instance = tmp_path / "instance"
+
+    first = build_config(str(instance), environ={"MAM_ENV": "development"})
+    second = build_config(str(instance), environ={"MAM_ENV": "development"})
+
+    assert len(first["SECRET_KEY"]) >= 32
+    assert second["SECRET_KEY"] == first["SECRET_KEY"]
+    key_file = instance / "secret_key"
+    assert key_file.read_text().strip() == first["SECRET_KEY"]
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert first["BASE_URL"] == "http://127.0.0.1:5000"
+
+
+def test_each_development_instance_gets_its_own_key(tmp_path):
+    one = build_config(str(tmp_path / "one"), environ={"MAM_ENV": "development"})
+    two = build_config(str(tmp_path / "two"), environ={"MAM_ENV": "development"})
+
+    assert one["SECRET_KEY"] != two["SECRET_KEY"]
+
+
+def test_a_given_secret_key_wins_in_development(tmp_path):
+    config = build_config(str(tmp_path), environ={"MAM_ENV": "development", "SECRET_KEY": "mine"})
+
+    assert config["SECRET_KEY"] == "mine"
+    assert not (tmp_path / "secret_key").exists()
+
+
+# --- database URL --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://mam:sekret@db:5432/mam", "postgresql+psycopg://mam:sekret@db:5432/mam"),
+        ("postgresql://mam:sekret@db/mam", "postgresql+psycopg://mam:sekret@db/mam"),
+        ("postgresql+psycopg://mam@db/mam", "postgresql+psycopg://mam@db/mam"),
+    ],
+)
+def test_database_url_uses_the_psycopg_driver(tmp_path, given, expected):
+    config = build_config(str(tmp_path), environ={**PRODUCTION, "DATABASE_URL": given})
+
+    assert config["SQLALCHEMY_DATABASE_URI"] == expected
+
+
+def test_without_database_url_sqlite_lives_in_the_instance_folder(tmp_path):
+    config = build_config(str(tmp_path), environ={"MAM_ENV": "development"})
+
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'mam.db'}"
+
+
+# --- cookies -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("mam_env", "secure"), [("production", True), ("development", False)])
+def test_cookie_flags(tmp_path, mam_env, secure):
+    config = build_config(str(tmp_path), environ={**PRODUCTION, "MAM_ENV": mam_env})
+
+    assert config["SESSION_COOKIE_SECURE"] is secure
+    assert config["REMEMBER_COOKIE_SECURE"] is secure
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["REMEMBER_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_the_session_cookie_after_sign_in_is_httponly_and_samesite_lax(session, users, client):
+    user = users.resident()
+
+    response = client.post("/login", {"email": user.email, "password": PASSWORD, "remember": "y"})
+
+    assert response.status_code == 303
+    cookies = response.headers.getlist("Set-Cookie")
+    for name in ("session=", "remember_token="):
+        [cookie] = [c for c in cookies if c.startswith(name)]
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+
+
+# --- mail and rate-limit settings ----------------------------------------------------------------
+
+
+def test_mail_goes_over_smtp_when_a_server_is_set(tmp_path):
+    config = build_config(
+        str(tmp_path), environ={**PRODUCTION, "MAIL_SERVER": "smtp.example.org", "MAIL_PORT": "465",
+                                "MAIL_USE_SSL": "true"}
+    )
+
+    assert config["MAIL_BACKEND"] == "smtp"
+    assert config["MAIL_PORT"] == 465
+    assert config["MAIL_USE_SSL"] is True
+
+
+def test_rate_limit_storage_comes_from_the_environment(tmp_path):
+    config = build_config(
+        str(tmp_path), environ={**PRODUCTION, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
+    )
+
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+    assert config["RATELIMIT_ENABLED"] is True
+    assert parse_many(config["RATELIMIT_AUTH"])  # the default limits are valid limit strings
+
+
+def test_a_limit_in_redis_is_shared_by_several_app_servers(tmp_path):
+    """Two app servers each build their own storage from the same URL; a client cannot double its
+    allowance by reaching the other server."""
+    url = build_config(str(tmp_path), environ={**PRODUCTION, "RATELIMIT_STORAGE_URI": REDIS_URL})[
+        "RATELIMIT_STORAGE_URI"
+    ]
+    server_a = FixedWindowRateLimiter(storage_from_string(url))
+    server_b = FixedWindowRateLimiter(storage_from_string(url))
+    assert server_a.storage.check() and server_b.storage.check()
+    limit = parse("3 per minute")
+    client_address = f"test-{uuid.uuid4()}"
+    try:
+        assert server_a.hit(limit, "login", client_address)
+        assert server_b.hit(limit, "login", client_address)
+        assert server_a.hit(limit, "login", client_address)
+
+        assert not server_b.hit(limit, "login", client_address)
+        assert not server_a.hit(limit, "login", client_address)
+        assert server_b.get_window_stats(limit, "login", client_address).remaining == 0
+        # Somebody else is not affected.
+        assert server_b.hit(limit, "login", f"{client_address}-other")
+    finally:
+        server_a.clear(limit, "login", client_address)
+        server_a.clear(limit, "login", f"{client_address}-other")
+
+    assert server_b.test(limit, "login", client_address)
+
+
+def test_too_many_sign_in_attempts_get_429_in_polish(app, session, users, client):
+    user = users.resident()
+    before = app.config["RATELIMIT_AUTH"]
+    app.config["RATELIMIT_AUTH"] = "3 per minute"
+    try:
+        for _ in range(3):
+            wrong = client.post("/login", {"email": user.email, "password": "zle-haslo-zle-haslo"})
+            assert wrong.status_code == 422
+
+        # Even the right password is refused now: guessing has to wait.
+        blocked = client.post("/login", {"email": user.email, "password": PASSWORD})
+
+        assert blocked.status_code == 429
+        page = blocked.get_data(as_text=True)
+        assert "Zbyt wiele prób" in page
+        assert "Odczekaj chwilę" in page
+        # Another address is not blocked by this one.
+        other = client.post(
+            "/login", {"email": user.email, "password": PASSWORD}, environ_base={"REMOTE_ADDR": "10.0.0.7"}
+        )
+        assert other.status_code == 303
+    finally:
+        app.config["RATELIMIT_AUTH"] = before
+
+
+def test_viewing_the_sign_in_page_is_not_limited(app, session, client):
+    before = app.config["RATELIMIT_AUTH"]
+    app.config["RATELIMIT_AUTH"] = "1 per minute"
+    try:
+        assert all(client.get("/login").status_code == 200 for _ in range(5))
+    finally:
+        app.config["RATELIMIT_AUTH"] = before
