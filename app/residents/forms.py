@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange
+from wtforms.validators import NumberRange, StopValidation
 
 from app.auth.models import Role
 from app.forms import BaseForm, max_length, required
@@ -17,12 +17,22 @@ ROLE_LABELS = {
 }
 
 
+def number_entered(form, field) -> None:
+    """Like ``required()``, but 0 counts as entered (the range check then names the limits)."""
+    if field.data is None:  # empty, or not a whole number
+        field.errors[:] = []
+        raise StopValidation(_l("Enter a number."))
+
+
+number_entered.field_flags = {"required": True}
+
+
 class CodesForm(BaseForm):
     count = IntegerField(
         _l("How many codes to print"),
         default=20,
         validators=[
-            required(_l("Enter a number.")),
+            number_entered,
             NumberRange(min=1, max=MAX_BATCH,
                         message=_l("Choose between %(min)d and %(max)d codes.", min=1, max=MAX_BATCH)),
         ],
