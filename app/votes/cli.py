@@ -1,0 +1,109 @@
+"""``flask votes ...`` commands.  ``votes_cli`` is registered on the app by the application."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from app.votes.tally import (
+    CRITERIA,
+    EQUAL_SHARES,
+    GREEDY,
+    Rule,
+    format_money,
+    parse_pabulib,
+    tally,
+)
+
+votes_cli = AppGroup("votes", help="Participatory-budgeting votes: tally and inspect results.")
+
+RULE_CHOICES = {
+    "greedy": Rule(GREEDY),
+    "equal-shares": Rule(EQUAL_SHARES),
+    "equal-shares-add1": Rule(EQUAL_SHARES, completion="add1"),
+    "equal-shares-add1-comparison": Rule(EQUAL_SHARES, completion="add1", compare_with_greedy=True),
+}
+
+
+def _units(grosze: int) -> int | float:
+    """Grosze as a JSON number in the file's currency units (exact for whole units)."""
+    return grosze // 100 if grosze % 100 == 0 else float(format_money(grosze))
+
+
+def _tie_break(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    criteria = tuple(c.strip() for c in value.split(",") if c.strip())
+    unknown = [c for c in criteria if c not in CRITERIA]
+    if unknown or not criteria:
+        raise click.BadParameter(f"use a comma-separated list of {', '.join(CRITERIA)}")
+    return criteria
+
+
+@votes_cli.command("tally", with_appcontext=False)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--rule",
+    type=click.Choice(sorted(RULE_CHOICES)),
+    default=None,
+    help="Counting rule; defaults to the file's META rule.",
+)
+@click.option(
+    "--tie-break",
+    default=None,
+    help="Comma-separated criteria, e.g. more_top_ranks,lower_cost,more_voters,lot. "
+    "Default: more_top_ranks first for ordinal files, then lower_cost,more_voters,lot.",
+)
+@click.option("--seed", default=None, help="Seed of the lot (default: META seed or empty).")
+@click.option("--explain", is_flag=True, help="Add per-project outcomes and round details.")
+def tally_command(
+    file: Path, rule: str | None, tie_break: str | None, seed: str | None, explain: bool
+) -> None:
+    """Tally a Pabulib FILE.pb and print the result as JSON."""
+    try:
+        parsed = parse_pabulib(
+            file,
+            rule=RULE_CHOICES[rule] if rule else None,
+            tie_break=_tie_break(tie_break),
+            seed=seed,
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    result = tally(parsed.election)
+    out = {
+        "file": file.name,
+        "rule": rule or parsed.rule_text,
+        "selected": list(result.winners),
+        "budget": _units(result.budget) if result.budget is not None else None,
+        "budget_used": _units(result.budget_used),
+        "ties": [t.to_dict() for t in result.ties],
+        "tie_break": list(result.tie_break),
+    }
+    if parsed.selected is not None:
+        out["official_selected"] = list(parsed.selected)
+        out["matches_official"] = set(parsed.selected) == set(result.winners)
+    if explain:
+        full = result.to_dict()
+        out["projects"] = full["projects"]
+        out["rounds"] = full["rounds"]
+        out["details"] = full["details"]
+    click.echo(json.dumps(out, ensure_ascii=False, sort_keys=True, indent=2))
+
+
+@votes_cli.command("import-pabulib")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", default=None, help="Title of the new round (default: the file's description).")
+def import_pabulib_command(file: Path, title: str | None) -> None:
+    """Create a closed round (proposals and anonymous ballots) from a Pabulib FILE.pb."""
+    from app.votes.importing import import_pabulib
+
+    try:
+        round_ = import_pabulib(file, title)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    winners = round_.result["tally"]["winners"]
+    click.echo(f"round {round_.id}: {round_.result['ballots']} ballots, {len(winners)} selected proposals")
+    click.echo(f"ballots sha256: {round_.ballots_sha256}")

@@ -1,0 +1,249 @@
+"""Method of Equal Shares (MES) with cost utilities, exact rational arithmetic.
+
+Every voter starts with an equal share of the budget.  Each round buys the affordable project
+whose supporters can pay for it at the lowest price per unit of utility ``rho`` (with cost
+utilities: ``rho = price / cost``); supporters pay equally, capped at what they have left.
+
+Speed: voters with the same supporter set form one weighted group, and groups whose remaining
+budgets are equal share one *budget class* (one Fraction), so a price is computed from a handful
+of classes instead of thousands of voters.  Prices only rise from round to round, so the last
+known ``rho`` of a project is a lower bound and most projects need no recomputation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import gcd
+
+_BROKE = -1
+
+
+@dataclass(frozen=True, slots=True)
+class MesSetup:
+    """Projects (by index) and weighted voter groups, prepared once per election."""
+
+    ids: tuple[str, ...]
+    costs: tuple[int, ...]
+    weights: tuple[int, ...]  # voters per group
+    supporters: tuple[tuple[int, ...], ...]  # per project: supporting group indices
+    support: tuple[int, ...]  # per project: number of supporting voters
+    voters: int
+    weighted: tuple[tuple[tuple[int, int], ...], ...]  # per project: (group, weight) pairs
+
+    @classmethod
+    def build(cls, ids: list[str], costs: list[int], groups: Counter[frozenset[str]]) -> MesSetup:
+        index = {pid: j for j, pid in enumerate(ids)}
+        ordered = sorted(groups.items(), key=lambda kv: sorted(kv[0]))
+        supporters: list[list[int]] = [[] for _ in ids]
+        support = [0] * len(ids)
+        weights = []
+        for g, (members, mult) in enumerate(ordered):
+            weights.append(mult)
+            for pid in members:
+                j = index[pid]
+                supporters[j].append(g)
+                support[j] += mult
+        return cls(
+            ids=tuple(ids),
+            costs=tuple(costs),
+            weights=tuple(weights),
+            supporters=tuple(tuple(s) for s in supporters),
+            support=tuple(support),
+            voters=sum(weights),
+            weighted=tuple(tuple((g, weights[g]) for g in s) for s in supporters),
+        )
+
+
+@dataclass(slots=True)
+class RawRound:
+    """A purchase: project index, price per full payer, rho, tie, payments (amount -> voters)."""
+
+    project: int
+    price: Fraction
+    rho: Fraction | None
+    tied: list[int]
+    paid: dict[int, int]  # amount in units of 1 / scale grosze -> voters
+    scale: int = 1
+
+    @property
+    def payments(self) -> dict[Fraction, int]:
+        """Exact amount in grosze -> number of voters who paid it."""
+        return {Fraction(a, self.scale): n for a, n in self.paid.items()}
+
+
+@dataclass(slots=True)
+class MesRun:
+    """The outcome of one MES run with a given starting share."""
+
+    share: Fraction
+    selected: list[int] = field(default_factory=list)
+    rounds: list[RawRound] = field(default_factory=list)
+    # project index -> (round number when found unaffordable, supporters' money then)
+    unaffordable: dict[int, tuple[int, Fraction]] = field(default_factory=dict)
+
+    def cost(self, setup: MesSetup) -> int:
+        return sum(setup.costs[j] for j in self.selected)
+
+
+class _Wallets:
+    """Budgets of the voter groups, exactly, as integers in units of ``1 / scale`` grosze.
+
+    Groups with equal budgets share a *class*; a purchase moves every class touched to a new
+    class (or to broke).  When a price is not a whole number of units, the scale grows.
+    """
+
+    __slots__ = ("budget", "cls", "live", "scale")
+
+    def __init__(self, groups: int, share: Fraction) -> None:
+        self.scale = share.denominator
+        self.budget: list[int] = [share.numerator]  # per class, in units
+        self.cls = [0] * groups  # class of each group
+        self.live: dict[int, list[tuple[int, int]]] = {}  # supporters not yet broke, lazily
+
+    def price(self, setup: MesSetup, j: int) -> tuple[int, int] | tuple[None, int]:
+        """``(remaining, payers)`` with price = remaining / payers units, or
+        ``(None, money)`` if the supporters cannot afford project ``j``."""
+        acc: dict[int, int] = {}
+        get = acc.get
+        cls = self.cls
+        pairs = self.live.get(j)
+        if pairs is None:
+            pairs = setup.weighted[j]
+        for g, w in pairs:
+            c = cls[g]
+            acc[c] = get(c, 0) + w
+        if acc.pop(_BROKE, None) is not None:  # forget broke supporters for this run
+            self.live[j] = [(g, w) for g, w in pairs if cls[g] != _BROKE]
+        budget = self.budget
+        remaining = setup.costs[j] * self.scale
+        payers = sum(acc.values())
+        for c in sorted(acc, key=budget.__getitem__):
+            b = budget[c]
+            if b * payers >= remaining:
+                return remaining, payers
+            w = acc[c]
+            remaining -= b * w
+            payers -= w
+        return None, setup.costs[j] * self.scale - remaining
+
+    def pay(self, setup: MesSetup, j: int, remaining: int, payers: int) -> dict[int, int]:
+        """Charge project ``j``'s supporters ``remaining / payers`` units each (capped)."""
+        factor = payers // gcd(remaining, payers)
+        if factor != 1:
+            self.scale *= factor
+            self.budget = [b * factor for b in self.budget]
+            remaining *= factor
+        q = remaining // payers
+        budget, cls, weights = self.budget, self.cls, setup.weights
+        moved: dict[int, tuple[int, int]] = {}
+        paid: dict[int, int] = {}
+        for g in setup.supporters[j]:
+            c = cls[g]
+            if c == _BROKE:
+                continue
+            step = moved.get(c)
+            if step is None:
+                b = budget[c]
+                if b <= q:
+                    step = (_BROKE, b)
+                else:
+                    budget.append(b - q)
+                    step = (len(budget) - 1, q)
+                moved[c] = step
+            cls[g] = step[0]
+            paid[step[1]] = paid.get(step[1], 0) + weights[g]
+        return paid
+
+
+def run_mes(setup: MesSetup, share: Fraction, tie_key: Callable[[int], tuple]) -> MesRun:
+    """One run of MES where every voter starts with ``share`` grosze."""
+    run = MesRun(share=share)
+    costs = setup.costs
+    wallets = _Wallets(len(setup.weights), Fraction(share))
+
+    active = [j for j in range(len(costs)) if setup.support[j] > 0]
+    for j in sorted((j for j in active if costs[j] == 0), key=tie_key):
+        run.selected.append(j)  # zero-cost projects with support cost nobody anything
+        run.rounds.append(RawRound(j, Fraction(0), None, [], {}))
+    active = [j for j in active if costs[j] > 0]
+    # rho if nobody were poor: a lower bound for the whole run (prices only rise)
+    lower = {j: Fraction(1, setup.support[j]) for j in active}
+    approx = {j: 1.0 / setup.support[j] for j in active}
+
+    number = len(run.rounds)
+    while active:
+        number += 1
+        best: Fraction | None = None
+        tied: list[int] = []
+        quotes: dict[int, tuple[int, int]] = {}
+        gone = []
+        best_f = 0.0
+        # Sorted by a float image of the lower bound: if approx[j] > float(best) then, as
+        # rounding is monotone, lower[j] > best exactly, and so for every later project.
+        for j in sorted(active, key=approx.__getitem__):
+            if best is not None and (approx[j] > best_f or lower[j] > best):
+                if approx[j] > best_f:
+                    break
+                continue
+            remaining, payers = wallets.price(setup, j)
+            if remaining is None:
+                gone.append(j)
+                run.unaffordable[j] = (number, Fraction(payers, wallets.scale))
+                continue
+            rho = Fraction(remaining, payers * costs[j] * wallets.scale)
+            lower[j] = rho
+            approx[j] = float(rho)
+            quotes[j] = (remaining, payers)
+            if best is None or rho < best:
+                best, tied, best_f = rho, [j], approx[j]
+            elif rho == best:
+                tied.append(j)
+        for j in gone:
+            active.remove(j)
+        if best is None:
+            break
+        tied.sort(key=tie_key)
+        j = tied[0]
+        active.remove(j)
+        run.selected.append(j)
+        remaining, payers = quotes[j]
+        price = Fraction(remaining, payers * wallets.scale)
+        paid = wallets.pay(setup, j, remaining, payers)
+        run.rounds.append(RawRound(j, price, best, tied, paid, wallets.scale))
+    return run
+
+
+@dataclass(slots=True)
+class Add1Trace:
+    """How the add1 completion went."""
+
+    increments: int  # how many steps were added to the first share
+    start_share: Fraction
+    final_share: Fraction
+    runs: int
+    stop: str  # "next_overspends" or "all_selected"
+
+
+def run_mes_add1(
+    setup: MesSetup, budget: int, step: int, tie_key: Callable[[int], tuple]
+) -> tuple[MesRun, Add1Trace]:
+    """MES, then raise the starting share by ``step`` grosze at a time; keep the last outcome that
+    fits ``budget``, stopping when the next would overspend (not at the first exhaustive one)."""
+    start = Fraction(budget, setup.voters)
+    best = run_mes(setup, start, tie_key)
+    supported = sum(1 for s in setup.support if s > 0)
+    k = 0
+    runs = 1
+    stop = "all_selected"
+    while len(best.selected) < supported:
+        nxt = run_mes(setup, start + (k + 1) * step, tie_key)
+        runs += 1
+        if nxt.cost(setup) > budget:
+            stop = "next_overspends"
+            break
+        best = nxt
+        k += 1
+    return best, Add1Trace(k, start, best.share, runs, stop)

@@ -1,0 +1,163 @@
+"""Per-project scores, supporter counts and supporter sets, for every ballot kind."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from operator import attrgetter, itemgetter
+
+from .model import (
+    CUMULATIVE,
+    NO,
+    ORDINAL,
+    YES,
+    YES_NO,
+    ApprovalBallot,
+    CumulativeBallot,
+    Election,
+    OrdinalBallot,
+    YesNoBallot,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Totals per project id.
+
+    ``score``: approvals (approval / choose-1), points (ordinal k..1, cumulative), yes answers
+    (yes/no).  ``votes``: ballots giving the project a positive score.  ``rank_counts``: ordinal
+    only, how many ballots put the project at rank 1, 2, ... k.  ``no``: yes/no only.
+    """
+
+    score: dict[str, int]
+    votes: dict[str, int]
+    rank_counts: dict[str, tuple[int, ...]]
+    no: dict[str, int]
+    depth: int
+
+
+def ordinal_depth(election: Election) -> int:
+    """k for ordinal ballots: explicit, else ``limits.max_choices``, else the longest ballot."""
+    if election.score_depth is not None:
+        return election.score_depth
+    if election.limits.max_choices is not None:
+        return election.limits.max_choices
+    return max((len(b.ranking) for b in election.ballots), default=0)
+
+
+def _check_known(election: Election, seen: set[str]) -> None:
+    unknown = seen - {p.id for p in election.projects}
+    if unknown:
+        raise ValueError(f"ballots mention unknown projects: {sorted(unknown)}")
+
+
+def compute_scores(election: Election) -> Scores:
+    """Score every project of ``election`` (exact integers)."""
+    ids = [p.id for p in election.projects]
+    kind = election.kind
+    if kind == ORDINAL:
+        return _ordinal_scores(election, ids)
+    if kind == CUMULATIVE:
+        score: Counter[str] = Counter()
+        votes: Counter[str] = Counter()
+        for ballot in election.ballots:
+            _expect(ballot, CumulativeBallot)
+            for pid, pts in ballot.points:
+                if pts > 0:
+                    score[pid] += pts
+                    votes[pid] += 1
+    elif kind == YES_NO:
+        return _yes_no_scores(election, ids)
+    else:
+        _expect_all(election.ballots, ApprovalBallot)
+        counts: Counter[str] = Counter()
+        for members, mult in Counter(map(attrgetter("projects"), election.ballots)).items():
+            for pid in set(members):
+                counts[pid] += mult
+        score = votes = counts
+    _check_known(election, set(score))
+    return Scores(
+        score={i: score.get(i, 0) for i in ids},
+        votes={i: votes.get(i, 0) for i in ids},
+        rank_counts={},
+        no={},
+        depth=0,
+    )
+
+
+def _expect(ballot: object, cls: type) -> None:
+    if not isinstance(ballot, cls):
+        raise TypeError(f"expected {cls.__name__}, got {type(ballot).__name__}")
+
+
+def _expect_all(ballots: tuple, cls: type) -> None:
+    kinds = set(map(type, ballots))
+    if kinds - {cls}:
+        raise TypeError(f"expected {cls.__name__} ballots, got {sorted(k.__name__ for k in kinds)}")
+
+
+def _ordinal_scores(election: Election, ids: list[str]) -> Scores:
+    depth = ordinal_depth(election)
+    # Identical rankings are counted once with a multiplicity: far fewer Python-level steps.
+    _expect_all(election.ballots, OrdinalBallot)
+    rankings = list(map(attrgetter("ranking"), election.ballots))
+    ranks: dict[str, list[int]] = {}
+    if depth and min(map(len, rankings), default=0) >= depth:
+        # every ballot ranks at least k projects: count each rank position at C speed
+        for r in range(depth):
+            for pid, n in Counter(map(itemgetter(r), rankings)).items():
+                row = ranks.get(pid)
+                if row is None:
+                    row = ranks[pid] = [0] * depth
+                row[r] += n
+    else:
+        for ranking, mult in Counter(rankings).items():
+            for r, pid in enumerate(ranking[:depth]):
+                row = ranks.get(pid)
+                if row is None:
+                    row = ranks[pid] = [0] * depth
+                row[r] += mult
+    _check_known(election, set(ranks))
+    empty = [0] * depth
+    score = {i: sum((depth - r) * n for r, n in enumerate(ranks.get(i, empty))) for i in ids}
+    votes = {i: sum(ranks.get(i, empty)) for i in ids}
+    rank_counts = {i: tuple(ranks.get(i, empty)) for i in ids}
+    return Scores(score=score, votes=votes, rank_counts=rank_counts, no={}, depth=depth)
+
+
+def _yes_no_scores(election: Election, ids: list[str]) -> Scores:
+    yes: Counter[str] = Counter()
+    no: Counter[str] = Counter()
+    for ballot in election.ballots:
+        _expect(ballot, YesNoBallot)
+        for pid, answer in ballot.answers:
+            if answer == YES:
+                yes[pid] += 1
+            elif answer == NO:
+                no[pid] += 1
+    _check_known(election, set(yes) | set(no))
+    return Scores(
+        score={i: yes.get(i, 0) for i in ids},
+        votes={i: yes.get(i, 0) for i in ids},
+        rank_counts={},
+        no={i: no.get(i, 0) for i in ids},
+        depth=0,
+    )
+
+
+def supporter_sets(election: Election) -> Counter[frozenset[str]]:
+    """Voters grouped by the set of projects they support (positive score), with multiplicity."""
+    groups: Counter[frozenset[str]] = Counter()
+    kind = election.kind
+    if kind == ORDINAL:
+        depth = ordinal_depth(election)
+        raw = Counter(b.ranking[:depth] for b in election.ballots)
+    elif kind == CUMULATIVE:
+        raw = Counter(tuple(p for p, pts in b.points if pts > 0) for b in election.ballots)
+    elif kind == YES_NO:
+        raw = Counter(tuple(p for p, a in b.answers if a == YES) for b in election.ballots)
+    else:
+        raw = Counter(b.projects for b in election.ballots)
+    for members, mult in raw.items():
+        groups[frozenset(members)] += mult
+    return groups

@@ -1,0 +1,103 @@
+"""Tie-break policies: ordered lists of criteria, always ending with the project id.
+
+Criteria: ``lower_cost``, ``higher_cost``, ``more_voters``, ``fewer_voters``,
+``more_top_ranks`` (ordinal: more first places, then more second places, ...), ``id``
+(lexicographic on the id string, pabutools' default) and ``lot`` (sha256 of seed and id: a
+deterministic draw from the seed recorded when voting closed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+
+from .model import Project
+from .result import TieReport
+from .scoring import Scores
+
+CRITERIA = (
+    "lower_cost",
+    "higher_cost",
+    "more_voters",
+    "fewer_voters",
+    "more_top_ranks",
+    "id",
+    "lot",
+)
+
+
+def lot_key(seed: str, project_id: str) -> str:
+    """The lot: sha256 over the seed and the project id (hex digest; smaller goes first)."""
+    return hashlib.sha256(f"{seed}\x1f{project_id}".encode()).hexdigest()
+
+
+class TieBreaker:
+    """Orders tied projects by a policy and explains which criterion decided."""
+
+    def __init__(
+        self,
+        policy: Sequence[str],
+        projects: dict[str, Project],
+        scores: Scores,
+        seed: str = "",
+    ) -> None:
+        unknown = [c for c in policy if c not in CRITERIA]
+        if unknown:
+            raise ValueError(f"unknown tie-break criteria {unknown}; expected some of {CRITERIA}")
+        self.policy = tuple(policy) if "id" in policy else (*policy, "id")
+        self._key_funcs: list[Callable[[str], object]] = [
+            self._criterion(c, projects, scores, seed) for c in self.policy
+        ]
+        self._cache: dict[str, tuple] = {}
+
+    @staticmethod
+    def _criterion(
+        name: str, projects: dict[str, Project], scores: Scores, seed: str
+    ) -> Callable[[str], object]:
+        if name == "lower_cost":
+            return lambda pid: projects[pid].cost
+        if name == "higher_cost":
+            return lambda pid: -projects[pid].cost
+        if name == "more_voters":
+            return lambda pid: -scores.votes[pid]
+        if name == "fewer_voters":
+            return lambda pid: scores.votes[pid]
+        if name == "more_top_ranks":
+            return lambda pid: tuple(-n for n in scores.rank_counts.get(pid, ()))
+        if name == "lot":
+            return lambda pid: lot_key(seed, pid)
+        return lambda pid: pid
+
+    def key(self, pid: str) -> tuple:
+        """Sort key of a project under the policy (smaller goes first)."""
+        key = self._cache.get(pid)
+        if key is None:
+            key = self._cache[pid] = tuple(f(pid) for f in self._key_funcs)
+        return key
+
+    def order(self, pids: Iterable[str]) -> list[str]:
+        """The projects in tie-break order."""
+        return sorted(pids, key=self.key)
+
+    def deciding_criterion(self, first: str, second: str) -> str:
+        """The first criterion of the policy on which ``first`` and ``second`` differ."""
+        for name, a, b in zip(self.policy, self.key(first), self.key(second), strict=True):
+            if a != b:
+                return name
+        return "id"
+
+    def report(
+        self, ordered: Sequence[str], score: str, stage: str, affects_selection: bool
+    ) -> TieReport:
+        """Describe a tie among ``ordered`` (already in tie-break order)."""
+        pairs = zip(ordered, ordered[1:], strict=False)
+        steps = tuple((a, b, self.deciding_criterion(a, b)) for a, b in pairs)
+        return TieReport(
+            projects=tuple(ordered),
+            score=score,
+            criterion=steps[0][2],
+            steps=steps,
+            stage=stage,
+            affects_selection=affects_selection,
+            policy=self.policy,
+        )

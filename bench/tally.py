@@ -1,0 +1,130 @@
+# ruff: noqa: E402
+"""Benchmark the tally engine against pabutools (run: ``python bench/tally.py``).
+
+Prints, for Kraków 2022 (42 965 ordinal ballots, greedy) and Wieliczka 2023 (equal shares with
+add1 completion): parse and tally times of ours and of pabutools in the same run (CPU time of
+this process), the ratios, and whether the winners are identical.  Needs pabutools==1.2.3.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pabutools.election import (
+    AdditiveSatisfaction,
+    Cost_Sat,
+    CumulativeBallot,
+    CumulativeProfile,
+)
+from pabutools.election import (
+    parse_pabulib as pabu_parse,
+)
+from pabutools.rules import (
+    exhaustion_by_budget_increase,
+    greedy_utilitarian_welfare,
+    method_of_equal_shares,
+)
+from pabutools.tiebreaking import TieBreakingRule
+
+from app.votes.tally import parse_pabulib, tally
+from app.votes.tally.scoring import compute_scores
+from app.votes.tally.ties import TieBreaker
+
+DATA = ROOT / "tests" / "data" / "pabulib"
+
+
+def _points_times_cost(instance, profile, ballot, project, precomputed):
+    return ballot.get(project, 0) * project.cost
+
+
+class PointsCostSat(AdditiveSatisfaction):
+    def __init__(self, instance, profile, ballot):
+        AdditiveSatisfaction.__init__(self, instance, profile, ballot, _points_times_cost)
+
+
+def clock(fn):
+    start = time.process_time()
+    value = fn()
+    return value, time.process_time() - start
+
+
+def ours(path: Path):
+    parsed, t_parse = clock(lambda: parse_pabulib(path))
+    result, t_tally = clock(lambda: tally(parsed.election))
+    return parsed, result, t_parse, t_tally
+
+
+def theirs(path: Path, parsed):
+    election = parsed.election
+    tb = TieBreaker(
+        election.tie_break,
+        {p.id: p for p in election.projects},
+        compute_scores(election),
+        election.seed,
+    )
+    tie = TieBreakingRule(lambda inst, prof, proj: tb.key(proj.name))
+
+    def parse():
+        instance, profile = pabu_parse(str(path))
+        if election.kind == "ordinal":
+            k = int(instance.meta["max_length"])
+            profile = CumulativeProfile(
+                [CumulativeBallot({p: k - r for r, p in enumerate(b)}) for b in profile],
+                instance=instance,
+            )
+        return instance, profile
+
+    (instance, profile), t_parse = clock(parse)
+    if election.rule.name == "greedy":
+        run = lambda: greedy_utilitarian_welfare(  # noqa: E731
+            instance, profile, sat_class=PointsCostSat, tie_breaking=tie
+        )
+    else:
+        run = lambda: exhaustion_by_budget_increase(  # noqa: E731
+            instance,
+            profile,
+            method_of_equal_shares,
+            {"sat_class": Cost_Sat, "tie_breaking": tie},
+            exhaustive_stop=False,
+            budget_step=profile.num_ballots(),  # 1 zł per voter
+        )
+    out, t_tally = clock(run)
+    return {p.name for p in out}, t_parse, t_tally
+
+
+def bench(name: str) -> bool:
+    path = DATA / name
+    parsed, result, p1, t1 = ours(path)
+    winners, p2, t2 = theirs(path, parsed)
+    same = set(result.winners) == winners
+    official = parsed.selected is not None and set(result.winners) == set(parsed.selected)
+    print(f"{name}: {len(parsed.election.ballots)} ballots, rule {parsed.rule_text}")
+    print(f"  ours:      parse {p1:8.3f} s   tally {t1:8.3f} s   total {p1 + t1:8.3f} s")
+    print(f"  pabutools: parse {p2:8.3f} s   tally {t2:8.3f} s   total {p2 + t2:8.3f} s")
+    ratio_parse, ratio_tally, ratio_total = p2 / p1, t2 / t1, (p2 + t2) / (p1 + t1)
+    print(
+        f"  speed-up:  parse {ratio_parse:8.1f} x   tally {ratio_tally:8.1f} x   total {ratio_total:8.1f} x"
+    )
+    print(f"  winners identical to pabutools: {same}; equal to the official outcome: {official}")
+    print(f"  target tally >= 100x: {ratio_tally >= 100}; total >= 100x: {ratio_total >= 100}")
+    return same and official and (p2 + t2) >= 100 * (p1 + t1) and t2 >= 100 * t1
+
+
+def main() -> int:
+    print("CPU time of this process (time.process_time); both engines in the same run.\n")
+    ok = bench("Poland_Krakow_2022.pb")
+    parsed, result, p1, t1 = ours(DATA / "Poland_Krakow_2022.pb")
+    print(f"  Kraków 2022 parse + tally under 1 s: {p1 + t1 < 1} ({p1 + t1:.3f} s)\n")
+    ok = ok and p1 + t1 < 1
+    ok = bench("Poland_Wieliczka_2023_Green_Budget.pb") and ok
+    print("\nall targets met" if ok else "\nSOME TARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""``flask votes tally FILE.pb`` via click's CliRunner (no app, no database)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from app.votes.cli import votes_cli
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "pabulib"
+
+
+def run(*args: str) -> dict:
+    result = CliRunner().invoke(votes_cli, ["tally", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_czyzyny_default_reproduces_official_and_reports_tie():
+    out = run(str(DATA / "Poland_Krakow_2022_Czyzyny.pb"))
+    assert out["rule"] == "greedy"
+    assert out["matches_official"] is True
+    assert "26" in out["selected"] and "24" not in out["selected"]
+    assert out["budget_used"] == 1545080
+    tie = next(t for t in out["ties"] if set(t["projects"]) == {"24", "26"})
+    assert tie["first"] == "26" and tie["criterion"] == "more_top_ranks" and tie["score"] == "40"
+    assert out["tie_break"][0] == "more_top_ranks"
+
+
+def test_tie_break_option():
+    out = run(str(DATA / "Poland_Krakow_2022_Czyzyny.pb"), "--tie-break", "id")
+    assert "24" in out["selected"] and out["matches_official"] is False
+
+
+def test_budget_used_in_currency_units_with_grosze():
+    out = run(str(DATA / "Poland_Krakow_2024_Podgorze_Duchackie.pb"))
+    assert out["budget"] == 1925834.77
+    assert out["budget_used"] == 1916200
+    assert out["matches_official"] is True
+
+
+def test_rule_option_and_explain():
+    out = run(str(DATA / "Poland_Swiecie_2023.pb"), "--rule", "equal-shares", "--explain")
+    assert out["rule"] == "equal-shares"
+    assert len(out["selected"]) == 13 and out["matches_official"] is False
+    assert out["rounds"][0]["project"] == out["selected"][0]
+    first = next(p for p in out["projects"] if p["id"] == out["selected"][0])
+    assert first["reason"] == "bought" and first["payments"]
+    assert any(p["reason"] == "unaffordable" for p in out["projects"])
+
+
+def test_default_equal_shares_add1_file():
+    out = run(str(DATA / "Poland_Swiecie_2023.pb"))
+    assert out["rule"] == "equalshares/add1"
+    assert len(out["selected"]) == 17 and out["budget_used"] == 1040337
+    assert out["matches_official"] is True
+
+
+def test_bad_tie_break_is_a_usage_error():
+    result = CliRunner().invoke(
+        votes_cli, ["tally", str(DATA / "Poland_Gdansk_2020.pb"), "--tie-break", "coin"]
+    )
+    assert result.exit_code == 2
+    assert "comma-separated" in result.output
+
+
+def test_gdansk():
+    out = run(str(DATA / "Poland_Gdansk_2020.pb"))
+    assert out["selected"] == ["1", "18", "7", "27", "13"]
+    assert out["budget_used"] == 3596300
+    assert "matches_official" not in out
