@@ -24,18 +24,19 @@ from tests.votes.helpers import make_proposal, make_round
 def test_create_round_validates_settings_as_a_whole(session, users):
     moderator = users.moderator()
     with pytest.raises(InvalidInput) as refused:
-        services.create_round(moderator, RoundSettings(title="Bez budżetu", rule="greedy", budget_grosze=None))
+        services.create_round(moderator, RoundSettings(title="Bez budżetu", budget_grosze=None))
     assert refused.value.field == "budget_grosze"
     with pytest.raises(InvalidInput) as refused:
-        services.create_round(moderator, RoundSettings(title="Ranking", ballot_kind="ordinal", budget_grosze=100))
+        services.create_round(moderator, RoundSettings(title="R", ballot_kind="ordinal", budget_grosze=100))
     assert refused.value.field == "max_choices"
     with pytest.raises(InvalidInput) as refused:
         services.create_round(moderator, RoundSettings(
             title="Daty", budget_grosze=100, review_starts_at=utcnow(),
             submission_starts_at=utcnow() + timedelta(days=1)))
     assert refused.value.field == "review_starts_at"
-    round_ = services.create_round(moderator, RoundSettings(title="Zielony budżet <b>", budget_grosze=5_000_00,
-                                                            description="**Ważne** <script>x</script>"))
+    settings = RoundSettings(title="Zielony budżet <b>", budget_grosze=5_000_00,
+                             description="**Ważne** <script>x</script>")
+    round_ = services.create_round(moderator, settings)
     assert round_.phase == Phase.DRAFT
     assert "<script>" not in round_.description_html and "<strong>Ważne</strong>" in round_.description_html
     assert session.scalar(sa.select(AuditEvent.action).order_by(AuditEvent.id.desc())) == "round.created"
