@@ -65,13 +65,25 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # Importing a package's routes module attaches its views to the package's blueprint.
+    from app.activities import routes as activities_routes
     from app.auth import routes as auth_routes
+    from app.discussion import routes as discussion_routes
     from app.main import routes as main_routes
-    from app.proposals import bp as proposals_bp
+    from app.news import routes as news_routes
+    from app.proposals import routes as proposals_routes
     from app.residents import routes as residents_routes
+    from app.rounds import routes as rounds_routes
     from app.votes import bp as votes_bp
 
-    for blueprint in (main_routes.bp, auth_routes.bp, residents_routes.bp, proposals_bp, votes_bp):
+    for blueprint in (main_routes.bp, auth_routes.bp, residents_routes.bp, proposals_routes.bp, votes_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (discussion_routes.bp, news_routes.bp, rounds_routes.bp, activities_routes.bp):
+        app.register_blueprint(blueprint)
+    from app.api import routes as api_routes
+    from app.exports import routes as exports_routes
+    from app.privacy import routes as privacy_routes
+
+    for blueprint in (exports_routes.bp, api_routes.bp, privacy_routes.bp):
         app.register_blueprint(blueprint)
 
 
@@ -85,3 +97,9 @@ def _configure_jinja(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     register_filters(app)
     app.jinja_env.globals.update(is_htmx=is_htmx, htmx_path=htmx_path, current_locale=get_locale)
+
+    from app import activities, discussion, news
+
+    discussion.register_jinja(app)
+    news.register_jinja(app)
+    activities.register_jinja(app)

@@ -102,7 +102,9 @@ def demo_seed() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.activities.cli import activities_cli
     from app.rounds.cli import rounds_cli
+    from app.votes.cli import votes_cli
 
-    for group in (users_cli, outbox_cli, audit_cli, demo_cli, rounds_cli):
+    for group in (users_cli, outbox_cli, audit_cli, demo_cli, rounds_cli, votes_cli, activities_cli):
         app.cli.add_command(group)

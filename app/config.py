@@ -100,6 +100,9 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_AUTH": env.get("RATELIMIT_AUTH", "10 per minute;50 per hour"),
         "RATELIMIT_RESIDENCY_CODE": env.get("RATELIMIT_RESIDENCY_CODE", "10 per hour"),
+        "RATELIMIT_RECEIPT": env.get("RATELIMIT_RECEIPT", "30 per minute"),
+        "RATELIMIT_COMMENTS": env.get("RATELIMIT_COMMENTS", "5 per minute;100 per day"),
+        "RATELIMIT_FLAGS": env.get("RATELIMIT_FLAGS", "10 per hour;30 per day"),
         # E-mail. Without MAIL_SERVER, messages are printed to the console (development).
         "MAIL_BACKEND": env.get("MAIL_BACKEND")
         or ("smtp" if mail_server else ("memory" if mam_env == "testing" else "console")),

@@ -21,7 +21,8 @@ def source_messages() -> set:
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), METHOD_MAP, keywords=KEYWORDS,
-        options_map={"app/templates/**.html": {"extensions": "jinja2.ext.do"}},
+        options_map={pattern: {"extensions": "jinja2.ext.do"} for pattern, method in METHOD_MAP
+                     if method == "jinja2"},
     ):
         found.add(message if isinstance(message, str) else tuple(message))
     return found

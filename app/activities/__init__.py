@@ -1,0 +1,13 @@
+"""Activities: the centre's calendar, places, volunteer roles, sign-ups, room requests and iCalendar
+feeds (routes in ``routes``)."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("activities", __name__)
+
+
+def register_jinja(app: Flask) -> None:
+    """``activities_for(proposal)`` for the proposal page (``activities/_for_proposal.html``)."""
+    from app.activities.queries import activities_for
+
+    app.jinja_env.globals["activities_for"] = activities_for

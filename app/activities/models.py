@@ -108,17 +108,22 @@ class Signup(db.Model):
 
     __tablename__ = "signups"
     __table_args__ = (
-        sa.CheckConstraint(
-            "status IN ('registered', 'waitlisted', 'cancelled')", name="status_known"
-        ),
+        sa.CheckConstraint("status IN ('registered', 'waitlisted', 'cancelled')", name="status_known"),
         # One live sign-up per person as participant, and per person per role.
         sa.Index(
-            "uq_signups_participant", "activity_id", "user_id", unique=True,
+            "uq_signups_participant",
+            "activity_id",
+            "user_id",
+            unique=True,
             sqlite_where=sa.text("role_id IS NULL AND status != 'cancelled'"),
             postgresql_where=sa.text("role_id IS NULL AND status != 'cancelled'"),
         ),
         sa.Index(
-            "uq_signups_volunteer", "activity_id", "user_id", "role_id", unique=True,
+            "uq_signups_volunteer",
+            "activity_id",
+            "user_id",
+            "role_id",
+            unique=True,
             sqlite_where=sa.text("role_id IS NOT NULL AND status != 'cancelled'"),
             postgresql_where=sa.text("role_id IS NOT NULL AND status != 'cancelled'"),
         ),

@@ -5,11 +5,14 @@ from flask import jsonify, render_template
 
 from app.db import db
 from app.main import bp
+from app.proposals.lifecycle import STATUS_LABELS
+from app.proposals.queries import latest_public
 
 
 @bp.get("/")
 def index():
-    return render_template("main/index.html")
+    latest = db.session.scalars(latest_public(5)).all()  # one query
+    return render_template("main/index.html", latest_proposals=latest, status_labels=STATUS_LABELS)
 
 
 @bp.get("/accessibility")

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.db import UTCDateTime, db, utcnow
+from app.proposals.models import Proposal
+from app.rounds.models import Round
 
 
 class NewsPost(db.Model):
@@ -25,3 +27,5 @@ class NewsPost(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     author: Mapped[User | None] = relationship()
+    round: Mapped[Round | None] = relationship()
+    proposal: Mapped[Proposal | None] = relationship()

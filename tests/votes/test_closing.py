@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.audit.models import AuditEvent
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotAllowed
+from app.outbox.models import OutboxMessage
 from app.proposals.models import Pledge, Proposal, ProposalEvent, Status
 from app.rounds import services
 from app.rounds.models import Phase, Round
@@ -120,7 +121,7 @@ def closing_round(session, users):
     return round_, {"a": a, "b": b, "c": c}, author, helper
 
 
-def test_closing_counts_stores_the_result_and_marks_proposals(session, users, mail, closing_round):
+def test_closing_counts_stores_the_result_and_marks_proposals(session, users, closing_round):
     round_, proposals, author, helper = closing_round
     services.advance_phase(users.moderator(), round_.id, "voting")
     assert round_.phase == "closed" and round_.closed_at is not None
@@ -137,10 +138,12 @@ def test_closing_counts_stores_the_result_and_marks_proposals(session, users, ma
     assert round_.ballots_sha256 == counting.canonical_ballots_sha256(
         "approval", session.scalars(sa.select(Ballot.choices)).all())
     assert round_.result_sha256 == counting.canonical_sha256(result)
-    # The author (in English) and the pledger hear about it.
-    to = sorted(m["to"] for m in mail)
-    assert to == sorted([author.email, author.email, helper.email])
-    assert any(m["subject"].startswith("Results of") for m in mail if m["to"] == author.email)
+    # The author (in English, for each of their proposals) and the pledger hear about it: the
+    # e-mails are in the outbox of the same transaction, sent after commit.
+    queued = session.execute(sa.select(OutboxMessage.recipient, OutboxMessage.subject)).all()
+    assert sorted(to for to, _ in queued) == sorted([author.email, author.email, helper.email])
+    assert all(subject.startswith("Results of") for to, subject in queued if to == author.email)
+    assert all(subject.startswith("Wyniki") for to, subject in queued if to == helper.email)
     with pytest.raises(Conflict):
         services.advance_phase(users.moderator(), round_.id, "voting")  # closing twice
 

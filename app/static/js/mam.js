@@ -22,6 +22,17 @@
     }
   }, true);
 
+  // Inside [data-swap-errors] (the discussion), the server answers refusals (409, 422, 429) with the
+  // fragment to show, so swap it like a success.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    var target = event.detail.target;
+    if ((status === 409 || status === 422 || status === 429) && target && target.closest("[data-swap-errors]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // After an HTMX swap, move focus to what asks for it (error summaries, new content) and
   // announce the result in the live region.
   document.addEventListener("htmx:afterSwap", function (event) {

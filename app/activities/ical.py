@@ -1,0 +1,60 @@
+"""iCalendar (RFC 5545) feeds built with the ``icalendar`` package: stable UIDs, Europe/Warsaw times with
+their VTIMEZONE, SEQUENCE bumped on every change, cancelled events marked CANCELLED."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import icalendar
+
+from app.activities.models import Activity, ActivityStatus
+from app.activities.times import local
+from app.db import utcnow
+from app.urls import external_url
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+PRODID = "-//MAM Na Kozlowce//Activities//PL"
+UID_DOMAIN = "activities.mam-na-kozlowce"
+STATUS = {
+    ActivityStatus.PLANNED: "CONFIRMED",
+    ActivityStatus.HELD: "CONFIRMED",
+    ActivityStatus.CANCELLED: "CANCELLED",
+}
+
+
+def uid(activity: Activity) -> str:
+    return f"activity-{activity.id}@{UID_DOMAIN}"
+
+
+def _event(activity: Activity) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid(activity))
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", local(activity.starts_at))
+    event.add("dtend", local(activity.ends_at))
+    event.add("summary", activity.title)
+    event.add("sequence", activity.sequence)
+    event.add("status", STATUS[activity.status])
+    event.add("last-modified", activity.updated_at)
+    event.add("location", activity.place.name)
+    link = external_url("activities.show", activity_id=activity.id)
+    event.add("url", link)
+    description = activity.description.strip()
+    if activity.status == ActivityStatus.CANCELLED and activity.cancel_reason:
+        description = f"{activity.cancel_reason}\n\n{description}".strip()
+    event.add("description", f"{description}\n\n{link}".strip())
+    return event
+
+
+def calendar(activities: Iterable[Activity], name: str) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Warsaw")
+    for activity in activities:
+        cal.add_component(_event(activity))
+    cal.add_missing_timezones()
+    return cal.to_ical()

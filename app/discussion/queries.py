@@ -1,0 +1,203 @@
+"""Read side of the discussion: a proposal's thread, and the moderation queue, in a fixed number of
+queries whatever their size."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.db import db
+from app.discussion import permissions
+from app.discussion.models import Comment, CommentState, Flag
+from app.permissions import Decision, is_staff, signed_in
+from app.proposals.models import Proposal
+
+
+@dataclass
+class Node:
+    comment: Comment
+    depth: int = 1
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return self.comment.id
+
+    @property
+    def state(self) -> str:
+        return self.comment.state
+
+
+@dataclass
+class Thread:
+    """What ``discussion/_thread.html`` shows: the tree and what the viewer may do in it."""
+
+    proposal: Proposal
+    viewer: object
+    roots: list[Node]
+    count: int  # comments people can read (the same rule as Proposal.comment_count)
+    can_comment: Decision
+    can_flag: bool
+    can_moderate: bool
+
+    def can_edit(self, comment: Comment) -> Decision:
+        return permissions.can_edit_comment(self.viewer, comment)
+
+    def can_delete(self, comment: Comment) -> Decision:
+        return permissions.can_delete_comment(self.viewer, comment)
+
+    def can_flag_comment(self, comment: Comment) -> bool:
+        return (self.can_flag and comment.state == CommentState.VISIBLE
+                and comment.author_id != self.viewer.id)
+
+    @property
+    def can_flag_proposal(self) -> bool:
+        return (self.can_flag and permissions.is_public(self.proposal)
+                and self.proposal.author_id != self.viewer.id)
+
+
+def comments_of(proposal_id: int) -> sa.Select:
+    return (
+        sa.select(Comment)
+        .where(Comment.proposal_id == proposal_id)
+        .options(selectinload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    )
+
+
+def build_tree(comments: list[Comment]) -> list[Node]:
+    """Thread the comments (oldest first). A deleted comment stays as a placeholder only while some
+    reply below it is still shown; otherwise it disappears."""
+    nodes = {comment.id: Node(comment) for comment in comments}
+    roots: list[Node] = []
+    for node in nodes.values():
+        parent = nodes.get(node.comment.parent_id) if node.comment.parent_id else None
+        (parent.children if parent else roots).append(node)
+
+    def prune(siblings: list[Node], depth: int) -> list[Node]:
+        kept = []
+        for node in siblings:
+            node.depth = depth
+            node.children = prune(node.children, depth + 1)
+            if node.comment.state != CommentState.DELETED or node.children:
+                kept.append(node)
+        return kept
+
+    return prune(roots, 1)
+
+
+def discussion_thread(proposal: Proposal, viewer=None) -> Thread:
+    comments = list(db.session.scalars(comments_of(proposal.id)))
+    viewer = viewer if signed_in(viewer) else None
+    return Thread(
+        proposal=proposal,
+        viewer=viewer,
+        roots=build_tree(comments),
+        count=sum(1 for comment in comments if comment.state == CommentState.VISIBLE),
+        can_comment=permissions.can_comment(viewer, proposal),
+        can_flag=bool(permissions.can_flag(viewer)),
+        can_moderate=is_staff(viewer),
+    )
+
+
+# --- the moderation queue -------------------------------------------------------------------------
+
+
+@dataclass
+class FlagGroup:
+    """The open reports about one comment or one proposal."""
+
+    kind: str  # "comment" or "proposal"
+    target_id: int
+    flags: list[Flag]
+    comment: Comment | None = None
+    proposal: Proposal | None = None
+
+
+@dataclass
+class Page:
+    """The subset of Flask-SQLAlchemy's pagination that the ``pagination`` macro uses."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def moderation_queue(page: int = 1, per_page: int = 20) -> Page:
+    """Open flags grouped by what they report, oldest report first; five queries per page."""
+    groups = (
+        sa.select(Flag.comment_id, Flag.proposal_id, sa.func.min(Flag.created_at).label("first_at"))
+        .where(Flag.resolved_at.is_(None))
+        .group_by(Flag.comment_id, Flag.proposal_id)
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(groups.subquery()))
+    page = max(1, page)
+    rows = db.session.execute(
+        groups.order_by(sa.text("first_at"), Flag.comment_id, Flag.proposal_id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    comment_ids = [row.comment_id for row in rows if row.comment_id is not None]
+    proposal_ids = [row.proposal_id for row in rows if row.proposal_id is not None]
+    flags = list(db.session.scalars(
+        sa.select(Flag)
+        .where(Flag.resolved_at.is_(None))
+        .where(sa.or_(Flag.comment_id.in_(comment_ids), Flag.proposal_id.in_(proposal_ids)))
+        .options(selectinload(Flag.reporter))
+        .order_by(Flag.created_at, Flag.id)
+    )) if rows else []
+    comments = {
+        comment.id: comment
+        for comment in db.session.scalars(
+            sa.select(Comment).where(Comment.id.in_(comment_ids)).options(selectinload(Comment.author))
+        )
+    } if comment_ids else {}
+    wanted_proposals = set(proposal_ids) | {comment.proposal_id for comment in comments.values()}
+    proposals = {
+        proposal.id: proposal
+        for proposal in db.session.scalars(
+            sa.select(Proposal).where(Proposal.id.in_(wanted_proposals))
+            .options(selectinload(Proposal.author))
+        )
+    } if wanted_proposals else {}
+    items = []
+    for row in rows:
+        if row.comment_id is not None:
+            comment = comments[row.comment_id]
+            items.append(FlagGroup(
+                "comment", comment.id, [f for f in flags if f.comment_id == comment.id],
+                comment=comment, proposal=proposals.get(comment.proposal_id),
+            ))
+        else:
+            items.append(FlagGroup(
+                "proposal", row.proposal_id, [f for f in flags if f.proposal_id == row.proposal_id],
+                proposal=proposals[row.proposal_id],
+            ))
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+
+
+def open_flag_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(Flag.resolved_at.is_(None))) or 0

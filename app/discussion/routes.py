@@ -1,0 +1,240 @@
+"""Comments, reports and the moderation queue.
+
+Thread actions answer an HTMX request with the thread (``discussion/_body.html``), focused on what
+changed and announced in the live region; without JavaScript they redirect (303) to the comment on the
+proposal page. Validation errors and refusals that belong next to a form re-render the thread (422/409).
+"""
+
+from __future__ import annotations
+
+from flask import current_app, flash, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.db import db
+from app.discussion import bp, permissions, queries, services
+from app.discussion.forms import CommentForm, ReasonForm
+from app.discussion.links import comment_url, proposal_url
+from app.discussion.models import Comment
+from app.errors import Conflict, DomainError, NotFound, render_error
+from app.extensions import limiter
+from app.htmx import is_htmx, redirect_to, render
+from app.permissions import require
+from app.proposals.models import Proposal, Status
+from app.urls import safe_next
+
+TOO_FAST = _l("You are posting faster than the discussion allows. Wait a few minutes and try again.")
+
+
+def _comment_limit() -> str:
+    return current_app.config["RATELIMIT_COMMENTS"]
+
+
+def _flag_limit() -> str:
+    return current_app.config["RATELIMIT_FLAGS"]
+
+
+def _per_user(prefix: str):
+    return lambda: f"{prefix}:{current_user.get_id()}"
+
+
+def _proposal_or_404(proposal_id: int) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.status == Status.DRAFT:
+        raise NotFound()
+    return proposal
+
+
+def _comment_or_404(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound()
+    return comment
+
+
+def _thread(proposal: Proposal, http_status: int = 200, **context):
+    """The discussion page, or for HTMX the thread alone."""
+    return render("discussion/page.html", "discussion/_body.html", http_status=http_status,
+                  proposal=proposal, **context)
+
+
+def _done(proposal: Proposal, message: str, comment: Comment | None = None):
+    if is_htmx():
+        return _thread(proposal, focus_id=comment.id if comment else None, announce=message)
+    flash(message, "success")
+    return redirect_to(comment_url(comment) if comment else proposal_url(proposal, anchor="discussion"))
+
+
+def _refused(proposal: Proposal, error: DomainError, form, form_key: str):
+    """A message next to the form it is about, or above the thread; other refusals get an error page."""
+    if error.field and hasattr(form, error.field):
+        form.add_error(error.field, error.message)
+        return _thread(proposal, 422, form=form, form_key=form_key)
+    if isinstance(error, Conflict):
+        return _thread(proposal, error.status, notice=error.message)
+    raise error
+
+
+@bp.errorhandler(429)
+def too_many_requests(error):
+    view_args = request.view_args or {}
+    proposal = None
+    if "proposal_id" in view_args:
+        proposal = db.session.get(Proposal, view_args["proposal_id"])
+    elif "comment_id" in view_args:
+        comment = db.session.get(Comment, view_args["comment_id"])
+        proposal = db.session.get(Proposal, comment.proposal_id) if comment else None
+    if is_htmx() and proposal is not None:
+        return _thread(proposal, 429, notice=TOO_FAST, announce=str(TOO_FAST))
+    return render_error(429, TOO_FAST)
+
+
+@bp.get("/proposals/<int:proposal_id>/discussion")
+def thread(proposal_id: int):
+    return _thread(_proposal_or_404(proposal_id))
+
+
+@bp.post("/proposals/<int:proposal_id>/comments")
+@login_required
+@limiter.limit(_comment_limit, key_func=_per_user("comments"))
+def post_comment(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    require(permissions.can_take_part(current_user))
+    form = CommentForm()
+    form_key = f"reply-{form.parent_id.data}" if form.parent_id.data else "new"
+    if not form.validate():
+        return _thread(proposal, 422, form=form, form_key=form_key)
+    try:
+        comment = services.post_comment(current_user, proposal, form.body.data, form.parent_id.data)
+    except DomainError as error:
+        return _refused(proposal, error, form, form_key)
+    return _done(proposal, _("Your comment is published."), comment)
+
+
+@bp.post("/comments/<int:comment_id>/edit")
+@login_required
+def edit_comment(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    require(permissions.can_edit_comment(current_user, comment))
+    proposal = _proposal_or_404(comment.proposal_id)
+    form = CommentForm()
+    if not form.validate():
+        return _thread(proposal, 422, form=form, form_key=f"edit-{comment.id}")
+    try:
+        services.edit_comment(current_user, comment, form.body.data)
+    except DomainError as error:
+        return _refused(proposal, error, form, f"edit-{comment.id}")
+    return _done(proposal, _("Your comment is saved."), comment)
+
+
+@bp.post("/comments/<int:comment_id>/delete")
+@login_required
+def delete_comment(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    proposal = _proposal_or_404(comment.proposal_id)
+    services.delete_comment(current_user, comment)
+    return _done(proposal, _("Your comment is deleted."))
+
+
+@bp.post("/comments/<int:comment_id>/flag")
+@login_required
+@limiter.limit(_flag_limit, key_func=_per_user("flags"))
+def flag_comment(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    proposal = _proposal_or_404(comment.proposal_id)
+    form = ReasonForm()
+    form_key = f"flag-{comment.id}"
+    if not form.validate():
+        return _thread(proposal, 422, form=form, form_key=form_key)
+    try:
+        services.flag_comment(current_user, comment, form.reason.data)
+    except DomainError as error:
+        return _refused(proposal, error, form, form_key)
+    return _done(proposal, _("Thank you. A moderator will look at your report."), comment)
+
+
+@bp.post("/proposals/<int:proposal_id>/flag")
+@login_required
+@limiter.limit(_flag_limit, key_func=_per_user("flags"))
+def flag_proposal(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    form = ReasonForm()
+    if not form.validate():
+        return _thread(proposal, 422, form=form, form_key="flag-proposal")
+    try:
+        services.flag_proposal(current_user, proposal, form.reason.data)
+    except DomainError as error:
+        return _refused(proposal, error, form, "flag-proposal")
+    return _done(proposal, _("Thank you. A moderator will look at your report."))
+
+
+# --- moderation -----------------------------------------------------------------------------------
+
+
+@bp.get("/moderation")
+@login_required
+def moderation():
+    require(permissions.can_moderate(current_user))
+    page = queries.moderation_queue(request.args.get("page", 1, type=int) or 1,
+                                    current_app.config["PAGE_SIZE"])
+    return render("discussion/moderation.html", "discussion/_queue.html", page=page)
+
+
+def _moderated(message: str, proposal: Proposal | None = None):
+    if is_htmx() and proposal is not None and request.form.get("from") == "thread":
+        return _thread(proposal, announce=message, notice=message)
+    flash(message, "success")
+    return redirect_to(safe_next("discussion.moderation"))
+
+
+def _reason_or_422(template_context: dict):
+    form = ReasonForm()
+    if not form.validate():
+        page = queries.moderation_queue(1, current_app.config["PAGE_SIZE"])
+        return form, render("discussion/moderation.html", "discussion/_queue.html", http_status=422,
+                            page=page, form=form, **template_context)
+    return form, None
+
+
+@bp.post("/moderation/comments/<int:comment_id>/hide")
+@login_required
+def hide_comment(comment_id: int):
+    require(permissions.can_moderate(current_user))
+    comment = _comment_or_404(comment_id)
+    form, invalid = _reason_or_422({"form_key": f"hide-comment-{comment.id}"})
+    if invalid:
+        return invalid
+    services.hide_comment(current_user, comment, form.reason.data)
+    return _moderated(_("The comment is hidden."), db.session.get(Proposal, comment.proposal_id))
+
+
+@bp.post("/moderation/comments/<int:comment_id>/dismiss")
+@login_required
+def dismiss_comment_flags(comment_id: int):
+    require(permissions.can_moderate(current_user))
+    comment = _comment_or_404(comment_id)
+    services.dismiss_comment_flags(current_user, comment)
+    return _moderated(_("The reports are dismissed; the comment stays visible."))
+
+
+@bp.post("/moderation/proposals/<int:proposal_id>/hide")
+@login_required
+def hide_proposal(proposal_id: int):
+    require(permissions.can_moderate(current_user))
+    proposal = _proposal_or_404(proposal_id)
+    form, invalid = _reason_or_422({"form_key": f"hide-proposal-{proposal.id}"})
+    if invalid:
+        return invalid
+    services.hide_proposal(current_user, proposal, form.reason.data)
+    return _moderated(_("The proposal is hidden."))
+
+
+@bp.post("/moderation/proposals/<int:proposal_id>/dismiss")
+@login_required
+def dismiss_proposal_flags(proposal_id: int):
+    require(permissions.can_moderate(current_user))
+    proposal = _proposal_or_404(proposal_id)
+    services.dismiss_proposal_flags(current_user, proposal)
+    return _moderated(_("The reports are dismissed; the proposal stays visible."))
+

@@ -1,0 +1,288 @@
+"""Comments, flags and moderation. Each public function checks permission, validates, changes,
+audits (moderator actions), queues e-mails, and commits once.
+
+``Proposal.comment_count`` counts the comments people can read: +1 when one is posted, −1 when a
+visible one is deleted by its author or hidden by a moderator, always by an atomic UPDATE in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.audit.services import record
+from app.db import db, utcnow
+from app.discussion import permissions
+from app.discussion.models import Comment, CommentState, Flag, FlagResolution
+from app.errors import Conflict, InvalidInput, NotFound, PhaseClosed
+from app.forms import FORBIDDEN_CHARACTERS
+from app.outbox.services import queue_email
+from app.permissions import require
+from app.proposals.models import Proposal
+from app.text import COMMENT_TAGS, render_markdown
+
+MAX_COMMENT_LENGTH = 5000
+MAX_REASON_LENGTH = 500
+MAX_DEPTH = 3  # a comment, a reply, a reply to the reply; deeper replies join the third level
+NOTICE_INTERVAL = timedelta(hours=1)
+
+
+# --- helpers (flush only) ------------------------------------------------------------------------
+
+
+def _clean_text(text: str | None, limit: int, field: str, empty_message) -> str:
+    text = (text or "").replace("\r\n", "\n").strip()
+    if FORBIDDEN_CHARACTERS.search(text):
+        raise InvalidInput(_l("This field contains characters that are not allowed."), field=field)
+    if not text:
+        raise InvalidInput(empty_message, field=field)
+    if len(text) > limit:
+        raise InvalidInput(
+            _l("This field may have at most %(max)d characters.", max=limit), field=field
+        )
+    return text
+
+
+def _clean_body(body: str | None) -> str:
+    return _clean_text(body, MAX_COMMENT_LENGTH, "body", _l("Write your comment first."))
+
+
+def _clean_reason(reason: str | None) -> str:
+    return _clean_text(reason, MAX_REASON_LENGTH, "reason", _l("Give a reason."))
+
+
+def _change_count(proposal_id: int, delta: int) -> None:
+    db.session.execute(
+        sa.update(Proposal)
+        .where(Proposal.id == proposal_id)
+        .values(comment_count=Proposal.comment_count + delta)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _depth(comment: Comment) -> int:
+    depth = 1
+    while comment.parent_id is not None and depth <= MAX_DEPTH:
+        comment = db.session.get(Comment, comment.parent_id)
+        depth += 1
+    return depth
+
+
+def _attach_to(parent: Comment) -> Comment:
+    """Replies below the deepest level join it: they answer the same comment as their parent."""
+    while _depth(parent) >= MAX_DEPTH:
+        parent = db.session.get(Comment, parent.parent_id)
+    return parent
+
+
+def _notify_author(proposal: Proposal, comment: Comment, actor) -> None:
+    """At most one e-mail per proposal per hour, never for the author's own comments.
+
+    One UPDATE claims the notice, so two comments at the same moment send one e-mail.
+    """
+    author = proposal.author
+    if author is None or author.id == actor.id or not author.is_email_verified:
+        return
+    now = utcnow()
+    claimed = db.session.execute(
+        sa.update(Proposal)
+        .where(Proposal.id == proposal.id)
+        .where(sa.or_(Proposal.last_comment_notice_at.is_(None),
+                      Proposal.last_comment_notice_at <= now - NOTICE_INTERVAL))
+        .values(last_comment_notice_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return
+    from app.discussion.links import comment_url
+
+    queue_email(
+        author.email,
+        _l("New comments on your proposal"),
+        "discussion/email/new_comment.txt",
+        locale=author.locale,
+        user=author,
+        proposal=proposal,
+        commenter=actor,
+        link=comment_url(comment, external=True),
+    )
+
+
+def _open_flags(comment_id: int | None = None, proposal_id: int | None = None):
+    query = sa.select(Flag).where(Flag.resolved_at.is_(None))
+    if comment_id is not None:
+        return query.where(Flag.comment_id == comment_id)
+    return query.where(Flag.proposal_id == proposal_id)
+
+
+def _resolve_flags(actor, resolution: str, comment_id=None, proposal_id=None) -> int:
+    flags = list(db.session.scalars(_open_flags(comment_id, proposal_id)))
+    now = utcnow()
+    for flag in flags:
+        flag.resolved_at = now
+        flag.resolved_by_id = actor.id
+        flag.resolution = resolution
+    return len(flags)
+
+
+# --- comments -------------------------------------------------------------------------------------
+
+
+def post_comment(actor, proposal: Proposal, body: str, parent_id: int | None = None) -> Comment:
+    require(permissions.can_take_part(actor))
+    if not permissions.is_public(proposal):
+        raise NotFound()
+    is_open = permissions.discussion_open(proposal)
+    if not is_open:
+        raise PhaseClosed(is_open.reason)
+    parent = None
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or parent.proposal_id != proposal.id:
+            raise NotFound(_l("The comment you are replying to does not exist."))
+        if parent.state != CommentState.VISIBLE:
+            raise Conflict(_l("You cannot reply to a comment that has been removed."))
+        parent = _attach_to(parent)
+    source = _clean_body(body)
+    comment = Comment(
+        proposal_id=proposal.id,
+        author_id=actor.id,
+        parent_id=parent.id if parent else None,
+        body=source,
+        body_html=render_markdown(source, tags=COMMENT_TAGS),
+        state=CommentState.VISIBLE,
+        created_at=utcnow(),
+    )
+    db.session.add(comment)
+    db.session.flush()
+    _change_count(proposal.id, +1)
+    _notify_author(proposal, comment, actor)
+    db.session.commit()
+    return comment
+
+
+def edit_comment(actor, comment: Comment, body: str) -> Comment:
+    require(permissions.can_edit_comment(actor, comment))
+    source = _clean_body(body)
+    if source != comment.body:
+        comment.body = source
+        comment.body_html = render_markdown(source, tags=COMMENT_TAGS)
+        comment.edited_at = utcnow()
+    db.session.commit()
+    return comment
+
+
+def delete_comment(actor, comment: Comment) -> None:
+    """The row stays (replies hang on it) with its text cleared; the page shows a placeholder when it
+    has replies, and nothing otherwise."""
+    require(permissions.can_delete_comment(actor, comment))
+    comment.state = CommentState.DELETED
+    comment.body = ""
+    comment.body_html = ""
+    _change_count(comment.proposal_id, -1)
+    db.session.commit()
+
+
+# --- flags ----------------------------------------------------------------------------------------
+
+
+def _flag(actor, reason: str, comment: Comment | None = None, proposal: Proposal | None = None) -> Flag:
+    require(permissions.can_flag(actor))
+    reason = _clean_reason(reason)
+    already = db.session.scalar(
+        _open_flags(comment.id if comment else None, proposal.id if proposal else None)
+        .where(Flag.reporter_id == actor.id)
+        .limit(1)
+    )
+    if already is not None:
+        raise Conflict(_l("You have already reported this. A moderator will look at it soon."))
+    flag = Flag(
+        comment_id=comment.id if comment else None,
+        proposal_id=proposal.id if proposal else None,
+        reporter_id=actor.id,
+        reason=reason,
+        created_at=utcnow(),
+    )
+    db.session.add(flag)
+    db.session.commit()
+    return flag
+
+
+def flag_comment(actor, comment: Comment, reason: str) -> Flag:
+    require(permissions.can_flag(actor))
+    if comment.state != CommentState.VISIBLE:
+        raise Conflict(_l("This comment has already been removed."))
+    if comment.author_id == actor.id:
+        raise Conflict(_l("You cannot report your own comment. You can delete it."))
+    return _flag(actor, reason, comment=comment)
+
+
+def flag_proposal(actor, proposal: Proposal, reason: str) -> Flag:
+    require(permissions.can_flag(actor))
+    if not permissions.is_public(proposal):
+        raise NotFound()
+    if proposal.author_id == actor.id:
+        raise Conflict(_l("You cannot report your own proposal."))
+    return _flag(actor, reason, proposal=proposal)
+
+
+# --- moderation -----------------------------------------------------------------------------------
+
+
+def hide_comment(actor, comment: Comment, reason: str) -> int:
+    """Hide a comment (its text stays stored; the reason is shown instead). Resolves its open flags."""
+    require(permissions.can_moderate(actor))
+    reason = _clean_reason(reason)
+    if comment.state == CommentState.HIDDEN:
+        raise Conflict(_l("This comment is already hidden."))
+    if comment.state == CommentState.DELETED:
+        raise Conflict(_l("The author has deleted this comment."))
+    if comment.state == CommentState.VISIBLE:
+        _change_count(comment.proposal_id, -1)
+    comment.state = CommentState.HIDDEN
+    comment.hidden_reason = reason
+    comment.hidden_by_id = actor.id
+    resolved = _resolve_flags(actor, FlagResolution.HIDDEN, comment_id=comment.id)
+    record(actor, "comment.hidden", comment, reason=reason, proposal_id=comment.proposal_id,
+           flags_resolved=resolved)
+    db.session.commit()
+    return resolved
+
+
+def hide_proposal(actor, proposal: Proposal, reason: str) -> int:
+    """Hide a proposal after a report; it stays in the database. Resolves its open flags."""
+    require(permissions.can_moderate(actor))
+    reason = _clean_reason(reason)
+    if proposal.hidden_at is not None:
+        raise Conflict(_l("This proposal is already hidden."))
+    proposal.hidden_at = utcnow()
+    proposal.hidden_reason = reason
+    proposal.hidden_by_id = actor.id
+    resolved = _resolve_flags(actor, FlagResolution.HIDDEN, proposal_id=proposal.id)
+    record(actor, "proposal.hidden", proposal, reason=reason, flags_resolved=resolved)
+    db.session.commit()
+    return resolved
+
+
+def dismiss_comment_flags(actor, comment: Comment) -> int:
+    require(permissions.can_moderate(actor))
+    resolved = _resolve_flags(actor, FlagResolution.DISMISSED, comment_id=comment.id)
+    if not resolved:
+        raise Conflict(_l("There are no open reports about this any more."))
+    record(actor, "comment.flags_dismissed", comment, proposal_id=comment.proposal_id,
+           flags_resolved=resolved)
+    db.session.commit()
+    return resolved
+
+
+def dismiss_proposal_flags(actor, proposal: Proposal) -> int:
+    require(permissions.can_moderate(actor))
+    resolved = _resolve_flags(actor, FlagResolution.DISMISSED, proposal_id=proposal.id)
+    if not resolved:
+        raise Conflict(_l("There are no open reports about this any more."))
+    record(actor, "proposal.flags_dismissed", proposal, flags_resolved=resolved)
+    db.session.commit()
+    return resolved

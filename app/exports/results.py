@@ -1,0 +1,178 @@
+"""A closed round's stored result as tables (CSV/XLSX), as a JSON document and as the protocol's context.
+
+Everything comes from ``Round.result`` frozen at closing (and the hashes stored with it), never from a
+new count, so an export always says what was announced.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+
+from app.exports.writers import Sheet, zl
+from app.rounds import display
+from app.rounds.forms import describe_policy
+from app.rounds.models import Round
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+
+def local(value: datetime | None) -> str:
+    """A UTC time as local (Europe/Warsaw) ``YYYY-MM-DD HH:MM``; empty when missing."""
+    return value.astimezone(WARSAW).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def yes_no(flag: bool) -> str:
+    return _("yes") if flag else _("no")
+
+
+def tie_notes(result: dict) -> dict[str, str]:
+    """For each proposal met in a tie: with whom, and what decided the order."""
+    notes: dict[str, list[str]] = {}
+    for n, tie in enumerate(result["tally"]["ties"], start=1):
+        steps = "; ".join(f"{s['first']} > {s['second']} ({s['criterion']})" for s in tie["steps"])
+        for pid in tie["projects"]:
+            notes.setdefault(pid, []).append(_("tie %(num)d: %(steps)s", num=n, steps=steps))
+    return {pid: " | ".join(texts) for pid, texts in notes.items()}
+
+
+def facts(round_: Round) -> list[list]:
+    result = round_.result
+    tally = result["tally"]
+    turnout = result["turnout"]
+    return [
+        [_("Round"), round_.title],
+        [_("Round number"), round_.id],
+        [_("Voting opened"), local(round_.voting_starts_at)],
+        [_("Voting closed"), local(round_.closed_at)],
+        [_("Ballot kind"), result["ballot_kind"]],
+        [_("Rule"), result["rule"]],
+        [_("Budget (zł)"), zl(result["budget"])],
+        [_("Budget used (zł)"), zl(tally["budget_used"])],
+        [_("Ballots counted"), result["ballots"]],
+        [_("Voted online"), turnout["online"]],
+        [_("Voted on paper"), turnout["paper"]],
+        [_("Eligible voters"), result["eligible_voters"]],
+        [_("Tie-break policy"), ", ".join(result["tie_break"])],
+        [_("Seed of the lot"), result["seed"]],
+        [_("Ballots SHA-256"), round_.ballots_sha256],
+        [_("Result SHA-256"), round_.result_sha256],
+    ]
+
+
+def project_rows(round_: Round) -> list[list]:
+    result = round_.result
+    notes = tie_notes(result)
+    header = [
+        _("Rank"),
+        _("Proposal number"),
+        _("Proposal"),
+        _("Cost (zł)"),
+        _("Score"),
+        _("Voters"),
+        _("No answers"),
+        _("Selected"),
+        _("Reason"),
+        _("Ties"),
+    ]
+    rows = [header]
+    for p in result["tally"]["projects"]:
+        rows.append(
+            [
+                p["rank"],
+                int(p["id"]),
+                p["name"],
+                zl(p["cost"]),
+                p["score"],
+                p["votes"],
+                p.get("no", ""),
+                yes_no(p["selected"]),
+                p["reason"],
+                notes.get(p["id"], ""),
+            ]
+        )
+    return rows
+
+
+def tie_rows(round_: Round) -> list[list]:
+    rows = [
+        [
+            _("Tie"),
+            _("Proposals in the order decided"),
+            _("Score"),
+            _("Decided by"),
+            _("Stage"),
+            _("Changed who won"),
+        ]
+    ]
+    for n, tie in enumerate(round_.result["tally"]["ties"], start=1):
+        rows.append(
+            [
+                n,
+                ", ".join(tie["projects"]),
+                tie["score"],
+                tie["criterion"],
+                tie["stage"],
+                yes_no(tie["affects_selection"]),
+            ]
+        )
+    return rows
+
+
+def sheets(round_: Round) -> list[Sheet]:
+    return [
+        Sheet(_("Round"), [[_("Fact"), _("Value")], *facts(round_)]),
+        Sheet(_("Results"), project_rows(round_)),
+        Sheet(_("Ties"), tie_rows(round_)),
+    ]
+
+
+def document(round_: Round) -> dict:
+    """The JSON export: the round, the stored result exactly as counted, and its hashes."""
+    return {
+        "round": {
+            "id": round_.id,
+            "title": round_.title,
+            "phase": round_.phase,
+            "ballot_kind": round_.ballot_kind,
+            "rule": round_.rule,
+            "secrecy": round_.secrecy,
+            "budget_grosze": round_.budget_grosze,
+            "voting_starts_at": round_.voting_starts_at.isoformat() if round_.voting_starts_at else None,
+            "closed_at": round_.closed_at.isoformat() if round_.closed_at else None,
+        },
+        "turnout": round_.result["turnout"],
+        "ballots": round_.result["ballots"],
+        "eligible_voters": round_.result["eligible_voters"],
+        "proposals": [
+            {
+                "id": int(p["id"]),
+                "title": p["name"],
+                "cost_grosze": p["cost"],
+                "score": p["score"],
+                "votes": p["votes"],
+                "rank": p["rank"],
+                "selected": p["selected"],
+                "reason": p["reason"],
+                **({"no": p["no"]} if "no" in p else {}),
+            }
+            for p in round_.result["tally"]["projects"]
+        ],
+        "winners": [int(w) for w in round_.result["tally"]["winners"]],
+        "ties": round_.result["tally"]["ties"],
+        "result": round_.result,
+        "ballots_sha256": round_.ballots_sha256,
+        "result_sha256": round_.result_sha256,
+    }
+
+
+def protocol_context(round_: Round) -> dict:
+    return {
+        "round": round_,
+        "results": display.results(round_),
+        "selection_rules": display.selection_rules(round_),
+        "policy": describe_policy(round_.tie_break),
+        "local": local,
+    }

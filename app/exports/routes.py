@@ -1,0 +1,80 @@
+"""Downloads: the open-data page, a closed round's results, protocol and ballots, and the reports."""
+
+from __future__ import annotations
+
+from flask import Response, render_template
+from flask.globals import request_ctx
+from flask_login import current_user, login_required
+
+from app.db import db
+from app.exports import bp, permissions, queries, services
+from app.exports.ballots import has_pabulib_form
+
+
+def _streamed(download: services.Download):
+    """Produce the body under a copy of the request context (like ``stream_with_context``), entered when
+    the server starts reading the body and left when it is done, so queries and translations work while
+    rows are written after the view has returned."""
+    context = request_ctx.copy()
+
+    def body():
+        # WSGI servers (and Werkzeug's test client) may take the first chunk somewhere else than the
+        # rest; an empty first chunk keeps the context's enter and exit in the same place.
+        yield b""
+        with context:
+            yield from download.body()
+
+    return body()
+
+
+def _send(download: services.Download) -> Response:
+    response = Response(_streamed(download), mimetype=download.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/data")
+def index():
+    rounds = db.session.scalars(queries.closed_rounds()).all()
+    return render_template(
+        "exports/index.html",
+        rounds=rounds,
+        has_pabulib_form=has_pabulib_form,
+        can_reports=permissions.can_export_reports(current_user),
+    )
+
+
+@bp.get("/data/rounds/<int:round_id>/results.csv", defaults={"fmt": "csv"})
+@bp.get("/data/rounds/<int:round_id>/results.xlsx", defaults={"fmt": "xlsx"})
+@bp.get("/data/rounds/<int:round_id>/results.json", defaults={"fmt": "json"})
+def round_results(round_id: int, fmt: str):
+    return _send(services.round_results(current_user, round_id, fmt))
+
+
+@bp.get("/data/rounds/<int:round_id>/protocol.pdf")
+def protocol(round_id: int):
+    return _send(
+        services.protocol_pdf(
+            current_user, round_id, lambda context: render_template("exports/protocol.html", **context)
+        )
+    )
+
+
+@bp.get("/data/rounds/<int:round_id>/ballots.csv", defaults={"fmt": "csv"})
+@bp.get("/data/rounds/<int:round_id>/ballots.pb", defaults={"fmt": "pb"})
+def round_ballots(round_id: int, fmt: str):
+    return _send(services.round_ballots(current_user, round_id, fmt))
+
+
+@bp.get("/data/proposals.csv", defaults={"kind": "proposals", "fmt": "csv"})
+@bp.get("/data/proposals.xlsx", defaults={"kind": "proposals", "fmt": "xlsx"})
+@bp.get("/data/activities.csv", defaults={"kind": "activities", "fmt": "csv"})
+@bp.get("/data/activities.xlsx", defaults={"kind": "activities", "fmt": "xlsx"})
+@bp.get("/data/statistics/rounds.csv", defaults={"kind": "rounds", "fmt": "csv"})
+@bp.get("/data/statistics/rounds.xlsx", defaults={"kind": "rounds", "fmt": "xlsx"})
+@bp.get("/data/statistics/months.csv", defaults={"kind": "months", "fmt": "csv"})
+@bp.get("/data/statistics/months.xlsx", defaults={"kind": "months", "fmt": "xlsx"})
+@login_required
+def report(kind: str, fmt: str):
+    return _send(services.report(current_user, kind, fmt))

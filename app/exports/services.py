@@ -1,0 +1,135 @@
+"""Exports as downloads: check permission, write the audit event, then hand back a streaming body.
+
+Each function returns a ``Download`` whose ``body`` is an iterator of bytes, produced while the response
+is sent (the route wraps it in ``stream_with_context``), so memory stays flat whatever the number of rows.
+Every export by a signed-in person is in the audit log; anonymous downloads of public results are not
+personal actions and leave no trace.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from app.audit.services import record
+from app.db import db, utcnow
+from app.errors import NotFound, PhaseClosed
+from app.exports import ballots, permissions, reports, results
+from app.exports.results import WARSAW
+from app.exports.writers import Sheet, stream_csv, stream_xlsx
+from app.permissions import require, signed_in
+from app.rounds.models import Round
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "pdf": "application/pdf",
+    "pb": "text/plain; charset=utf-8",
+}
+TABLE_FORMATS = ("csv", "xlsx")
+REPORTS = ("proposals", "activities", "rounds", "months")
+
+
+@dataclass
+class Download:
+    """``body()`` gives the bytes; it runs while the response is sent, so it reads the database afresh."""
+
+    filename: str
+    fmt: str
+    body: Callable[[], Iterable[bytes]]
+
+    @property
+    def mimetype(self) -> str:
+        return MIMETYPES[self.fmt]
+
+
+def _audit(actor, kind: str, subject, fmt: str) -> None:
+    if signed_in(actor):
+        record(actor, f"export.{kind}", subject, format=fmt)
+        db.session.commit()
+
+
+def _tables(sheets: list[Sheet], fmt: str) -> Iterator[bytes]:
+    return stream_csv(sheets) if fmt == "csv" else stream_xlsx(sheets)
+
+
+def closed_round(actor, round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound()
+    decision = permissions.can_export_round(actor, round_)
+    if not decision:
+        if not permissions.can_see_round(actor, round_):
+            raise NotFound()
+        raise PhaseClosed(decision.reason)
+    if not round_.result:
+        raise NotFound(_l("This round has no stored result."))
+    return round_
+
+
+def _round_name(round_: Round, what: str, fmt: str) -> str:
+    day = (round_.closed_at or utcnow()).astimezone(WARSAW).date().isoformat()
+    return f"mam-round-{round_.id}-{what}-{day}.{fmt}"
+
+
+def _fresh(round_id: int) -> Round:
+    return db.session.get(Round, round_id)
+
+
+def round_results(actor, round_id: int, fmt: str) -> Download:
+    round_ = closed_round(actor, round_id)
+    name = _round_name(round_, "results", fmt)
+    _audit(actor, "results", round_, fmt)
+    if fmt == "json":
+
+        def body():
+            document = results.document(_fresh(round_id))
+            yield json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    else:
+
+        def body():
+            return _tables(results.sheets(_fresh(round_id)), fmt)
+
+    return Download(name, fmt, body)
+
+
+def protocol_pdf(actor, round_id: int, render_html) -> Download:
+    """The paper protocol to sign; ``render_html(context)`` renders the HTML template (the route's job).
+    It is small, so it is made at once rather than streamed."""
+    round_ = closed_round(actor, round_id)
+    name = _round_name(round_, "protocol", "pdf")
+    _audit(actor, "protocol", round_, "pdf")
+    from app.exports.protocol import html_to_pdf
+
+    pdf = html_to_pdf(render_html(results.protocol_context(_fresh(round_id))))
+    return Download(name, "pdf", lambda: [pdf])
+
+
+def round_ballots(actor, round_id: int, fmt: str) -> Download:
+    round_ = closed_round(actor, round_id)
+    if fmt == "pb" and not ballots.has_pabulib_form(round_):
+        raise NotFound(_l("The ballots of this round have no Pabulib form: download them as CSV."))
+    name = _round_name(round_, "ballots", fmt)
+    _audit(actor, "ballots", round_, fmt)
+
+    def body():
+        fresh = _fresh(round_id)
+        if fmt == "pb":
+            return ballots.stream_pabulib(fresh)
+        return stream_csv([Sheet("ballots", ballots.csv_rows(fresh))])
+
+    return Download(name, fmt, body)
+
+
+def report(actor, kind: str, fmt: str) -> Download:
+    require(permissions.can_export_reports(actor))
+    if kind not in REPORTS or fmt not in TABLE_FORMATS:
+        raise NotFound()
+    _audit(actor, kind, None, fmt)
+    day = utcnow().astimezone(WARSAW).date().isoformat()
+    name = {"rounds": "participation-by-round", "months": "participation-by-month"}.get(kind, kind)
+    return Download(f"mam-{name}-{day}.{fmt}", fmt, lambda: _tables(reports.sheets(kind), fmt))

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from flask import flash, make_response, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.db import db
+from app.errors import DomainError, NotFound
+from app.htmx import redirect_to, render
+from app.news import bp, permissions, queries, services
+from app.news.feed import CONTENT_TYPE, atom_feed
+from app.news.forms import DeleteForm, NewsForm
+from app.news.models import NewsPost
+from app.permissions import require
+
+FEED_SIZE = 20
+PAGE_SIZE = 10
+
+
+def _post_or_404(post_id: int) -> NewsPost:
+    post = db.session.get(NewsPost, post_id)
+    if post is None:
+        raise NotFound()
+    return post
+
+
+def _form_page(form: NewsForm, post: NewsPost | None = None, error: DomainError | None = None):
+    if error is not None:
+        if not (error.field and hasattr(form, error.field)):
+            raise error
+        form.add_error(error.field, error.message)
+    status = 422 if form.errors else 200
+    return render_template("news/form.html", form=form, post=post), status
+
+
+def _form(post: NewsPost | None = None) -> NewsForm:
+    form = NewsForm(obj=post)
+    form.set_choices(queries.round_choices(), queries.proposal_choices())
+    return form
+
+
+@bp.get("/news")
+def index():
+    page = db.paginate(queries.news_posts(), per_page=PAGE_SIZE, error_out=False)
+    return render("news/index.html", "news/_list.html", page=page,
+                  can_manage=permissions.can_manage_news(current_user))
+
+
+@bp.get("/news/<int:post_id>")
+def show(post_id: int):
+    return render_template("news/show.html", post=_post_or_404(post_id), delete_form=DeleteForm(),
+                           can_manage=permissions.can_manage_news(current_user))
+
+
+@bp.get("/news.atom")
+def feed():
+    posts = list(db.session.scalars(queries.news_posts().limit(FEED_SIZE)))
+    body = atom_feed(posts, _("News") + " · MAM Na Kozłówce",
+                     _("News from the Residents' Activity Place Na Kozłówce"), str(get_locale()))
+    response = make_response(body)
+    response.headers["Content-Type"] = CONTENT_TYPE
+    return response
+
+
+@bp.route("/news/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require(permissions.can_manage_news(current_user))
+    form = _form()
+    if not form.validate_on_submit():
+        return _form_page(form)
+    try:
+        post = services.publish(current_user, form.title.data, form.body.data, form.round_id.data,
+                                form.proposal_id.data)
+    except DomainError as error:
+        return _form_page(form, error=error)
+    flash(_("The news post is published."), "success")
+    return redirect_to(url_for("news.show", post_id=post.id))
+
+
+@bp.route("/news/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int):
+    require(permissions.can_manage_news(current_user))
+    post = _post_or_404(post_id)
+    form = _form(post)
+    if not form.validate_on_submit():
+        return _form_page(form, post)
+    try:
+        services.edit(current_user, post, form.title.data, form.body.data, form.round_id.data,
+                      form.proposal_id.data)
+    except DomainError as error:
+        return _form_page(form, post, error)
+    flash(_("The news post is saved."), "success")
+    return redirect_to(url_for("news.show", post_id=post.id))
+
+
+@bp.post("/news/<int:post_id>/delete")
+@login_required
+def delete(post_id: int):
+    require(permissions.can_manage_news(current_user))
+    post = _post_or_404(post_id)
+    if not DeleteForm().validate():
+        raise DomainError()
+    services.delete(current_user, post)
+    flash(_("The news post is deleted."), "success")
+    return redirect_to(url_for("news.index"))
+

@@ -1,0 +1,66 @@
+"""A resident's own data: download it all as JSON, or delete the account."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, flash, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from app.db import utcnow
+from app.errors import DomainError
+from app.extensions import limiter
+from app.htmx import redirect_to
+from app.privacy import bp, services
+from app.privacy.forms import DeleteAccountForm
+
+
+@bp.before_app_request
+def _sign_out_deleted_accounts():
+    """A deleted account is signed out everywhere, on its next request from any browser."""
+    if current_user and current_user.is_authenticated and services.is_former(current_user):
+        logout_user()
+
+
+@bp.app_template_filter("person")
+def person(user) -> str:
+    """A person's display name, or "former resident" for a deleted (or missing) account."""
+    if user is None or services.is_former(user):
+        return _("former resident")
+    return user.display_name
+
+
+@bp.get("/account/data")
+@login_required
+def download():
+    data = services.personal_data(current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    response = Response(body, mimetype="application/json")
+    day = utcnow().date().isoformat()
+    response.headers["Content-Disposition"] = f'attachment; filename="mam-my-data-{day}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _delete_limit() -> str:
+    return current_app.config["RATELIMIT_AUTH"]
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_delete_limit, methods=["POST"])
+def delete():
+    form = DeleteAccountForm()
+    if not form.validate_on_submit():
+        return render_template("privacy/delete.html", form=form), 422 if form.errors else 200
+    try:
+        services.delete_account(current_user, form.password.data)
+    except DomainError as error:
+        if error.field != "password":
+            raise
+        form.password.errors.append(error.message)
+        return render_template("privacy/delete.html", form=form), error.status
+    logout_user()
+    flash(_("Your account is deleted. Thank you for taking part."), "success")
+    return redirect_to(url_for("main.index"))

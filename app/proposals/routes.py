@@ -1,0 +1,346 @@
+from __future__ import annotations
+
+from flask import current_app, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.db import db
+from app.errors import DomainError, NotFound
+from app.htmx import is_htmx, redirect_to, render
+from app.permissions import is_staff, require
+from app.proposals import bp, permissions, queries, services
+from app.proposals.diff import changed, word_diff
+from app.proposals.forms import PLEDGE_LABELS, CategoryForm, PledgeForm, ProposalForm, ReviewForm
+from app.proposals.lifecycle import PUBLIC_STATUSES, STAGES, STATUS_LABELS, stage_of, stopped
+from app.proposals.models import Category, Proposal
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _proposal_or_404(proposal_id: int) -> Proposal:
+    proposal = db.session.scalar(queries.proposal(proposal_id))
+    if proposal is None or not permissions.can_view(current_user, proposal):
+        raise NotFound()
+    return proposal
+
+
+def _field_error(form, error: DomainError) -> None:
+    """A service's refusal shown next to its field; refusals of the whole request get an error page."""
+    if not (error.field and hasattr(form, error.field)):
+        raise error
+    form.add_error(error.field, error.message)
+
+
+@bp.get("/proposals")
+def index():
+    search = request.args.get("q", "")[:100]
+    round_arg = request.args.get("round", "")
+    round_id = 0 if round_arg == "idea" else _int_arg("round")
+    category_id = _int_arg("category")
+    status = request.args.get("status", "")
+    status = status if status in PUBLIC_STATUSES else ""
+    sort = request.args.get("sort", "newest")
+    sort = sort if sort in queries.SORTS else "newest"
+    page = db.paginate(
+        queries.public_proposals(search, round_id, category_id, status, sort),
+        per_page=current_app.config["PAGE_SIZE"], error_out=False,
+    )
+    return render(
+        "proposals/index.html", "proposals/_list.html",
+        page=page, search=search, round_arg=round_arg if round_id is not None else "",
+        category_id=category_id, status=status, sort=sort,
+        categories=db.session.scalars(queries.categories()).all(),
+        rounds=db.session.scalars(queries.rounds_with_proposals()).all(),
+        status_labels=STATUS_LABELS, public_statuses=PUBLIC_STATUSES,
+        can_create=permissions.can_create(current_user),
+        can_manage_categories=permissions.can_manage_categories(current_user),
+    )
+
+
+@bp.get("/proposals/mine")
+@login_required
+def mine():
+    proposals = db.session.scalars(queries.proposals_by(current_user.id)).all()
+    return render_template("proposals/mine.html", proposals=proposals, status_labels=STATUS_LABELS,
+                           can_create=permissions.can_create(current_user))
+
+
+def _choices(form: ProposalForm, proposal: Proposal | None = None) -> None:
+    categories = db.session.scalars(queries.categories()).all()
+    form.category_id.choices = [("", _("— choose a category —"))] + [
+        (str(c.id), c.name) for c in categories
+        if c.active or (proposal is not None and proposal.category_id == c.id)
+    ]
+    rounds = db.session.scalars(queries.rounds_open_for_proposals()).all()
+    if proposal is not None and proposal.round is not None and proposal.round not in rounds:
+        rounds.append(proposal.round)
+    form.round_id.choices = [("", _("Idea box (no round yet)"))] + [(str(r.id), r.title) for r in rounds]
+
+
+def _input(form: ProposalForm) -> services.ProposalInput:
+    return services.ProposalInput(
+        title=form.title.data or "", body=form.body.data or "", needs=form.needs.data or "",
+        cost=form.cost.data or "",
+        category_id=int(form.category_id.data) if form.category_id.data else None,
+        round_id=int(form.round_id.data) if form.round_id.data else None,
+    )
+
+
+@bp.route("/proposals/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require(permissions.can_create(current_user))
+    form = ProposalForm()
+    _choices(form)
+    if form.validate_on_submit():
+        submit = request.form.get("action") == "submit"
+        try:
+            proposal = services.create_proposal(current_user, _input(form), submit=submit)
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash(_("Your proposal is published. Thank you!") if submit
+                  else _("Your draft is saved. Only you and the moderators can see it."), "success")
+            return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+    return render_template("proposals/form.html", form=form, proposal=None), 422 if form.errors else 200
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    require(permissions.can_edit(current_user, proposal))
+    form = ProposalForm(obj=proposal if request.method == "GET" else None)
+    if request.method == "GET":
+        form.cost.data = _cost_text(proposal.cost_grosze)
+        form.category_id.data = str(proposal.category_id or "")
+        form.round_id.data = str(proposal.round_id or "")
+    _choices(form, proposal)
+    if form.validate_on_submit():
+        try:
+            saved = services.update_proposal(current_user, proposal, _input(form))
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash(_("Your changes are saved.") if saved else _("Nothing has changed."), "success")
+            return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+    return render_template("proposals/form.html", form=form, proposal=proposal), 422 if form.errors else 200
+
+
+def _cost_text(grosze: int | None) -> str:
+    if grosze is None:
+        return ""
+    whole, fraction = divmod(grosze, 100)
+    return f"{whole},{fraction:02d}" if fraction else str(whole)
+
+
+def _page(proposal: Proposal, *, http_status: int = 200, review_form=None, pledge_form=None,
+          fragment: str | None = None, **extra):
+    pledges = db.session.scalars(queries.pledges_for(proposal.id)).all()
+    context = dict(
+        proposal=proposal,
+        events=db.session.scalars(queries.timeline(proposal.id)).all(),
+        pledges=pledges,
+        my_pledges=[p for p in pledges if current_user.is_authenticated and p.user_id == current_user.id],
+        revision_count=db.session.scalar(queries.revision_count(proposal.id)),
+        review_form=review_form or ReviewForm(formdata=None),
+        pledge_form=pledge_form or PledgeForm(formdata=None),
+        pledge_labels=PLEDGE_LABELS, status_labels=STATUS_LABELS, stages=STAGES,
+        stage=stage_of(proposal), stopped=stopped(proposal),
+        show_text=proposal.hidden_at is None or permissions.is_author(current_user, proposal)
+        or is_staff(current_user),
+        can_edit=permissions.can_edit(current_user, proposal),
+        can_submit=permissions.can_submit(current_user, proposal),
+        can_withdraw=permissions.can_withdraw(current_user, proposal),
+        can_review=permissions.can_review(current_user, proposal),
+        can_pledge=permissions.can_pledge(current_user, proposal),
+        **extra,
+    )
+    return render("proposals/show.html", fragment, http_status=http_status, **context)
+
+
+@bp.get("/proposals/<int:proposal_id>")
+def show(proposal_id: int):
+    return _page(_proposal_or_404(proposal_id))
+
+
+@bp.post("/proposals/<int:proposal_id>/submit")
+@login_required
+def submit(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    services.submit_proposal(current_user, proposal)
+    flash(_("Your proposal is published. Thank you!"), "success")
+    return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+
+
+@bp.post("/proposals/<int:proposal_id>/withdraw")
+@login_required
+def withdraw(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    services.withdraw_proposal(current_user, proposal)
+    flash(_("Your proposal is withdrawn."), "success")
+    return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+
+
+@bp.post("/proposals/<int:proposal_id>/review")
+@login_required
+def review(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    require(permissions.can_review(current_user, proposal))
+    form = ReviewForm()
+    if form.validate():
+        try:
+            services.review_proposal(current_user, proposal, form.decision.data, form.answer.data or "",
+                                     form.final_cost.data or "")
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash(_("The decision is saved and the author has been notified."), "success")
+            return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+    return _page(proposal, http_status=422, review_form=form)
+
+
+def _pledge_answer(proposal: Proposal, message: str):
+    """HTMX gets the updated pledge block in place; without JavaScript, post/redirect/get."""
+    if is_htmx():
+        db.session.expire(proposal)
+        return _page(_proposal_or_404(proposal.id), fragment="proposals/_pledges.html",
+                     announcement=message)
+    flash(message, "success")
+    return redirect_to(url_for("proposals.show", proposal_id=proposal.id) + "#pledges")
+
+
+@bp.post("/proposals/<int:proposal_id>/pledges")
+@login_required
+def pledge(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    require(permissions.can_pledge(current_user, proposal))
+    form = PledgeForm()
+    status = 422
+    if form.validate():
+        try:
+            services.add_pledge(current_user, proposal, form.kind.data, form.note.data or "")
+        except DomainError as error:
+            _field_error(form, error)
+            status = error.status
+        else:
+            return _pledge_answer(proposal, _("Thank you! Your pledge is recorded."))
+    # HTMX swaps only successful answers, so the form with its errors comes back with 200 there.
+    return _page(proposal, http_status=200 if is_htmx() else status, pledge_form=form,
+                 fragment="proposals/_pledges.html")
+
+
+@bp.post("/proposals/<int:proposal_id>/pledges/<int:pledge_id>/withdraw")
+@login_required
+def unpledge(proposal_id: int, pledge_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    services.withdraw_pledge(current_user, proposal, pledge_id)
+    return _pledge_answer(proposal, _("Your pledge is withdrawn."))
+
+
+@bp.get("/proposals/<int:proposal_id>/revisions")
+def revisions(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    versions = [
+        {"number": r.number, "title": r.title, "body": r.body, "needs": r.needs, "cost": r.cost_grosze,
+         "category_id": r.category_id, "editor": None, "at": None}
+        for r in db.session.scalars(queries.revisions(proposal.id))
+    ]
+    versions.append({"number": len(versions) + 1, "title": proposal.title, "body": proposal.body,
+                     "needs": proposal.needs, "cost": proposal.cost_grosze,
+                     "category_id": proposal.category_id, "editor": None, "at": None})
+    # Version n+1 was written by the editor of revision n, at the moment revision n was kept.
+    for revision, version in zip(db.session.scalars(queries.revisions(proposal.id)), versions[1:],
+                                 strict=False):
+        version["editor"], version["at"] = revision.editor, revision.created_at
+    versions[0]["at"] = proposal.submitted_at
+    versions[0]["editor"] = proposal.author
+    numbers = [v["number"] for v in versions]
+    new_number = _int_arg("to") if _int_arg("to") in numbers else numbers[-1]
+    old_number = _int_arg("from") if _int_arg("from") in numbers else max(new_number - 1, 1)
+    old, new_version = versions[old_number - 1], versions[new_number - 1]
+    categories = {c.id: c for c in db.session.scalars(queries.categories())}
+    return render_template(
+        "proposals/revisions.html", proposal=proposal, versions=versions, old=old, new=new_version,
+        word_diff=word_diff, changed=changed, categories=categories,
+        show_text=proposal.hidden_at is None or permissions.is_author(current_user, proposal)
+        or is_staff(current_user),
+    )
+
+
+# --- categories (moderators) ----------------------------------------------------------------------
+
+
+def _category_or_404(category_id: int) -> Category:
+    category = db.session.get(Category, category_id)
+    if category is None:
+        raise NotFound()
+    return category
+
+
+def _categories_page(form=None, http_status: int = 200, rename_forms=None):
+    categories = db.session.scalars(queries.categories()).all()
+    return render_template("proposals/categories.html", categories=categories,
+                           form=form or CategoryForm(formdata=None),
+                           rename_errors=rename_forms or {}), http_status
+
+
+@bp.route("/categories", methods=["GET", "POST"])
+@login_required
+def categories():
+    require(permissions.can_manage_categories(current_user))
+    if request.method == "GET":
+        return _categories_page()
+    form = CategoryForm()
+    if form.validate():
+        try:
+            category = services.create_category(current_user, form.name.data, form.name_en.data or "")
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash(_("The category “%(name)s” is added.", name=category.name), "success")
+            return redirect_to(url_for("proposals.categories"))
+    return _categories_page(form, 422)
+
+
+@bp.post("/categories/<int:category_id>")
+@login_required
+def rename_category(category_id: int):
+    require(permissions.can_manage_categories(current_user))
+    category = _category_or_404(category_id)
+    form = CategoryForm()
+    if form.validate():
+        try:
+            services.rename_category(current_user, category, form.name.data, form.name_en.data or "")
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash(_("The category is saved."), "success")
+            return redirect_to(url_for("proposals.categories"))
+    db.session.rollback()
+    return _categories_page(http_status=422, rename_forms={category.id: form})
+
+
+@bp.post("/categories/<int:category_id>/move")
+@login_required
+def move_category(category_id: int):
+    require(permissions.can_manage_categories(current_user))
+    category = _category_or_404(category_id)
+    services.move_category(current_user, category, request.form.get("direction", ""))
+    flash(_("The order is saved."), "success")
+    return redirect_to(url_for("proposals.categories"))
+
+
+@bp.post("/categories/<int:category_id>/active")
+@login_required
+def toggle_category(category_id: int):
+    require(permissions.can_manage_categories(current_user))
+    category = _category_or_404(category_id)
+    active = request.form.get("active") == "1"
+    services.set_category_active(current_user, category, active)
+    flash(_("The category is available again.") if active
+          else _("The category is hidden from new proposals; existing ones keep it."), "success")
+    return redirect_to(url_for("proposals.categories"))

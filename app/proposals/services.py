@@ -1,0 +1,412 @@
+"""Proposal services: write, edit (keeping revisions), submit, withdraw, review, later status changes,
+pledges of help and the category list. Each public function checks permission first, validates,
+changes, writes the timeline / audit / outbox entries and commits once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.audit.services import record
+from app.db import db, utcnow
+from app.errors import Conflict, InvalidInput, NotAllowed
+from app.forms import FORBIDDEN_CHARACTERS
+from app.i18n import money
+from app.outbox.services import queue_email
+from app.permissions import is_staff, require
+from app.proposals import permissions
+from app.proposals.lifecycle import LATER_STATUSES, STATUS_LABELS, TRANSITIONS
+from app.proposals.models import (
+    Category,
+    Pledge,
+    PledgeKind,
+    Proposal,
+    ProposalEvent,
+    ProposalRevision,
+    Status,
+)
+from app.rounds.models import Round
+from app.rounds.phases import Action, phase_allows
+from app.text import fold, render_markdown
+from app.urls import external_url
+
+TITLE_MIN, TITLE_MAX = 5, 200
+BODY_MAX = 20_000
+NEEDS_MAX = 5_000
+ANSWER_MAX = 5_000
+NOTE_MAX = 500
+CATEGORY_MAX = 80
+MAX_COST_GROSZE = 100_000_000  # 1 000 000 zł: far beyond anything the centre could fund
+
+
+@dataclass
+class ProposalInput:
+    title: str
+    body: str
+    needs: str = ""
+    cost: str = ""  # as typed, in zł: "1 234,50", "1234.50", "1234"
+    category_id: int | None = None
+    round_id: int | None = None
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_CURRENCY = re.compile(r"(zł|zl|pln)$", re.IGNORECASE)
+_AMOUNT = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{1,2}))?$")
+
+
+def parse_cost(raw: str | None, field: str = "cost") -> int | None:
+    """Złoty as typed → integer grosze; empty → None. Refuses negative and absurd amounts."""
+    text = _CURRENCY.sub("", _SPACES.sub("", raw or "")).strip()
+    if not text:
+        return None
+    if text.startswith("-"):
+        raise InvalidInput(_l("The cost cannot be negative."), field=field)
+    match = _AMOUNT.match(text)
+    if not match:
+        raise InvalidInput(
+            _l("Enter the cost in złoty, e.g. 1 234,50 or 1234."), field=field
+        )
+    whole = int(re.sub(r"[.,]", "", match.group(1)))
+    fraction = int((match.group(2) or "0").ljust(2, "0"))
+    grosze = whole * 100 + fraction
+    if grosze > MAX_COST_GROSZE:
+        raise InvalidInput(
+            _l("The cost may be at most %(max)s.", max=money(MAX_COST_GROSZE)), field=field
+        )
+    return grosze
+
+
+def _clean_text(value: str | None, field: str, *, maximum: int, minimum: int = 0,
+                required_message=None) -> str:
+    text = (value or "").replace("\r\n", "\n").strip()
+    if FORBIDDEN_CHARACTERS.search(text):
+        raise InvalidInput(_l("This field contains characters that are not allowed."), field=field)
+    if minimum and len(text) < minimum:
+        if not text:
+            raise InvalidInput(required_message or _l("This field is required."), field=field)
+        raise InvalidInput(_l("This field must have at least %(min)d characters.", min=minimum),
+                           field=field)
+    if len(text) > maximum:
+        raise InvalidInput(_l("This field may have at most %(max)d characters.", max=maximum),
+                           field=field)
+    return text
+
+
+def _validated(data: ProposalInput, current: Proposal | None = None) -> dict:
+    title = " ".join(_clean_text(data.title, "title", maximum=TITLE_MAX, minimum=TITLE_MIN).split())
+    body = _clean_text(data.body, "body", maximum=BODY_MAX, minimum=1,
+                       required_message=_l("Describe your proposal."))
+    needs = _clean_text(data.needs, "needs", maximum=NEEDS_MAX)
+    cost = parse_cost(data.cost)
+    category_id = data.category_id or None
+    if category_id is not None:
+        category = db.session.get(Category, category_id)
+        keeps_current = current is not None and current.category_id == category_id
+        if category is None or not (category.active or keeps_current):
+            raise InvalidInput(_l("Choose one of the categories."), field="category_id")
+    round_id = data.round_id or None
+    if round_id is not None:
+        round_ = db.session.get(Round, round_id)
+        keeps_current = current is not None and current.round_id == round_id
+        if round_ is None or not (phase_allows(round_.phase, Action.SUBMIT_PROPOSAL) or keeps_current):
+            raise InvalidInput(
+                _l("This round does not accept proposals now. Choose another one or the idea box."),
+                field="round_id",
+            )
+    return {"title": title, "body": body, "needs": needs, "cost_grosze": cost,
+            "category_id": category_id, "round_id": round_id}
+
+
+def _search_text(title: str, body: str, needs: str) -> str:
+    return fold(f"{title}\n{body}\n{needs}")
+
+
+def _apply(proposal: Proposal, values: dict) -> None:
+    for key, value in values.items():
+        setattr(proposal, key, value)
+    proposal.body_html = render_markdown(values["body"])
+    proposal.search_text = _search_text(values["title"], values["body"], values["needs"])
+
+
+# --- status changes -------------------------------------------------------------------------------
+
+
+def _notify_author(proposal: Proposal, new_status: str, note: str | None) -> None:
+    author = proposal.author
+    if author is None:
+        return
+    queue_email(
+        author.email,
+        _l("Your proposal “%(title)s”: %(status)s", title=proposal.title,
+           status=STATUS_LABELS[new_status]),
+        "proposals/email/status_changed.txt",
+        locale=author.locale,
+        user=author,
+        proposal=proposal,
+        status_label=STATUS_LABELS[new_status],
+        new_status=new_status,
+        note=note,
+        link=external_url("proposals.show", proposal_id=proposal.id),
+    )
+
+
+def _change_status(actor, proposal: Proposal, new_status: str, note: str | None = None) -> None:
+    """Move along the transition table, once: a parallel request that got there first wins."""
+    old = proposal.status
+    if new_status not in TRANSITIONS.get(old, frozenset()):
+        raise Conflict(_l("This status change is not possible."))
+    now = utcnow()
+    values = {"status": new_status, "updated_at": now}
+    if new_status == Status.SUBMITTED:
+        values["submitted_at"] = now
+    changed = db.session.execute(
+        sa.update(Proposal).where(Proposal.id == proposal.id, Proposal.status == old).values(**values)
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise Conflict()
+    for key, value in values.items():
+        set_committed_value(proposal, key, value)
+    db.session.add(ProposalEvent(proposal_id=proposal.id, actor_id=getattr(actor, "id", None),
+                                 kind="status", from_status=old, to_status=new_status, note=note,
+                                 created_at=now))
+    _notify_author(proposal, new_status, note)
+
+
+def set_status(actor, proposal: Proposal, new_status: str, note: str | None = None, *,
+               commit: bool = True, by_system: bool = False) -> None:
+    """Change a proposal's status along ``lifecycle.TRANSITIONS``, for any feature.
+
+    Selected / not selected / scheduled / implemented need a moderator or administrator as ``actor``,
+    or ``actor=None, by_system=True`` (a CLI command). Pass ``commit=False`` from another service that
+    commits its own transaction. Each change goes on the timeline and is e-mailed to the author.
+    """
+    if new_status in LATER_STATUSES:
+        require(permissions.can_set_later_status(actor, proposal, new_status, by_system))
+    elif new_status == Status.SUBMITTED:
+        require(permissions.can_submit(actor, proposal))
+    elif new_status == Status.WITHDRAWN:
+        require(permissions.can_withdraw(actor, proposal))
+    elif new_status in (Status.ACCEPTED, Status.REJECTED):
+        require(permissions.can_review(actor, proposal))
+        if new_status == Status.REJECTED and not (note or "").strip():
+            raise InvalidInput(_l("Write a public answer explaining the rejection."), field="answer")
+        proposal.moderator_answer = (note or "").strip() or None
+    else:
+        raise NotAllowed(_l("This status change is not possible."))
+    _change_status(actor, proposal, new_status, note)
+    if is_staff(actor) and not permissions.is_author(actor, proposal):
+        record(actor, f"proposal.{new_status}", proposal, note=note)
+    if commit:
+        db.session.commit()
+
+
+# --- writing and editing --------------------------------------------------------------------------
+
+
+def create_proposal(actor, data: ProposalInput, *, submit: bool = False) -> Proposal:
+    require(permissions.can_create(actor))
+    values = _validated(data)
+    proposal = Proposal(author_id=actor.id, status=Status.DRAFT)
+    proposal.author = actor
+    _apply(proposal, values)
+    db.session.add(proposal)
+    db.session.flush()
+    db.session.add(ProposalEvent(proposal_id=proposal.id, actor_id=actor.id, kind="created"))
+    if submit:
+        require(permissions.can_submit(actor, proposal))
+        db.session.flush()
+        _change_status(actor, proposal, Status.SUBMITTED)
+    db.session.commit()
+    return proposal
+
+
+def _snapshot_fields(proposal: Proposal) -> dict:
+    return {"title": proposal.title, "body": proposal.body, "needs": proposal.needs,
+            "cost_grosze": proposal.cost_grosze, "category_id": proposal.category_id}
+
+
+def update_proposal(actor, proposal: Proposal, data: ProposalInput) -> bool:
+    """Save the author's edit. After submission the version it replaces is kept as a revision.
+
+    Returns False when nothing changed (nothing is written)."""
+    require(permissions.can_edit(actor, proposal))
+    values = _validated(data, current=proposal)
+    before = _snapshot_fields(proposal)
+    text_changed = any(before[key] != values[key] for key in before)
+    if not text_changed and proposal.round_id == values["round_id"]:
+        return False
+    if proposal.status != Status.DRAFT and text_changed:
+        number = (db.session.scalar(
+            sa.select(sa.func.max(ProposalRevision.number)).where(ProposalRevision.proposal_id == proposal.id)
+        ) or 0) + 1
+        db.session.add(ProposalRevision(proposal_id=proposal.id, number=number, editor_id=actor.id,
+                                        **before))
+        db.session.add(ProposalEvent(proposal_id=proposal.id, actor_id=actor.id, kind="edited",
+                                     note=str(number + 1)))
+    if proposal.status != Status.DRAFT and proposal.round_id != values["round_id"]:
+        db.session.add(ProposalEvent(proposal_id=proposal.id, actor_id=actor.id, kind="moved"))
+    _apply(proposal, values)
+    proposal.updated_at = utcnow()
+    db.session.commit()
+    return True
+
+
+def submit_proposal(actor, proposal: Proposal) -> None:
+    set_status(actor, proposal, Status.SUBMITTED)
+
+
+def withdraw_proposal(actor, proposal: Proposal) -> None:
+    set_status(actor, proposal, Status.WITHDRAWN)
+
+
+def review_proposal(actor, proposal: Proposal, decision: str, answer: str = "",
+                    final_cost: str = "") -> None:
+    """Accept for voting (optionally setting the final cost) or reject with a public answer."""
+    require(permissions.can_review(actor, proposal))
+    if decision not in ("accept", "reject"):
+        raise InvalidInput(_l("Choose whether to accept or reject the proposal."), field="decision")
+    answer = _clean_text(answer, "answer", maximum=ANSWER_MAX)
+    if decision == "reject":
+        if not answer:
+            raise InvalidInput(_l("Write a public answer explaining the rejection."), field="answer")
+        set_status(actor, proposal, Status.REJECTED, answer)
+        return
+    cost = parse_cost(final_cost, field="final_cost")
+    if cost is not None and cost != proposal.cost_grosze:
+        proposal.cost_grosze = cost
+    set_status(actor, proposal, Status.ACCEPTED, answer or None)
+
+
+# --- pledges --------------------------------------------------------------------------------------
+
+
+def add_pledge(actor, proposal: Proposal, kind: str, note: str = "") -> Pledge:
+    require(permissions.can_pledge(actor, proposal))
+    if kind not in {k.value for k in PledgeKind}:
+        raise InvalidInput(_l("Choose how you want to help."), field="kind")
+    note = " ".join(_clean_text(note, "note", maximum=NOTE_MAX).split())
+    if kind == PledgeKind.RESOURCES and not note:
+        raise InvalidInput(_l("Say what you can provide."), field="note")
+    duplicate = Conflict(_l("You have already made this pledge."), field="kind")
+    exists = db.session.scalar(sa.select(Pledge.id).where(
+        Pledge.proposal_id == proposal.id, Pledge.user_id == actor.id, Pledge.kind == kind))
+    if exists:
+        raise duplicate
+    pledge = Pledge(proposal_id=proposal.id, user_id=actor.id, kind=kind, note=note)
+    try:
+        with db.session.begin_nested():
+            db.session.add(pledge)
+    except IntegrityError as error:  # a parallel request made the same pledge first
+        raise duplicate from error
+    db.session.execute(
+        sa.update(Proposal).where(Proposal.id == proposal.id)
+        .values(pledge_count=Proposal.pledge_count + 1)
+    )
+    db.session.commit()
+    return pledge
+
+
+def withdraw_pledge(actor, proposal: Proposal, pledge_id: int) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise NotAllowed(_l("Sign in first."))
+    owner = db.session.scalar(sa.select(Pledge.user_id).where(
+        Pledge.id == pledge_id, Pledge.proposal_id == proposal.id))
+    if owner is None:
+        raise Conflict(_l("This pledge has already been withdrawn."))
+    if owner != actor.id:
+        raise NotAllowed(_l("You can only withdraw your own pledges."))
+    deleted = db.session.execute(
+        sa.delete(Pledge).where(Pledge.id == pledge_id, Pledge.user_id == actor.id)
+    ).rowcount
+    if deleted != 1:
+        db.session.rollback()
+        raise Conflict(_l("This pledge has already been withdrawn."))
+    db.session.execute(
+        sa.update(Proposal).where(Proposal.id == proposal.id, Proposal.pledge_count > 0)
+        .values(pledge_count=Proposal.pledge_count - 1)
+    )
+    db.session.commit()
+
+
+# --- categories -----------------------------------------------------------------------------------
+
+
+def _category_names(name: str, name_en: str) -> tuple[str, str | None]:
+    name = " ".join(_clean_text(name, "name", maximum=CATEGORY_MAX, minimum=2).split())
+    name_en = " ".join(_clean_text(name_en, "name_en", maximum=CATEGORY_MAX).split()) or None
+    return name, name_en
+
+
+def _name_taken(name: str, except_id: int | None = None) -> bool:
+    query = sa.select(Category.id).where(sa.func.lower(Category.name) == name.lower())
+    if except_id is not None:
+        query = query.where(Category.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def _save_category(category: Category) -> None:
+    try:
+        with db.session.begin_nested():
+            db.session.add(category)
+    except IntegrityError as error:
+        raise Conflict(_l("A category with this name already exists."), field="name") from error
+
+
+def create_category(actor, name: str, name_en: str = "") -> Category:
+    require(permissions.can_manage_categories(actor))
+    name, name_en = _category_names(name, name_en)
+    if _name_taken(name):
+        raise Conflict(_l("A category with this name already exists."), field="name")
+    position = (db.session.scalar(sa.select(sa.func.max(Category.position))) or 0) + 1
+    category = Category(name=name, name_en=name_en, position=position, active=True)
+    _save_category(category)
+    record(actor, "category.created", category, name=name)
+    db.session.commit()
+    return category
+
+
+def rename_category(actor, category: Category, name: str, name_en: str = "") -> None:
+    require(permissions.can_manage_categories(actor))
+    name, name_en = _category_names(name, name_en)
+    if _name_taken(name, except_id=category.id):
+        raise Conflict(_l("A category with this name already exists."), field="name")
+    if (name, name_en) == (category.name, category.name_en):
+        return
+    old = category.name
+    category.name, category.name_en = name, name_en
+    _save_category(category)
+    record(actor, "category.renamed", category, old=old, new=name)
+    db.session.commit()
+
+
+def move_category(actor, category: Category, direction: str) -> None:
+    require(permissions.can_manage_categories(actor))
+    if direction not in ("up", "down"):
+        raise InvalidInput(_l("Choose up or down."))
+    ordered = list(db.session.scalars(sa.select(Category).order_by(Category.position, Category.id)))
+    index = ordered.index(category)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(ordered):
+        return
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, item in enumerate(ordered, start=1):
+        item.position = position
+    record(actor, "category.moved", category, direction=direction)
+    db.session.commit()
+
+
+def set_category_active(actor, category: Category, active: bool) -> None:
+    require(permissions.can_manage_categories(actor))
+    if category.active == active:
+        return
+    category.active = active
+    record(actor, "category.activated" if active else "category.deactivated", category)
+    db.session.commit()

@@ -1,0 +1,275 @@
+"""Round settings and stored results in plain words, for the round and results pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from app.i18n import money
+from app.rounds.forms import CRITERION_LABELS, describe_policy
+from app.rounds.models import BallotKind, Eligibility, Phase, Round, Rule, Secrecy
+from app.votes.tally import result as outcome
+
+PHASE_LABELS = {
+    Phase.DRAFT: _l("Draft"),
+    Phase.SUBMISSION: _l("Proposals open"),
+    Phase.REVIEW: _l("Review"),
+    Phase.VOTING: _l("Voting"),
+    Phase.CLOSED: _l("Results"),
+    Phase.ARCHIVED: _l("Archived"),
+}
+STEPS = (Phase.DRAFT, Phase.SUBMISSION, Phase.REVIEW, Phase.VOTING, Phase.CLOSED)
+
+# What moving a round on from a phase does, said on the confirmation page.
+ADVANCE_EFFECTS = {
+    Phase.DRAFT: _l("The round becomes public and residents can send in proposals."),
+    Phase.SUBMISSION: _l("No new proposals can be sent in; moderators review the ones that came in."),
+    Phase.REVIEW: _l("Voting opens on the accepted proposals. The voting rules can no longer change. "
+                     "Every proposal must be reviewed first."),
+    Phase.VOTING: _l("Closing voting counts the votes and publishes the results; ballots can no longer "
+                     "change."),
+    Phase.CLOSED: _l("The round is archived; its results stay public."),
+}
+ADVANCE_BUTTONS = {
+    Phase.DRAFT: _l("Open for proposals"),
+    Phase.SUBMISSION: _l("Start the review"),
+    Phase.REVIEW: _l("Open voting"),
+    Phase.VOTING: _l("Close voting and count"),
+    Phase.CLOSED: _l("Archive the round"),
+}
+
+
+def _count(n: int) -> str:
+    return ngettext("%(num)d proposal", "%(num)d proposals", n)
+
+
+def ballot_rules(round_: Round) -> list[str]:
+    """How to fill in the ballot, in sentences."""
+    kind = round_.ballot_kind
+    lines = []
+    if kind == BallotKind.APPROVAL:
+        low = 1 if round_.min_choices is None else round_.min_choices
+        if round_.max_choices:
+            lines.append(_("Tick the proposals you support: from %(min)s to %(max)s.",
+                           min=_count(low), max=_count(round_.max_choices)))
+        else:
+            lines.append(_("Tick the proposals you support: at least %(min)s, as many as you like.",
+                           min=_count(low)))
+        if round_.max_ballot_cost_grosze:
+            lines.append(_("The proposals you tick may cost at most %(limit)s together.",
+                           limit=money(round_.max_ballot_cost_grosze)))
+    elif kind == BallotKind.CHOOSE_ONE:
+        lines.append(_("Choose one proposal."))
+    elif kind == BallotKind.ORDINAL:
+        depth = round_.max_choices or 0
+        lines.append(ngettext(
+            "Rank up to %(num)d proposals, best first: your 1st choice gets %(num)d points, each next one "
+            "a point less.",
+            "Rank up to %(num)d proposals, best first: your 1st choice gets %(num)d points, each next one "
+            "a point less.", depth))
+        if round_.min_choices and round_.min_choices > 1:
+            lines.append(_("Rank at least %(min)s.", min=_count(round_.min_choices)))
+    elif kind == BallotKind.CUMULATIVE:
+        lines.append(ngettext("Spread %(num)d point among the proposals.",
+                              "Spread %(num)d points among the proposals.", round_.points_total or 0))
+        if round_.points_per_proposal:
+            lines.append(ngettext("One proposal can get at most %(num)d point.",
+                                  "One proposal can get at most %(num)d points.", round_.points_per_proposal))
+    else:
+        lines.append(_("Answer yes, no or abstain for each proposal."))
+    return lines
+
+
+def selection_rules(round_: Round) -> list[str]:
+    """How the winners are chosen, in sentences."""
+    lines = []
+    if round_.ballot_kind == BallotKind.YES_NO:
+        if round_.yes_no_majority_percent:
+            lines.append(_("A proposal passes when at least %(percent)d%% of the yes and no answers are yes.",
+                           percent=round_.yes_no_majority_percent))
+        else:
+            lines.append(_("A proposal passes when it gets more yes than no answers."))
+        if round_.yes_no_quorum:
+            lines.append(_("The vote counts only if at least %(percent)d%% of the eligible voters take part.",
+                           percent=round_.yes_no_quorum))
+        return lines
+    if round_.rule == Rule.GREEDY:
+        lines.append(_("The proposals with the highest scores are funded one after another while the budget "
+                       "of %(budget)s lasts; a proposal that no longer fits is skipped.",
+                       budget=money(round_.budget_grosze)))
+    elif round_.rule == Rule.EQUAL_SHARES:
+        lines.append(_("Method of Equal Shares: the budget of %(budget)s is split equally among the voters, "
+                       "and a proposal is funded when its supporters can pay for it together.",
+                       budget=money(round_.budget_grosze)))
+        if round_.equal_shares_completion:
+            lines.append(_("If money is left over, everyone's share is raised step by step to fund more "
+                           "(the “add1” completion)."))
+        if round_.equal_shares_completion == "add1-comparison":
+            lines.append(_("The result is then compared with the highest-score-first result, which is kept "
+                           "instead if more voters prefer it."))
+    else:
+        if round_.ranking_top_n:
+            lines.append(ngettext("The proposal with the highest score wins.",
+                                  "The %(num)d proposals with the highest scores win.", round_.ranking_top_n))
+        if round_.ranking_threshold is not None:
+            lines.append(_("Every proposal with a score of at least %(score)d wins.",
+                           score=round_.ranking_threshold))
+    lines.append(_("Equal scores are decided by: %(policy)s.", policy=describe_policy(round_.tie_break)))
+    return lines
+
+
+def secrecy_text(round_: Round) -> str:
+    if round_.secrecy == Secrecy.SECRET:
+        return _("The vote is secret: nobody, administrators included, can see who voted for what. After "
+                 "voting you get a receipt code to check that your ballot is counted.")
+    return _("The vote is public: your ballot is stored with your name, and you can change it until voting "
+             "closes.")
+
+
+def eligibility_text(round_: Round) -> str:
+    if round_.eligibility == Eligibility.VERIFIED_RESIDENTS:
+        return _("Verified residents of the estate with a confirmed e-mail address may vote, online or on "
+                 "paper at the centre.")
+    return _("Everyone with a confirmed account may vote.")
+
+
+# --- results ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    id: str
+    name: str
+    cost: int
+    score: int
+    votes: int
+    rank: int
+    selected: bool
+    explanation: str
+    no: int | None = None
+
+
+@dataclass
+class Results:
+    rows: list[Row]
+    winners: list[Row]
+    budget: int | None
+    budget_used: int
+    ballots: int
+    eligible: int
+    online: int
+    paper: int
+    ties: list[str] = field(default_factory=list)
+    comparison: str | None = None
+    yes_no: bool = False
+
+    @property
+    def turnout_percent(self) -> float | None:
+        participants = self.online + self.paper
+        return participants / self.eligible * 100 if self.eligible else None
+
+    @property
+    def max_score(self) -> int:
+        return max([r.score for r in self.rows] + [1])
+
+
+def _paid(payments: list[dict]) -> str:
+    parts = [ngettext("%(num)d supporter paid %(amount)s", "%(num)d supporters paid %(amount)s each",
+                      p["voters"], amount=money(p["amount"]["grosze"])) for p in payments]
+    return "; ".join(parts)
+
+
+def explain(project: dict) -> str:
+    """Why a proposal ended where it did, in a sentence."""
+    reason = project["reason"]
+    cost = money(project["cost"])
+    if reason == outcome.FUNDED:
+        return _("Selected: its cost of %(cost)s fitted the %(left)s left in the budget at its turn.",
+                 cost=cost, left=money(project.get("remaining_budget")))
+    if reason == outcome.DID_NOT_FIT:
+        return _("Not selected: it costs %(cost)s, but only %(left)s of the budget remained at its turn.",
+                 cost=cost, left=money(project.get("remaining_budget")))
+    if reason == outcome.NO_SUPPORT:
+        return _("Not selected: nobody voted for it.")
+    if reason == outcome.BOUGHT:
+        return _("Selected: its supporters paid its cost of %(cost)s together (%(payments)s).",
+                 cost=cost, payments=_paid(project.get("payments", [])))
+    if reason == outcome.UNAFFORDABLE:
+        available = (project.get("available") or {}).get("grosze", 0)
+        return _("Not selected: its supporters had only %(available)s left together, less than its cost of "
+                 "%(cost)s.", available=money(available), cost=cost)
+    if reason in (outcome.IN_TOP, outcome.OUTSIDE_TOP, outcome.ABOVE_THRESHOLD, outcome.BELOW_THRESHOLD):
+        return {
+            outcome.IN_TOP: _("Selected: among the proposals with the highest scores."),
+            outcome.OUTSIDE_TOP: _("Not selected: other proposals had higher scores."),
+            outcome.ABOVE_THRESHOLD: _("Selected: its score reached the score needed to win."),
+            outcome.BELOW_THRESHOLD: _("Not selected: its score is below the score needed to win."),
+        }[reason]
+    yes, no = project["score"], project.get("no") or 0
+    if reason == outcome.PASSED:
+        return _("Passed: %(yes)d yes, %(no)d no.", yes=yes, no=no)
+    if reason == outcome.NO_QUORUM:
+        return _("Failed: too few voters took part to meet the quorum (%(yes)d yes, %(no)d no).",
+                 yes=yes, no=no)
+    if reason == outcome.NO_MAJORITY:
+        return _("Failed: not enough yes answers (%(yes)d yes, %(no)d no).", yes=yes, no=no)
+    return _("Selected.") if project["selected"] else _("Not selected.")
+
+
+def _tie_sentence(tie: dict, names: dict[str, str]) -> str:
+    listed = ", ".join(f"“{names.get(pid, pid)}”" for pid in tie["projects"])
+    steps = "; ".join(
+        _("“%(first)s” before “%(second)s”: %(criterion)s", first=names.get(s["first"], s["first"]),
+          second=names.get(s["second"], s["second"]), criterion=CRITERION_LABELS.get(s["criterion"],
+                                                                                     s["criterion"]))
+        for s in tie["steps"]
+    )
+    if tie["score"].startswith("rho="):
+        sentence = _("%(projects)s could be bought at the same price per voter.", projects=listed)
+    else:
+        sentence = _("%(projects)s had the same score (%(score)s).", projects=listed, score=tie["score"])
+    decided = (_("The order decided who won.") if tie["affects_selection"]
+               else _("The order did not change who won."))
+    return _("%(tie)s The order: %(steps)s. %(decided)s", tie=sentence, steps=steps, decided=decided)
+
+
+def results(round_: Round) -> Results | None:
+    data = round_.result
+    if not data:
+        return None
+    tally = data["tally"]
+    names = {p["id"]: p["name"] for p in tally["projects"]}
+    rows = [
+        Row(id=p["id"], name=p["name"], cost=p["cost"], score=p["score"], votes=p["votes"], rank=p["rank"],
+            selected=p["selected"], explanation=explain(p), no=p.get("no"))
+        for p in tally["projects"]
+    ]
+    by_id = {r.id: r for r in rows}
+    comparison = None
+    details = tally.get("details") or {}
+    if "comparison" in details:
+        c = details["comparison"]
+        comparison = (
+            _("The highest-score-first result was kept: %(greedy)d voters preferred it, %(mes)d preferred "
+              "equal shares.", greedy=c["greedy_preferred_by"], mes=c["equal_shares_preferred_by"])
+            if c["kept"] == "greedy" else
+            _("Equal shares was kept: %(mes)d voters preferred it, %(greedy)d preferred the "
+              "highest-score-first result.", greedy=c["greedy_preferred_by"],
+              mes=c["equal_shares_preferred_by"])
+        )
+    return Results(
+        rows=rows,
+        winners=[by_id[w] for w in tally["winners"] if w in by_id],
+        budget=tally.get("budget"),
+        budget_used=tally.get("budget_used", 0),
+        ballots=data["ballots"],
+        eligible=data["eligible_voters"],
+        online=data["turnout"]["online"],
+        paper=data["turnout"]["paper"],
+        ties=[_tie_sentence(t, names) for t in tally["ties"]],
+        comparison=comparison,
+        yes_no=data["ballot_kind"] == BallotKind.YES_NO,
+    )

@@ -1,0 +1,307 @@
+"""Forms of the round pages: round settings (money in zł, dates in Warsaw time), receipts, paper ballots.
+
+The ballot itself is read by ``app.votes.ballots.parse_ballot`` from the raw form fields; its form
+here only carries the CSRF token.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from app.forms import BaseForm, email_field, max_length, required
+from app.rounds.models import BallotKind, Eligibility, Rule, Secrecy
+from app.rounds.settings import RoundSettings
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+BALLOT_KIND_LABELS = {
+    BallotKind.APPROVAL: _l("Approval: tick the proposals you support"),
+    BallotKind.CHOOSE_ONE: _l("Choose one: a single proposal"),
+    BallotKind.ORDINAL: _l("Ranking: put proposals in order (1st, 2nd, 3rd…)"),
+    BallotKind.CUMULATIVE: _l("Points: spread points among the proposals"),
+    BallotKind.YES_NO: _l("Yes / no: answer for each proposal on its own"),
+}
+RULE_LABELS = {
+    Rule.GREEDY: _l("Highest score first, while the budget lasts"),
+    Rule.EQUAL_SHARES: _l("Method of Equal Shares (each voter gets an equal part of the budget)"),
+    Rule.RANKING: _l("Ranking: the best N, or all above a score (no budget)"),
+}
+SECRECY_LABELS = {
+    Secrecy.SECRET: _l("Secret: nobody can see who voted for what; voters get a receipt code"),
+    Secrecy.PUBLIC: _l("Public: ballots carry the voter's name and can be changed until voting closes"),
+}
+ELIGIBILITY_LABELS = {
+    Eligibility.VERIFIED_RESIDENTS: _l("Verified residents of the estate"),
+    Eligibility.REGISTERED: _l("Everyone with a confirmed account"),
+}
+COMPLETION_LABELS = {
+    "": _l("None: stop when no proposal can be paid for by its supporters"),
+    "add1": _l("Add1: raise everyone's share step by step to use more of the budget"),
+    "add1-comparison": _l("Add1, then keep the greedy result if more voters prefer it"),
+}
+
+# Tie-break presets: the ordered criteria of app/votes/tally/ties.py CRITERIA.
+TIE_BREAK_PRESETS = {
+    "cost": ["lower_cost", "more_voters", "lot"],
+    "voters": ["more_voters", "lower_cost", "lot"],
+    "top_ranks": ["more_top_ranks", "lower_cost", "lot"],
+}
+TIE_BREAK_LABELS = {
+    "cost": _l("Lower cost, then more voters, then a lot"),
+    "voters": _l("More voters, then lower cost, then a lot"),
+    "top_ranks": _l("More first places (ranking ballots), then lower cost, then a lot"),
+}
+CRITERION_LABELS = {
+    "lower_cost": _l("lower cost"),
+    "higher_cost": _l("higher cost"),
+    "more_voters": _l("more voters"),
+    "fewer_voters": _l("fewer voters"),
+    "more_top_ranks": _l("more first places"),
+    "id": _l("lower proposal number"),
+    "lot": _l("a lot drawn from the seed recorded at closing"),
+}
+
+NUMBER_FIELDS = (
+    "min_choices", "max_choices", "points_total", "points_per_proposal", "ranking_top_n",
+    "ranking_threshold", "yes_no_quorum", "yes_no_majority_percent",
+)
+MONEY_FIELDS = {"budget": "budget_grosze", "max_ballot_cost": "max_ballot_cost_grosze"}
+DATE_FIELDS = ("submission_starts_at", "review_starts_at", "voting_starts_at", "voting_ends_at")
+# RoundSettings field → the form field that shows its errors.
+SETTINGS_FIELD = {setting: name for name, setting in MONEY_FIELDS.items()}
+
+
+def describe_policy(criteria) -> str:
+    """An ordered tie-break policy in words: "lower cost, then more voters, then …"."""
+    words = [str(CRITERION_LABELS.get(c, c)) for c in criteria]
+    return str(_l(", then ")).join(words)
+
+
+def parse_money(text: str) -> int | None:
+    """ "1 234,50", "1234.50", "1 234 zł" → grosze; empty → None; anything else → ValueError."""
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text or "")
+    cleaned = re.sub(r"(?i)(zł|zl|pln)$", "", cleaned)
+    if not cleaned:
+        return None
+    if "," in cleaned and "." in cleaned:
+        raise ValueError(text)
+    cleaned = cleaned.replace(",", ".")
+    if not re.fullmatch(r"\d{1,13}(\.\d{1,2})?", cleaned):
+        raise ValueError(text)
+    try:
+        return int(Decimal(cleaned) * 100)
+    except InvalidOperation as error:  # pragma: no cover (the pattern above)
+        raise ValueError(text) from error
+
+
+def format_money_input(grosze: int | None) -> str:
+    """Grosze back into the text of a zł input ("1234,50"; whole amounts without decimals)."""
+    if grosze is None:
+        return ""
+    zl, gr = divmod(grosze, 100)
+    return f"{zl},{gr:02d}" if gr else str(zl)
+
+
+def parse_local_datetime(text: str) -> datetime | None:
+    """A datetime-local value ("2025-03-30T02:30") in Warsaw time → aware UTC; empty → None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        local = datetime.fromisoformat(text.replace(" ", "T"))
+    except ValueError as error:
+        raise ValueError(text) from error
+    if local.tzinfo is not None:
+        raise ValueError(text)
+    return local.replace(tzinfo=WARSAW).astimezone(UTC)
+
+
+def format_local_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(WARSAW).strftime("%Y-%m-%dT%H:%M")
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(str(value), label) for value, label in labels.items()]
+
+
+def _number(label, description=None) -> StringField:
+    return StringField(label, validators=[max_length(6)], description=description,
+                       render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+def _money(label, description=None) -> StringField:
+    return StringField(label, validators=[max_length(30)], description=description,
+                       render_kw={"inputmode": "decimal", "autocomplete": "off"})
+
+
+def _date(label) -> StringField:
+    return StringField(label, validators=[max_length(20)], render_kw={"type": "datetime-local"},
+                       description=_l("Warsaw time. Optional."))
+
+
+class RoundForm(BaseForm):
+    title = StringField(_l("Title"), validators=[required(), max_length(200)])
+    description = TextAreaField(
+        _l("Description"), validators=[max_length(20_000)], render_kw={"rows": 8},
+        description=_l("What the round is for, what can be proposed, and how much money there is. "
+                       "You can use Markdown."),
+    )
+    ballot_kind = RadioField(_l("Ballot"), choices=_choices(BALLOT_KIND_LABELS),
+                             validators=[required(_l("Choose one of the ballot kinds."))])
+    rule = RadioField(_l("How winners are chosen"), choices=_choices(RULE_LABELS),
+                      validators=[required(_l("Choose one of the selection rules."))])
+    budget = _money(_l("Budget (zł)"), _l("For example 50 000 or 1 234,50. Needed unless winners are "
+                                          "chosen by ranking."))
+    min_choices = _number(_l("Fewest proposals on a ballot"),
+                          _l("Approval and ranking ballots. Empty: at least one."))
+    max_choices = _number(_l("Most proposals on a ballot"),
+                          _l("Approval ballots: empty means no limit. Ranking ballots: how many places "
+                             "(required)."))
+    max_ballot_cost = _money(_l("Most a ballot may spend (zł)"),
+                             _l("Approval ballots: the chosen proposals may cost at most this together. "
+                                "Empty: no limit."))
+    points_total = _number(_l("Points each voter has"), _l("Points ballots (required)."))
+    points_per_proposal = _number(_l("Most points for one proposal"), _l("Points ballots. Empty: no limit."))
+    ranking_top_n = _number(_l("Number of winners"), _l("Ranking rule: the best N proposals win."))
+    ranking_threshold = _number(_l("Score needed to win"),
+                                _l("Ranking rule: every proposal with at least this score wins."))
+    yes_no_quorum = _number(_l("Turnout quorum (%)"),
+                            _l("Yes / no ballots: the share of eligible voters who must vote. Empty: none."))
+    yes_no_majority_percent = _number(
+        _l("Yes share needed (%)"),
+        _l("Yes / no ballots: the share of yes among yes and no answers. Empty: more yes than no."))
+    equal_shares_completion = RadioField(_l("Completion of equal shares"),
+                                         choices=_choices(COMPLETION_LABELS),
+                                         default="")
+    tie_break = RadioField(_l("Ties are broken by"), choices=_choices(TIE_BREAK_LABELS), default="cost",
+                           validators=[required(_l("Choose how ties are broken."))])
+    secrecy = RadioField(_l("Secrecy"), choices=_choices(SECRECY_LABELS), default=str(Secrecy.SECRET),
+                         validators=[required(_l("Choose whether the vote is secret or public."))])
+    eligibility = RadioField(_l("Who may vote"), choices=_choices(ELIGIBILITY_LABELS),
+                             default=str(Eligibility.VERIFIED_RESIDENTS),
+                             validators=[required(_l("Choose who may vote."))])
+    submission_starts_at = _date(_l("Proposals open"))
+    review_starts_at = _date(_l("Review starts"))
+    voting_starts_at = _date(_l("Voting opens"))
+    voting_ends_at = _date(_l("Voting closes"))
+
+    # Fields that change what a vote means (frozen once voting starts).
+    VOTE_MEANING = (
+        "ballot_kind", "rule", "budget", "min_choices", "max_choices", "max_ballot_cost", "points_total",
+        "points_per_proposal", "ranking_top_n", "ranking_threshold", "yes_no_quorum",
+        "yes_no_majority_percent", "equal_shares_completion", "tie_break", "secrecy", "eligibility",
+    )
+
+    def lock(self) -> None:
+        """Show the vote-meaning fields disabled (voting has started)."""
+        for name in self.VOTE_MEANING:
+            field = getattr(self, name)
+            field.render_kw = {**(field.render_kw or {}), "disabled": True}
+
+    def offer_policy(self, criteria: list[str]) -> None:
+        """A round whose tie-break policy is none of the presets keeps it as a choice of its own."""
+        key = self.preset_of(criteria)
+        if key == "current":
+            self.tie_break.choices = [*self.tie_break.choices,
+                                      SelectChoice("current", _l("As now: %(policy)s",
+                                                                 policy=describe_policy(criteria)))]
+        self._current_policy = list(criteria)
+
+    @staticmethod
+    def preset_of(criteria) -> str:
+        for key, preset in TIE_BREAK_PRESETS.items():
+            if list(criteria) == preset:
+                return key
+        return "current"
+
+    def fill(self, settings: RoundSettings) -> None:
+        """Show a round's settings (money in zł, dates in Warsaw time)."""
+        self.offer_policy(settings.tie_break)
+        for name in ("title", "description", "ballot_kind", "rule", "secrecy", "eligibility"):
+            getattr(self, name).data = str(getattr(settings, name))
+        self.equal_shares_completion.data = settings.equal_shares_completion or ""
+        self.tie_break.data = self.preset_of(settings.tie_break)
+        for name in NUMBER_FIELDS:
+            value = getattr(settings, name)
+            getattr(self, name).data = "" if value is None else str(value)
+        for name, setting in MONEY_FIELDS.items():
+            getattr(self, name).data = format_money_input(getattr(settings, setting))
+        for name in DATE_FIELDS:
+            getattr(self, name).data = format_local_datetime(getattr(settings, name))
+
+    @classmethod
+    def locked_formdata(cls, formdata, current: RoundSettings):
+        """Once voting has started the vote-meaning fields are shown disabled (browsers do not send
+        them): they keep the round's current values, whatever a request says."""
+        shown = cls(formdata=None)
+        shown.fill(current)
+        formdata = formdata.copy()
+        for name in cls.VOTE_MEANING:
+            formdata.setlist(name, [getattr(shown, name).data])
+        return formdata
+
+    def settings(self) -> RoundSettings | None:
+        """The settings typed in, or None with errors attached to the fields."""
+        values: dict = {"title": self.title.data.strip(), "description": self.description.data or ""}
+        ok = True
+        for name in ("ballot_kind", "rule", "secrecy", "eligibility"):
+            values[name] = getattr(self, name).data
+        values["equal_shares_completion"] = self.equal_shares_completion.data or None
+        key = self.tie_break.data
+        values["tie_break"] = list(TIE_BREAK_PRESETS.get(key) or getattr(self, "_current_policy", []))
+        for name in NUMBER_FIELDS:
+            raw = (getattr(self, name).data or "").strip()
+            if not raw:
+                values[name] = None
+            elif raw.isdigit():
+                values[name] = int(raw)
+            else:
+                self.add_error(name, _l("Enter a whole number, like 3."))
+                ok = False
+        for name, setting in MONEY_FIELDS.items():
+            try:
+                values[setting] = parse_money(getattr(self, name).data)
+            except ValueError:
+                self.add_error(name, _l("Enter an amount in złoty, like 1 234,50 or 1234.50."))
+                ok = False
+        for name in DATE_FIELDS:
+            try:
+                values[name] = parse_local_datetime(getattr(self, name).data)
+            except ValueError:
+                self.add_error(name, _l("Enter a date and time, like 2025-03-01 18:00."))
+                ok = False
+        return RoundSettings(**values) if ok else None
+
+    def field_for(self, settings_field: str | None) -> str | None:
+        """The form field that shows an error about a RoundSettings field."""
+        name = SETTINGS_FIELD.get(settings_field, settings_field)
+        return name if name and hasattr(self, name) else None
+
+
+class BallotForm(BaseForm):
+    """Only the CSRF token: the ballot's own fields are read by ``parse_ballot``."""
+
+
+class AdvanceForm(BaseForm):
+    expected_phase = HiddenField()
+
+
+class ReceiptForm(BaseForm):
+    code = StringField(
+        _l("Receipt code"), validators=[required(_l("Enter the receipt code.")), max_length(40)],
+        description=_l("The code you got after voting, like ABCD-EFGH-JKLM-NPQR."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+class PaperBallotForm(BaseForm):
+    email = email_field(_l("The voter's e-mail address"))

@@ -1,0 +1,354 @@
+"""Round pages: list, round page, settings, phases, voting, receipts, paper ballots and results."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from app.auth.services import find_user_by_email
+from app.db import db
+from app.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, PhaseClosed
+from app.extensions import limiter
+from app.htmx import redirect_to, render
+from app.permissions import require
+from app.rounds import bp, display, permissions, queries, services
+from app.rounds.forms import AdvanceForm, PaperBallotForm, ReceiptForm, RoundForm
+from app.rounds.models import BallotKind, Phase, Round, Secrecy
+from app.rounds.phases import Action, phase_allows
+from app.rounds.settings import RoundSettings
+from app.votes import services as votes
+from app.votes.ballots import ballot_summary, parse_ballot
+from app.votes.counting import ballot_projects, engine_projects
+
+ON_BALLOT_PHASES = (Phase.VOTING, Phase.CLOSED, Phase.ARCHIVED)
+
+
+@bp.app_template_global()
+def round_proposal_url(proposal_id) -> str:
+    """The page of a proposal (its endpoint, once the proposals pages are registered)."""
+    for endpoint in ("proposals.detail", "proposals.show"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, proposal_id=proposal_id)
+    return f"/proposals/{proposal_id}"
+
+
+def _round_or_404(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound()
+    return round_
+
+
+def _visible_round(round_id: int) -> Round:
+    round_ = _round_or_404(round_id)
+    require(permissions.can_see_round(current_user, round_))
+    return round_
+
+
+def _context(round_: Round) -> dict:
+    return {"round": round_, "phase_labels": display.PHASE_LABELS, "steps": display.STEPS}
+
+
+# --- list and round page ---------------------------------------------------------------------------
+
+
+@bp.get("/rounds")
+def index():
+    phase = request.args.get("phase", "")
+    staff = bool(permissions.can_manage_rounds(current_user))
+    page = db.paginate(queries.rounds(phase, include_drafts=staff),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    phases = [p for p in queries.PHASE_ORDER if staff or p != Phase.DRAFT]
+    return render("rounds/index.html", "rounds/_list.html", page=page, phase=phase, phases=phases,
+                  phase_labels=display.PHASE_LABELS, can_manage=staff)
+
+
+@bp.get("/rounds/<int:round_id>")
+def detail(round_id: int):
+    round_ = _visible_round(round_id)
+    if round_.phase in ON_BALLOT_PHASES:
+        proposals = ballot_projects(round_)
+    else:
+        proposals = db.session.scalars(queries.round_proposals(round_.id)).all()
+    return render_template(
+        "rounds/detail.html",
+        **_context(round_),
+        proposals=proposals,
+        on_ballot=round_.phase in ON_BALLOT_PHASES,
+        ballot_rules=display.ballot_rules(round_),
+        selection_rules=display.selection_rules(round_),
+        secrecy_text=display.secrecy_text(round_),
+        eligibility_text=display.eligibility_text(round_),
+        vote_decision=permissions.can_vote(current_user, round_),
+        voted=votes.has_voted(current_user, round_),
+        can_manage=bool(permissions.can_manage_rounds(current_user)),
+        next_phase=services.NEXT_PHASE.get(round_.phase),
+        advance_button=display.ADVANCE_BUTTONS.get(round_.phase),
+        can_see_results=bool(permissions.can_see_results(current_user, round_)),
+    )
+
+
+# --- settings --------------------------------------------------------------------------------------
+
+
+def _settings_page(form: RoundForm, round_: Round | None, locked: bool, http_status: int = 200):
+    if locked:
+        form.lock()
+    return render_template("rounds/form.html", form=form, round=round_, locked=locked,
+                           vote_meaning=RoundForm.VOTE_MEANING), http_status
+
+
+def _save_settings(form: RoundForm, round_: Round | None, locked: bool):
+    """Validate, call the service, and show its refusals next to their fields."""
+    if not form.validate_on_submit():
+        return None, _settings_page(form, round_, locked, 422 if form.errors else 200)
+    settings = form.settings()
+    if settings is None:
+        return None, _settings_page(form, round_, locked, 422)
+    try:
+        if round_ is None:
+            round_ = services.create_round(current_user, settings)
+        else:
+            services.update_round(current_user, round_, settings)
+    except DomainError as error:
+        field = form.field_for(error.field)
+        if field is None:
+            raise
+        form.add_error(field, error.message)
+        return None, _settings_page(form, round_, locked, error.status)
+    return round_, None
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require(permissions.can_manage_rounds(current_user))
+    form = RoundForm()
+    round_, page = _save_settings(form, None, locked=False)
+    if page is not None:
+        return page
+    flash(_("The round is created as a draft. Open it for proposals when it is ready."), "success")
+    return redirect_to(url_for("rounds.detail", round_id=round_.id))
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(round_id: int):
+    require(permissions.can_manage_rounds(current_user))
+    round_ = _round_or_404(round_id)
+    current = RoundSettings.of(round_)
+    locked = not permissions.can_edit_settings(current_user, round_)
+    if request.method == "POST":
+        formdata = RoundForm.locked_formdata(request.form, current) if locked else request.form
+        form = RoundForm(formdata=formdata)
+        form.offer_policy(current.tie_break)
+    else:
+        form = RoundForm(formdata=None)
+        form.fill(current)
+    saved, page = _save_settings(form, round_, locked)
+    if page is not None:
+        return page
+    flash(_("The round is saved."), "success")
+    return redirect_to(url_for("rounds.detail", round_id=saved.id))
+
+
+@bp.route("/rounds/<int:round_id>/advance", methods=["GET", "POST"])
+@login_required
+def advance(round_id: int):
+    require(permissions.can_manage_rounds(current_user))
+    round_ = _round_or_404(round_id)
+    form = AdvanceForm(formdata=None, expected_phase=round_.phase)
+    if request.method == "POST":
+        form = AdvanceForm()
+        try:
+            round_ = services.advance_phase(current_user, round_.id, form.expected_phase.data or "")
+        except Conflict as error:
+            db.session.rollback()
+            round_ = _round_or_404(round_id)
+            form = AdvanceForm(formdata=None, expected_phase=round_.phase)
+            return _advance_page(round_, form, error.message, error.status)
+        flash(_("The round is now in the phase: %(phase)s.", phase=display.PHASE_LABELS[round_.phase]),
+              "success")
+        return redirect_to(url_for("rounds.detail", round_id=round_.id))
+    if round_.phase not in services.NEXT_PHASE:
+        raise PhaseClosed(_("This round has gone through all its phases."))
+    return _advance_page(round_, form)
+
+
+def _advance_page(round_: Round, form: AdvanceForm, error: str | None = None, http_status: int = 200):
+    next_phase = services.NEXT_PHASE.get(round_.phase)
+    return render_template(
+        "rounds/advance.html", **_context(round_), form=form, error=error, next_phase=next_phase,
+        effect=display.ADVANCE_EFFECTS.get(round_.phase), button=display.ADVANCE_BUTTONS.get(round_.phase),
+    ), http_status
+
+
+# --- voting ----------------------------------------------------------------------------------------
+
+
+def _voting_round(round_id: int) -> Round:
+    round_ = _visible_round(round_id)
+    decision = permissions.can_vote(current_user, round_)
+    if not decision:
+        closed = not phase_allows(round_.phase, Action.CAST_BALLOT)
+        raise (PhaseClosed if closed else NotAllowed)(decision.reason)
+    return round_
+
+
+def _stored_formdata(round_: Round, choices) -> MultiDict:
+    """A public ballot's stored choices as the form fields that show them."""
+    if choices is None:
+        return MultiDict()
+    kind = round_.ballot_kind
+    if kind in (BallotKind.APPROVAL, BallotKind.CHOOSE_ONE):
+        return MultiDict([("choice", pid) for pid in choices])
+    if kind == BallotKind.ORDINAL:
+        return MultiDict([(f"rank-{n}", pid) for n, pid in enumerate(choices, start=1)])
+    prefix = "points" if kind == BallotKind.CUMULATIVE else "answer"
+    return MultiDict([(f"{prefix}-{pid}", str(value)) for pid, value in choices.items()])
+
+
+def _ballot_context(round_: Round, formdata, checked: bool = False, error: str | None = None) -> dict:
+    """What the ballot form needs: the proposals, the voter's choices so far, and the counter."""
+    proposals = ballot_projects(round_)
+    ids = [str(p.id) for p in proposals]
+    summary, problem = None, error
+    try:
+        ballot = parse_ballot(round_, formdata, ids)
+        summary = ballot_summary(round_, ballot, list(engine_projects(proposals)))
+        if checked and problem is None:
+            votes.validate(round_, ballot)
+    except InvalidInput as refusal:
+        problem = problem or refusal.message
+    depth = (round_.max_choices or len(ids)) if round_.ballot_kind == BallotKind.ORDINAL else 0
+    return {
+        **_context(round_),
+        "proposals": proposals,
+        "values": formdata,
+        "ranks": [formdata.get(f"rank-{n}", "") for n in range(1, depth + 1)],
+        "summary": summary,
+        "problem": problem,
+        "checked": checked,
+        "refused": error is not None,
+        "ballot_rules": display.ballot_rules(round_),
+    }
+
+
+def _vote_page(round_: Round, formdata, http_status: int = 200, **kw):
+    changing = round_.secrecy == Secrecy.PUBLIC and votes.has_voted(current_user, round_)
+    return render("votes/vote.html", "votes/_summary.html", http_status=http_status, changing=changing,
+                  **_ballot_context(round_, formdata, **kw))
+
+
+def _receipt_page(round_: Round, receipt: str, paper_voter=None):
+    """The receipt code, shown once: in this response only, never stored or cached."""
+    response = make_response(render_template("votes/receipt.html", **_context(round_), receipt=receipt,
+                                             paper_voter=paper_voter))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/rounds/<int:round_id>/vote")
+@login_required
+def vote(round_id: int):
+    round_ = _voting_round(round_id)
+    if round_.secrecy == Secrecy.SECRET and votes.has_voted(current_user, round_):
+        flash(str(votes.ALREADY_VOTED), "info")
+        return redirect_to(url_for("rounds.detail", round_id=round_.id))
+    return _vote_page(round_, _stored_formdata(round_, votes.own_public_ballot(current_user, round_)))
+
+
+@bp.post("/rounds/<int:round_id>/vote")
+@login_required
+def cast(round_id: int):
+    round_ = _voting_round(round_id)
+    ids = [str(p.id) for p in ballot_projects(round_)]
+    try:
+        outcome = votes.cast_ballot(current_user, round_, parse_ballot(round_, request.form, ids))
+    except InvalidInput as error:
+        return _vote_page(round_, request.form, 422, checked=True, error=error.message)
+    if outcome.receipt:
+        return _receipt_page(round_, outcome.receipt)
+    flash(_("Your vote is changed; you can change it until voting closes.") if outcome.changed
+          else _("Your vote is saved; you can change it until voting closes."), "success")
+    return redirect_to(url_for("rounds.detail", round_id=round_.id))
+
+
+@bp.post("/rounds/<int:round_id>/vote/summary")
+@login_required
+def vote_summary(round_id: int):
+    """The counter of the ballot (HTMX on every change; without JavaScript: "Check my ballot")."""
+    round_ = _voting_round(round_id)
+    return _vote_page(round_, request.form, checked=True)
+
+
+# --- receipts, paper ballots -----------------------------------------------------------------------
+
+
+@bp.route("/rounds/<int:round_id>/receipt", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT"], methods=["POST"])
+def receipt(round_id: int):
+    round_ = _visible_round(round_id)
+    form = ReceiptForm()
+    found = None
+    if form.validate_on_submit():
+        try:
+            found = votes.check_receipt(round_, form.code.data)
+        except InvalidInput as error:
+            form.add_error("code", error.message)
+    return render("votes/receipt_check.html", "votes/_receipt_result.html",
+                  http_status=422 if form.errors else 200, **_context(round_), form=form, found=found)
+
+
+def _paper_round(round_id: int) -> Round:
+    require(permissions.can_manage_rounds(current_user))
+    round_ = _round_or_404(round_id)
+    if not phase_allows(round_.phase, Action.ENTER_PAPER_BALLOT):
+        raise PhaseClosed(_("Voting in this round is not open."))
+    return round_
+
+
+def _paper_page(round_: Round, form: PaperBallotForm, formdata, http_status: int = 200, **kw):
+    context = _ballot_context(round_, formdata, **kw)
+    return render_template("votes/paper.html", form=form, **context), http_status
+
+
+@bp.route("/rounds/<int:round_id>/paper", methods=["GET", "POST"])
+@login_required
+def paper(round_id: int):
+    round_ = _paper_round(round_id)
+    form = PaperBallotForm()
+    if not form.validate_on_submit():
+        return _paper_page(round_, form, request.form, 422 if form.errors else 200)
+    voter = find_user_by_email(form.email.data)
+    if voter is None:
+        form.add_error("email", _("Nobody has an account with this e-mail address."))
+        return _paper_page(round_, form, request.form, 422)
+    ids = [str(p.id) for p in ballot_projects(round_)]
+    try:
+        outcome = votes.enter_paper_ballot(current_user, round_, voter,
+                                           parse_ballot(round_, request.form, ids))
+    except InvalidInput as error:
+        return _paper_page(round_, form, request.form, 422, checked=True, error=error.message)
+    except (NotAllowed, Conflict) as error:
+        db.session.rollback()
+        form.add_error("email", error.message)
+        return _paper_page(_round_or_404(round_id), form, request.form, error.status)
+    if outcome.receipt:
+        return _receipt_page(round_, outcome.receipt, paper_voter=voter)
+    flash(_("The paper ballot of %(name)s is saved.", name=voter.display_name), "success")
+    return redirect_to(url_for("rounds.paper", round_id=round_id))
+
+
+# --- results ---------------------------------------------------------------------------------------
+
+
+@bp.get("/rounds/<int:round_id>/results")
+def results(round_id: int):
+    round_ = _visible_round(round_id)
+    decision = permissions.can_see_results(current_user, round_)
+    if not decision:
+        raise PhaseClosed(decision.reason)
+    return render_template("rounds/results.html", **_context(round_), results=display.results(round_))

@@ -1,0 +1,233 @@
+"""The activities pages over HTTP: the calendar in list and month views with the place filter, an activity's
+page (places left, roles still needed), scheduling from a proposal, the clash message, sign-ups, the lists
+for the door, room requests, the proposal page include and the reminders command."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import render_template_string
+
+from app.activities.models import Activity, RoomRequest, Signup
+from app.activities.times import local
+from app.db import utcnow
+from app.proposals.models import Pledge, Status
+from tests.activities.factories import in_days, make_activity, make_place, sign
+from tests.proposals.factories import make_proposal
+
+
+def test_calendar_lists_upcoming_and_past_and_filters_by_place(client, session):
+    hall, garden = make_place(session, name="Sala główna"), make_place(session, name="Ogród")
+    soon = make_activity(session, place=hall, title="Joga w sali", starts_at=in_days(2))
+    outside = make_activity(session, place=garden, title="Sadzenie w ogrodzie", starts_at=in_days(3))
+    done = make_activity(session, place=hall, title="Dawne warsztaty", starts_at=in_days(-5), status="held")
+    page = client.get("/activities").get_data(as_text=True)
+    assert soon.title in page and outside.title in page and done.title not in page
+    assert page.index("Joga w sali") < page.index("Sadzenie w ogrodzie")
+    filtered = client.get(f"/activities?place={garden.id}").get_data(as_text=True)
+    assert outside.title in filtered and soon.title not in filtered
+    past = client.get("/activities?when=past").get_data(as_text=True)
+    assert done.title in past and soon.title not in past
+
+
+def test_month_view_and_htmx_fragment(client, session):
+    activity = make_activity(session, title="Kino sąsiedzkie", starts_at=in_days(1))
+    month = local(activity.starts_at).strftime("%Y-%m")
+    page = client.get(f"/activities?view=month&month={month}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Kino sąsiedzkie" in html and 'class="table month-grid"' in html
+    fragment = client.get(f"/activities?view=month&month={month}", headers={"HX-Request": "true"})
+    text = fragment.get_data(as_text=True)
+    assert "Kino sąsiedzkie" in text and "<html" not in text
+    assert "Kino sąsiedzkie" not in client.get("/activities?view=month&month=2001-01").get_data(as_text=True)
+
+
+def test_hostile_titles_are_escaped(client, session):
+    activity = make_activity(session)
+    html = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "<img" not in html
+
+
+def test_activity_page_shows_places_left_and_roles_still_needed(client, users, session):
+    activity = make_activity(session, capacity=5, roles=[("bring tea", 1), ("set up the room", 2)])
+    sign(session, activity, users.resident())
+    sign(session, activity, users.resident(), role=activity.roles[1])
+    client.login(users.resident(locale="en"))
+    html = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert "4 places left" in html
+    assert "We still need 1 person: bring tea" in html
+    assert "We still need 1 person: set up the room" in html
+
+
+def test_signing_up_over_http_then_waiting_then_cancelling(client, make_client, users, session):
+    activity = make_activity(session, capacity=1)
+    first, second = users.resident(locale="en"), users.resident(locale="en")
+    client.login(first)
+    client.post(f"/activities/{activity.id}/signup")
+    other = make_client()
+    other.login(second)
+    response = other.post(f"/activities/{activity.id}/signup", follow_redirects=True)
+    assert "waiting list" in response.get_data(as_text=True)
+    assert client.post(f"/activities/{activity.id}/signup").status_code == 409  # twice
+    client.post(f"/activities/{activity.id}/signup/cancel")
+    statuses = dict(
+        session.execute(sa.select(Signup.user_id, Signup.status).where(Signup.status != "cancelled")).all()
+    )
+    assert statuses == {second.id: "registered"}
+
+
+def test_scheduling_from_a_proposal_over_http(client, users, session):
+    moderator = users.moderator(locale="en")
+    helper = users.resident(name="Halina Pomocna")
+    proposal = make_proposal(session, users.resident(), status=Status.SELECTED, title="Kawiarenka naprawcza")
+    session.add(Pledge(proposal_id=proposal.id, user_id=helper.id, kind="coordinate", note="Mam narzędzia"))
+    session.commit()
+    place = make_place(session, name="Pracownia")
+    client.login(moderator)
+    listing = client.get("/activities/schedule").get_data(as_text=True)
+    assert "Kawiarenka naprawcza" in listing and "Halina Pomocna" in listing and "Mam narzędzia" in listing
+    form = client.get(f"/activities/new?proposal={proposal.id}").get_data(as_text=True)
+    assert 'value="Kawiarenka naprawcza"' in form  # prefilled, editable
+    assert f'<option value="{helper.id}">Halina Pomocna' in form
+    day = (local(utcnow()) + timedelta(days=10)).date().isoformat()
+    response = client.post(
+        f"/activities/new?proposal={proposal.id}",
+        {
+            "title": "Kawiarenka naprawcza — pierwsza sobota",
+            "description": "Przynieś zepsuty toster.",
+            "day": day,
+            "starts": "10:00",
+            "ends": "13:00",
+            "place_id": str(place.id),
+            "capacity": "15",
+            "open_to_all": "y",
+            "coordinator_id": str(helper.id),
+            "coordinator_email": "",
+            "roles": "przygotować salę: 2\nprzynieść herbatę: 1",
+            "repeat_weeks": "1",
+        },
+    )
+    assert response.status_code == 303
+    activity = session.scalar(sa.select(Activity).where(Activity.proposal_id == proposal.id))
+    assert activity.coordinator_id == helper.id and local(activity.starts_at).hour == 10
+    session.refresh(proposal)
+    assert proposal.status == Status.SCHEDULED
+
+    clash = client.post(
+        "/activities/new",
+        {
+            "title": "Inne",
+            "day": day,
+            "starts": "12:00",
+            "ends": "14:00",
+            "place_id": str(place.id),
+            "repeat_weeks": "1",
+            "coordinator_id": "",
+        },
+    )
+    html = clash.get_data(as_text=True)
+    assert clash.status_code == 409
+    assert "Pracownia is already taken" in html and "Kawiarenka naprawcza — pierwsza sobota" in html
+
+
+def test_form_errors_re_render_with_422(client, users, session):
+    client.login(users.moderator(locale="en"))
+    place = make_place(session)
+    response = client.post(
+        "/activities/new",
+        {"title": "", "day": "31.02.2030", "starts": "25:00", "ends": "", "place_id": str(place.id)},
+    )
+    assert response.status_code == 422
+    assert session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 0
+
+
+def test_lists_for_the_door(client, users, session):
+    coordinator = users.resident()
+    activity = make_activity(session, coordinator=coordinator, capacity=1, roles=[("herbata", 1)])
+    sign(session, activity, users.resident(name="Anna Uczestniczka"))
+    sign(session, activity, users.resident(name="Bogdan Czekający"), status="waitlisted")
+    sign(session, activity, users.resident(name="Celina Herbaciana"), role=activity.roles[0])
+    sign(session, activity, users.resident(name="Darek Zrezygnował"), status="cancelled")
+    client.login(coordinator)
+    html = client.get(f"/activities/{activity.id}/people").get_data(as_text=True)
+    for name in ("Anna Uczestniczka", "Bogdan Czekający", "Celina Herbaciana"):
+        assert name in html
+    assert "Darek Zrezygnował" not in html
+
+
+def test_room_request_then_approval_over_http(client, make_client, users, session):
+    requester = users.resident()
+    place = make_place(session)
+    client.login(requester)
+    day = (local(utcnow()) + timedelta(days=14)).date().isoformat()
+    response = client.post(
+        "/activities/rooms/request",
+        {
+            "title": "Klub planszówek",
+            "description": "Gramy w piątki.",
+            "organisation": "Stowarzyszenie Gramy",
+            "day": day,
+            "starts": "17:00",
+            "ends": "20:00",
+            "place_id": str(place.id),
+            "expected_people": "12",
+            "open_to_all": "y",
+        },
+    )
+    assert response.status_code == 303
+    room_request = session.scalar(sa.select(RoomRequest))
+    assert room_request.status == "pending" and room_request.organisation == "Stowarzyszenie Gramy"
+    moderator = make_client()
+    moderator.login(users.moderator())
+    assert "Klub planszówek" in moderator.get("/activities/rooms").get_data(as_text=True)
+    empty = moderator.post(f"/activities/rooms/{room_request.id}/decline", {"reason": ""})
+    assert empty.status_code == 422
+    assert moderator.post(f"/activities/rooms/{room_request.id}/approve").status_code == 303
+    activity = session.scalar(sa.select(Activity))
+    assert activity.coordinator_id == requester.id
+    assert "Klub planszówek" in client.get("/activities/mine").get_data(as_text=True)
+
+
+def test_marking_held_over_http_with_a_report(client, users, session):
+    coordinator = users.resident()
+    activity = make_activity(session, coordinator=coordinator, starts_at=in_days(-1))
+    client.login(coordinator)
+    assert client.post(f"/activities/{activity.id}/held", {"attendance": "", "report": ""}).status_code == 422
+    response = client.post(
+        f"/activities/{activity.id}/held",
+        {"attendance": "14", "report": "Świetnie. **Następnym razem** w ogrodzie."},
+    )
+    assert response.status_code == 303
+    html = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert "<strong>Następnym razem</strong>" in html
+
+
+def test_proposal_page_include_shows_the_path_to_what_happened(app, session, users):
+    proposal = make_proposal(session, users.resident(), status=Status.SCHEDULED)
+    make_activity(
+        session, proposal=proposal, title="Pierwsze spotkanie", starts_at=in_days(-7), status="held"
+    )
+    make_activity(session, proposal=proposal, title="Drugie spotkanie", starts_at=in_days(7))
+    with app.test_request_context("/"):
+        html = render_template_string('{% include "activities/_for_proposal.html" %}', proposal=proposal)
+    assert html.index("Pierwsze spotkanie") < html.index("Drugie spotkanie")
+    assert "1 z 2" in html
+    with app.test_request_context("/"):
+        other = make_proposal(session, users.resident(), status=Status.SELECTED)
+        assert (
+            render_template_string('{% include "activities/_for_proposal.html" %}', proposal=other).strip()
+            == ""
+        )
+
+
+def test_remind_command_sends_once(app, session, users, mail):
+    activity = make_activity(session, starts_at=utcnow() + timedelta(hours=3))
+    person = users.resident()
+    sign(session, activity, person)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["activities", "remind"])
+    assert first.exit_code == 0 and "reminders queued: 1" in first.output
+    assert "reminders queued: 0" in runner.invoke(args=["activities", "remind"]).output
+    assert session.scalar(sa.select(Signup.reminded_at)) is not None

@@ -1,0 +1,23 @@
+import sqlalchemy as sa
+
+from app.demo.seed import seed as seed_people
+from app.proposals import demo
+from app.proposals.models import Category, Proposal, Status
+from app.rounds.models import Round
+
+
+def test_demo_data_has_proposals_in_every_status_and_is_idempotent(session):
+    list(seed_people())
+    from app.auth.models import User
+
+    people = {user.email: user for user in session.scalars(sa.select(User))}
+    lines = list(demo.seed(people))
+    assert "11 created" in lines[0]
+    statuses = set(session.scalars(sa.select(Proposal.status)))
+    assert statuses == {str(s) for s in Status}
+    assert session.scalar(sa.select(sa.func.count()).select_from(Category)) == 7
+    assert session.scalar(sa.select(Round.phase).where(Round.title == demo.OPEN_ROUND)) == "submission"
+    garden = session.scalar(sa.select(Proposal).where(Proposal.title.startswith("Ogród społeczny")))
+    assert garden.pledge_count == 3
+    assert "0 created" in list(demo.seed(people))[0]
+    assert session.scalar(sa.select(sa.func.count()).select_from(Proposal)) == 11
