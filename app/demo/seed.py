@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import sqlalchemy as sa
+
 from app.audit.services import record
 from app.auth.models import Role, User, VerificationMethod
 from app.auth.passwords import hash_password
@@ -28,6 +30,21 @@ PEOPLE = [
 
 
 def seed() -> Iterator[str]:
+    """People first, then each feature's demo in the order the lifecycle runs."""
+    from app.activities import demo as activities_demo
+    from app.discussion import demo as discussion_demo
+    from app.news import demo as news_demo
+    from app.proposals import demo as proposals_demo
+    from app.votes import demo as votes_demo
+
+    yield from _people()
+    people = {user.email: user for user in db.session.scalars(
+        sa.select(User).where(User.email.in_([row[0] for row in PEOPLE])))}
+    for feature in (proposals_demo, discussion_demo, votes_demo, activities_demo, news_demo):
+        yield from feature.seed(people)
+
+
+def _people() -> Iterator[str]:
     password_hash = hash_password(DEMO_PASSWORD)
     moderator = None
     created = 0
