@@ -26,9 +26,16 @@ class BaseForm(FlaskForm):
         return valid
 
     def add_error(self, field_name: str, message) -> None:
-        """Attach a service's error message to a field, to re-render the form with it."""
+        """Attach an error message to a field, to re-render the form with it."""
         field = getattr(self, field_name)
         field.errors = [*field.errors, message]
+
+    def attach(self, error) -> None:
+        """Show a service's refusal next to its field; a refusal of the whole request is raised again
+        (it becomes an error page)."""
+        if not (error.field and hasattr(self, error.field)):
+            raise error
+        self.add_error(error.field, error.message)
 
 
 def required(message=None) -> DataRequired:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -13,26 +11,14 @@ from flask_migrate import downgrade, upgrade
 
 from app import create_app
 from app.db import db
-from tests.conftest import TEST_DATABASE_URL
+from tests.live_server import scratch_database
 
 
 @pytest.fixture
 def scratch_url(tmp_path):
     """A database of its own, so going down to empty does not disturb the other tests."""
-    if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    name = f"mam_migrations_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.make_url(TEST_DATABASE_URL).set(database=name)
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -35,13 +35,6 @@ def _activity_or_404(activity_id: int) -> Activity:
     return activity
 
 
-def _field_error(form, error: DomainError) -> None:
-    """A service's refusal shown next to its field; refusals of the whole request get an error page."""
-    if not (error.field and hasattr(form, error.field)):
-        raise error
-    form.add_error(error.field, error.message)
-
-
 # --- the calendar ----------------------------------------------------------------------------------------
 
 
@@ -260,7 +253,7 @@ def new():
     try:
         created = services.schedule_activity(current_user, data, proposal)
     except DomainError as error:
-        _field_error(form, error)
+        form.attach(error)
         return _form_page(form, proposal, None, error.status)
     flash(
         _("The activity is in the calendar.")
@@ -290,7 +283,7 @@ def edit(activity_id: int):
     try:
         services.update_activity(current_user, activity, data, together=form.scope.data == "series")
     except DomainError as error:
-        _field_error(form, error)
+        form.attach(error)
         return _form_page(form, activity.proposal, activity, error.status)
     flash(_("The changes are saved."), "success")
     return redirect_to(url_for("activities.show", activity_id=activity_id))
@@ -329,7 +322,7 @@ def held(activity_id: int):
     try:
         services.mark_held(current_user, activity, form.report.data, attendance)
     except DomainError as error:
-        _field_error(form, error)
+        form.attach(error)
         return _report_page(activity, form, CancelForm(formdata=None), error.status)
     flash(_("Thank you! The activity is marked held and the report is published."), "success")
     return redirect_to(url_for("activities.show", activity_id=activity_id))
@@ -346,7 +339,7 @@ def cancel(activity_id: int):
     try:
         services.cancel_activity(current_user, activity, form.reason.data)
     except DomainError as error:
-        _field_error(form, error)
+        form.attach(error)
         return _report_page(activity, HeldForm(formdata=None), form, error.status)
     flash(_("The activity is cancelled; everyone signed up has been told."), "success")
     return redirect_to(url_for("activities.show", activity_id=activity_id))
@@ -432,7 +425,7 @@ def places():
     try:
         services.create_place(current_user, form.name.data, form.description.data, capacity)
     except DomainError as error:
-        _field_error(form, error)
+        form.attach(error)
         return _places_page(form, error.status)
     flash(_("The place is added."), "success")
     return redirect_to(url_for("activities.places"))
@@ -454,7 +447,7 @@ def update_place(place_id: int):
             current_user, place, form.name.data, form.description.data, capacity, form.active.data
         )
     except DomainError as error:
-        _field_error(form, error)
+        form.attach(error)
         return _places_page(PlaceForm(formdata=None), error.status, {place_id: form})
     flash(_("The place is saved."), "success")
     return redirect_to(url_for("activities.places"))
@@ -481,7 +474,7 @@ def request_room():
     try:
         services.request_room(current_user, data)
     except DomainError as error:
-        _field_error(form, error)
+        form.attach(error)
         return _request_page(form, error.status)
     flash(_("Your request is sent. A moderator will answer by e-mail."), "success")
     return redirect_to(url_for("activities.mine"))

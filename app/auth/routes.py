@@ -27,10 +27,7 @@ def auth_limit() -> str:
 
 
 def _form_error(form, error: DomainError, template: str, **context):
-    """Show a service's refusal next to its field; refusals of the whole request get an error page."""
-    if not (error.field and hasattr(form, error.field)):
-        raise error
-    form.add_error(error.field, error.message)
+    form.attach(error)
     return render_template(template, form=form, **context), error.status
 
 

@@ -27,9 +27,7 @@ def _post_or_404(post_id: int) -> NewsPost:
 
 def _form_page(form: NewsForm, post: NewsPost | None = None, error: DomainError | None = None):
     if error is not None:
-        if not (error.field and hasattr(form, error.field)):
-            raise error
-        form.add_error(error.field, error.message)
+        form.attach(error)
     status = 422 if form.errors else 200
     return render_template("news/form.html", form=form, post=post), status
 

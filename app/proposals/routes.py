@@ -27,13 +27,6 @@ def _proposal_or_404(proposal_id: int) -> Proposal:
     return proposal
 
 
-def _field_error(form, error: DomainError) -> None:
-    """A service's refusal shown next to its field; refusals of the whole request get an error page."""
-    if not (error.field and hasattr(form, error.field)):
-        raise error
-    form.add_error(error.field, error.message)
-
-
 @bp.get("/proposals")
 def index():
     search = request.args.get("q", "")[:100]
@@ -100,7 +93,7 @@ def new():
         try:
             proposal = services.create_proposal(current_user, _input(form), submit=submit)
         except DomainError as error:
-            _field_error(form, error)
+            form.attach(error)
         else:
             flash(_("Your proposal is published. Thank you!") if submit
                   else _("Your draft is saved. Only you and the moderators can see it."), "success")
@@ -123,7 +116,7 @@ def edit(proposal_id: int):
         try:
             saved = services.update_proposal(current_user, proposal, _input(form))
         except DomainError as error:
-            _field_error(form, error)
+            form.attach(error)
         else:
             flash(_("Your changes are saved.") if saved else _("Nothing has changed."), "success")
             return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
@@ -196,7 +189,7 @@ def review(proposal_id: int):
             services.review_proposal(current_user, proposal, form.decision.data, form.answer.data or "",
                                      form.final_cost.data or "")
         except DomainError as error:
-            _field_error(form, error)
+            form.attach(error)
         else:
             flash(_("The decision is saved and the author has been notified."), "success")
             return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
@@ -224,7 +217,7 @@ def pledge(proposal_id: int):
         try:
             services.add_pledge(current_user, proposal, form.kind.data, form.note.data or "")
         except DomainError as error:
-            _field_error(form, error)
+            form.attach(error)
             status = error.status
         else:
             return _pledge_answer(proposal, _("Thank you! Your pledge is recorded."))
@@ -299,7 +292,7 @@ def categories():
         try:
             category = services.create_category(current_user, form.name.data, form.name_en.data or "")
         except DomainError as error:
-            _field_error(form, error)
+            form.attach(error)
         else:
             flash(_("The category “%(name)s” is added.", name=category.name), "success")
             return redirect_to(url_for("proposals.categories"))
@@ -316,7 +309,7 @@ def rename_category(category_id: int):
         try:
             services.rename_category(current_user, category, form.name.data, form.name_en.data or "")
         except DomainError as error:
-            _field_error(form, error)
+            form.attach(error)
         else:
             flash(_("The category is saved."), "success")
             return redirect_to(url_for("proposals.categories"))
