@@ -103,6 +103,7 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "RATELIMIT_RECEIPT": env.get("RATELIMIT_RECEIPT", "30 per minute"),
         "RATELIMIT_COMMENTS": env.get("RATELIMIT_COMMENTS", "5 per minute;100 per day"),
         "RATELIMIT_FLAGS": env.get("RATELIMIT_FLAGS", "10 per hour;30 per day"),
+        "RATELIMIT_CONTRIBUTIONS": env.get("RATELIMIT_CONTRIBUTIONS", "30 per hour;200 per day"),
         # E-mail. Without MAIL_SERVER, messages are printed to the console (development).
         "MAIL_BACKEND": env.get("MAIL_BACKEND")
         or ("smtp" if mail_server else ("memory" if mam_env == "testing" else "console")),

@@ -1,9 +1,10 @@
 """Flask extensions, created unbound and initialised in the application factory."""
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
@@ -23,4 +24,15 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
-__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "migrate"]
+
+def per_user(prefix: str):
+    """A rate-limit key per signed-in person (for views behind ``login_required``)."""
+    return lambda: f"{prefix}:{current_user.get_id()}"
+
+
+def contributions_limit() -> str:
+    """New proposals, pledges and room requests: each writes rows others see or e-mails moderators."""
+    return current_app.config["RATELIMIT_CONTRIBUTIONS"]
+
+
+__all__ = ["babel", "contributions_limit", "csrf", "db", "limiter", "login_manager", "migrate", "per_user"]

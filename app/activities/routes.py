@@ -17,15 +17,12 @@ from app.activities.models import Activity, Place, RoomRequest, SignupStatus
 from app.activities.times import local, month_bounds
 from app.db import db, utcnow
 from app.errors import DomainError, NotFound
+from app.extensions import contributions_limit, limiter, per_user
 from app.htmx import redirect_to, render
 from app.permissions import require
 from app.proposals.forms import PLEDGE_LABELS
 from app.proposals.models import PledgeKind, Proposal
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+from app.urls import int_arg, page_arg
 
 
 def _activity_or_404(activity_id: int) -> Activity:
@@ -62,7 +59,7 @@ def _month_grid(year: int, month: int, activities: list[Activity]) -> list[list[
 def index():
     view = "month" if request.args.get("view") == "month" else "list"
     when = "past" if request.args.get("when") == "past" else "upcoming"
-    place_id = _int_arg("place")
+    place_id = int_arg("place")
     context = {
         "view": view,
         "when": when,
@@ -87,7 +84,8 @@ def index():
         )
     else:
         query = queries.past(place_id) if when == "past" else queries.upcoming(place_id)
-        context["page"] = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+        context["page"] = db.paginate(query, page=page_arg(), per_page=current_app.config["PAGE_SIZE"],
+                                      error_out=False)
     return render("activities/index.html", "activities/_calendar.html", **context)
 
 
@@ -235,7 +233,7 @@ def _form_page(form, proposal, activity, http_status=200):
 @login_required
 def new():
     proposal = None
-    proposal_id = _int_arg("proposal")
+    proposal_id = int_arg("proposal")
     if proposal_id is not None:
         proposal = db.session.get(Proposal, proposal_id)
         if proposal is None:
@@ -462,6 +460,7 @@ def _request_page(form, http_status=200):
 
 @bp.route("/activities/rooms/request", methods=["GET", "POST"])
 @login_required
+@limiter.limit(contributions_limit, key_func=per_user("contributions"), methods=["POST"])
 def request_room():
     require(permissions.can_request_room(current_user))
     form = RoomRequestForm()

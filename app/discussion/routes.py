@@ -18,11 +18,11 @@ from app.discussion.forms import CommentForm, ReasonForm
 from app.discussion.links import comment_url, proposal_url
 from app.discussion.models import Comment
 from app.errors import Conflict, DomainError, NotFound, render_error
-from app.extensions import limiter
+from app.extensions import limiter, per_user
 from app.htmx import is_htmx, redirect_to, render
 from app.permissions import require
 from app.proposals.models import Proposal, Status
-from app.urls import safe_next
+from app.urls import page_arg, safe_next
 
 TOO_FAST = _l("You are posting faster than the discussion allows. Wait a few minutes and try again.")
 
@@ -33,10 +33,6 @@ def _comment_limit() -> str:
 
 def _flag_limit() -> str:
     return current_app.config["RATELIMIT_FLAGS"]
-
-
-def _per_user(prefix: str):
-    return lambda: f"{prefix}:{current_user.get_id()}"
 
 
 def _proposal_or_404(proposal_id: int) -> Proposal:
@@ -97,7 +93,7 @@ def thread(proposal_id: int):
 
 @bp.post("/proposals/<int:proposal_id>/comments")
 @login_required
-@limiter.limit(_comment_limit, key_func=_per_user("comments"))
+@limiter.limit(_comment_limit, key_func=per_user("comments"))
 def post_comment(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     require(permissions.can_take_part(current_user))
@@ -139,7 +135,7 @@ def delete_comment(comment_id: int):
 
 @bp.post("/comments/<int:comment_id>/flag")
 @login_required
-@limiter.limit(_flag_limit, key_func=_per_user("flags"))
+@limiter.limit(_flag_limit, key_func=per_user("flags"))
 def flag_comment(comment_id: int):
     comment = _comment_or_404(comment_id)
     proposal = _proposal_or_404(comment.proposal_id)
@@ -156,7 +152,7 @@ def flag_comment(comment_id: int):
 
 @bp.post("/proposals/<int:proposal_id>/flag")
 @login_required
-@limiter.limit(_flag_limit, key_func=_per_user("flags"))
+@limiter.limit(_flag_limit, key_func=per_user("flags"))
 def flag_proposal(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     form = ReasonForm()
@@ -176,8 +172,7 @@ def flag_proposal(proposal_id: int):
 @login_required
 def moderation():
     require(permissions.can_moderate(current_user))
-    page = queries.moderation_queue(request.args.get("page", 1, type=int) or 1,
-                                    current_app.config["PAGE_SIZE"])
+    page = queries.moderation_queue(page_arg(), current_app.config["PAGE_SIZE"])
     return render("discussion/moderation.html", "discussion/_queue.html", page=page)
 
 

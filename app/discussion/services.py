@@ -207,7 +207,6 @@ def _flag(actor, reason: str, comment: Comment | None = None, proposal: Proposal
         created_at=utcnow(),
     )
     db.session.add(flag)
-    db.session.commit()
     return flag
 
 
@@ -217,7 +216,9 @@ def flag_comment(actor, comment: Comment, reason: str) -> Flag:
         raise Conflict(_l("This comment has already been removed."))
     if comment.author_id == actor.id:
         raise Conflict(_l("You cannot report your own comment. You can delete it."))
-    return _flag(actor, reason, comment=comment)
+    flag = _flag(actor, reason, comment=comment)
+    db.session.commit()
+    return flag
 
 
 def flag_proposal(actor, proposal: Proposal, reason: str) -> Flag:
@@ -226,7 +227,9 @@ def flag_proposal(actor, proposal: Proposal, reason: str) -> Flag:
         raise NotFound()
     if proposal.author_id == actor.id:
         raise Conflict(_l("You cannot report your own proposal."))
-    return _flag(actor, reason, proposal=proposal)
+    flag = _flag(actor, reason, proposal=proposal)
+    db.session.commit()
+    return flag
 
 
 # --- moderation -----------------------------------------------------------------------------------

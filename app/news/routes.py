@@ -13,6 +13,7 @@ from app.news.feed import CONTENT_TYPE, atom_feed
 from app.news.forms import DeleteForm, NewsForm
 from app.news.models import NewsPost
 from app.permissions import require
+from app.urls import page_arg
 
 FEED_SIZE = 20
 PAGE_SIZE = 10
@@ -40,7 +41,7 @@ def _form(post: NewsPost | None = None) -> NewsForm:
 
 @bp.get("/news")
 def index():
-    page = db.paginate(queries.news_posts(), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(queries.news_posts(), page=page_arg(), per_page=PAGE_SIZE, error_out=False)
     return render("news/index.html", "news/_list.html", page=page,
                   can_manage=permissions.can_manage_news(current_user))
 

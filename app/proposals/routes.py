@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from app.db import db
 from app.errors import DomainError, NotFound
+from app.extensions import contributions_limit, limiter, per_user
 from app.htmx import is_htmx, redirect_to, render
 from app.permissions import is_staff, require
 from app.proposals import bp, permissions, queries, services
@@ -13,11 +14,7 @@ from app.proposals.diff import changed, word_diff
 from app.proposals.forms import PLEDGE_LABELS, CategoryForm, PledgeForm, ProposalForm, ReviewForm
 from app.proposals.lifecycle import PUBLIC_STATUSES, STAGES, STATUS_LABELS, stage_of, stopped
 from app.proposals.models import Category, Proposal
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+from app.urls import int_arg, page_arg, text_arg
 
 
 def _proposal_or_404(proposal_id: int) -> Proposal:
@@ -29,17 +26,17 @@ def _proposal_or_404(proposal_id: int) -> Proposal:
 
 @bp.get("/proposals")
 def index():
-    search = request.args.get("q", "")[:100]
+    search = text_arg("q")
     round_arg = request.args.get("round", "")
-    round_id = 0 if round_arg == "idea" else _int_arg("round")
-    category_id = _int_arg("category")
+    round_id = 0 if round_arg == "idea" else int_arg("round")
+    category_id = int_arg("category")
     status = request.args.get("status", "")
     status = status if status in PUBLIC_STATUSES else ""
     sort = request.args.get("sort", "newest")
     sort = sort if sort in queries.SORTS else "newest"
     page = db.paginate(
         queries.public_proposals(search, round_id, category_id, status, sort),
-        per_page=current_app.config["PAGE_SIZE"], error_out=False,
+        page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False,
     )
     return render(
         "proposals/index.html", "proposals/_list.html",
@@ -84,6 +81,7 @@ def _input(form: ProposalForm) -> services.ProposalInput:
 
 @bp.route("/proposals/new", methods=["GET", "POST"])
 @login_required
+@limiter.limit(contributions_limit, key_func=per_user("contributions"), methods=["POST"])
 def new():
     require(permissions.can_create(current_user))
     form = ProposalForm()
@@ -208,6 +206,7 @@ def _pledge_answer(proposal: Proposal, message: str):
 
 @bp.post("/proposals/<int:proposal_id>/pledges")
 @login_required
+@limiter.limit(contributions_limit, key_func=per_user("contributions"))
 def pledge(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     require(permissions.can_pledge(current_user, proposal))
@@ -252,8 +251,8 @@ def revisions(proposal_id: int):
     versions[0]["at"] = proposal.submitted_at
     versions[0]["editor"] = proposal.author
     numbers = [v["number"] for v in versions]
-    new_number = _int_arg("to") if _int_arg("to") in numbers else numbers[-1]
-    old_number = _int_arg("from") if _int_arg("from") in numbers else max(new_number - 1, 1)
+    new_number = int_arg("to") if int_arg("to") in numbers else numbers[-1]
+    old_number = int_arg("from") if int_arg("from") in numbers else max(new_number - 1, 1)
     old, new_version = versions[old_number - 1], versions[new_number - 1]
     categories = {c.id: c for c in db.session.scalars(queries.categories())}
     return render_template(

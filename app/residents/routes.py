@@ -13,6 +13,7 @@ from app.htmx import redirect_to, render
 from app.permissions import require
 from app.residents import bp, permissions, queries, services
 from app.residents.forms import ROLE_LABELS, CodesForm, RedeemCodeForm, RoleForm
+from app.urls import page_arg, text_arg
 
 
 def _user_or_404(user_id: int) -> User:
@@ -26,11 +27,12 @@ def _user_or_404(user_id: int) -> User:
 @login_required
 def index():
     require(permissions.can_verify_residents(current_user))
-    search = request.args.get("q", "")[:100]
-    status = request.args.get("status", "")
-    role = request.args.get("role", "")
+    search = text_arg("q")
+    status = text_arg("status")
+    role = text_arg("role")
     page = db.paginate(
         queries.residents(search, status, role),
+        page=page_arg(),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
@@ -121,6 +123,6 @@ def redeem():
 @login_required
 def audit_log():
     require(permissions.can_read_audit_log(current_user))
-    action = request.args.get("action", "")[:64]
-    page = db.paginate(queries.audit_events(action), per_page=50, error_out=False)
+    action = text_arg("action", 64)
+    page = db.paginate(queries.audit_events(action), page=page_arg(), per_page=50, error_out=False)
     return render("residents/audit.html", "residents/_audit_list.html", page=page, action=action)

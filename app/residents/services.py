@@ -115,12 +115,12 @@ def _change_role(actor: User | None, user: User, role: str, action: str) -> None
     old = user.role
     user.role = role
     record(actor, action, user, old=old, new=role)
-    db.session.commit()
 
 
 def set_role(actor: User, user: User, role: str) -> None:
     require(permissions.can_manage_roles(actor))
     _change_role(actor, user, role, "user.role_changed")
+    db.session.commit()
 
 
 def set_role_by_email(email: str, role: str) -> User:
@@ -129,4 +129,5 @@ def set_role_by_email(email: str, role: str) -> User:
     if user is None:
         raise InvalidInput(_l("There is no account with this e-mail address."))
     _change_role(None, user, role, "user.role_changed_from_cli")
+    db.session.commit()
     return user

@@ -18,6 +18,7 @@ from app.rounds.forms import AdvanceForm, PaperBallotForm, ReceiptForm, RoundFor
 from app.rounds.models import BallotKind, Phase, Round, Secrecy
 from app.rounds.phases import Action, phase_allows
 from app.rounds.settings import RoundSettings
+from app.urls import page_arg
 from app.votes import services as votes
 from app.votes.ballots import ballot_summary, parse_ballot
 from app.votes.counting import ballot_projects, engine_projects
@@ -58,7 +59,7 @@ def _context(round_: Round) -> dict:
 def index():
     phase = request.args.get("phase", "")
     staff = bool(permissions.can_manage_rounds(current_user))
-    page = db.paginate(queries.rounds(phase, include_drafts=staff),
+    page = db.paginate(queries.rounds(phase, include_drafts=staff), page=page_arg(),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     phases = [p for p in queries.PHASE_ORDER if staff or p != Phase.DRAFT]
     return render("rounds/index.html", "rounds/_list.html", page=page, phase=phase, phases=phases,

@@ -90,7 +90,11 @@ def to_stored_choices(ballot: engine.Ballot):
 
 
 def stored_ballots(round_id: int) -> list:
-    return list(db.session.scalars(sa.select(Ballot.choices).where(Ballot.round_id == round_id)))
+    """The round's ballots in the order of their random keys: without an ORDER BY the database returns
+    them in the order they were written, which is the order of the voters' participation rows."""
+    return list(db.session.scalars(
+        sa.select(Ballot.choices).where(Ballot.round_id == round_id).order_by(Ballot.id)
+    ))
 
 
 def canonical_ballots_sha256(kind: str, choices_list: list) -> str:

@@ -1,6 +1,6 @@
 import sqlalchemy as sa
 
-from app.demo.seed import seed as seed_people
+from app.demo.seed import _people as seed_people
 from app.proposals import demo
 from app.proposals.models import Category, Proposal, Status
 from app.rounds.models import Round

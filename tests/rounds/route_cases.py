@@ -15,7 +15,7 @@ TABLES = {
 NOT_PUBLIC = "Ta runda nie jest jeszcze publiczna."
 ONLY_MODERATORS = "Tylko moderatorzy mogą prowadzić rundy konsultacji."
 ONLY_RESIDENTS = "W tej rundzie mogą głosować tylko zweryfikowani mieszkańcy."
-NOT_OPEN = "Głosowanie w tej turze nie jest otwarte."
+NOT_OPEN = "Głosowanie w tej rundzie nie jest otwarte."
 REQUIRED = "To pole jest wymagane."
 
 

@@ -21,7 +21,7 @@ TABLES = (Round, Proposal, Ballot, Participation, AuditEvent, OutboxMessage)
 
 NOT_PUBLIC = "Ta runda nie jest jeszcze publiczna."
 ONLY_MODERATORS = "Tylko moderatorzy mogą prowadzić rundy konsultacji."
-NOT_OPEN = "Głosowanie w tej turze nie jest otwarte."
+NOT_OPEN = "Głosowanie w tej rundzie nie jest otwarte."
 ONLY_RESIDENTS = "W tej rundzie mogą głosować tylko zweryfikowani mieszkańcy."
 NO_RESULTS = "Wyniki zostaną opublikowane po zamknięciu głosowania."
 

@@ -161,7 +161,7 @@ def test_second_secret_vote_is_refused_and_stores_nothing(client, users, session
     page = html(client.get(f"/rounds/{round_.id}"))
     assert "Zagłosowano" in page and f'href="/rounds/{round_.id}/receipt"' in page
     again = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[1])})
-    assert again.status_code == 409 and "Już głosowałeś(-aś) w tej turze." in html(again)
+    assert again.status_code == 409 and "Już głosowałeś(-aś) w tej rundzie." in html(again)
     assert stored(session) == (1, 1)
     assert session.scalar(sa.select(Ballot.choices)) == ids(proposals[0])
     assert client.get(f"/rounds/{round_.id}/vote").status_code == 303
@@ -253,7 +253,7 @@ def test_voting_when_it_is_not_open_is_refused_with_the_reason(client, users, se
     round_ = make_round(session, Phase.REVIEW)
     client.login(users.resident())
     response = client.post(f"/rounds/{round_.id}/vote", {"choice": ["1"]})
-    assert response.status_code == 409 and "Głosowanie w tej turze nie jest otwarte." in html(response)
+    assert response.status_code == 409 and "Głosowanie w tej rundzie nie jest otwarte." in html(response)
     assert stored(session) == (0, 0)
 
 
@@ -277,7 +277,7 @@ def test_paper_ballot_in_a_secret_round(client, users, session):
     assert "choices" not in event.data  # a secret ballot's choices never reach the log
     # The voter cannot vote again online; a second paper ballot is refused with the reason.
     again = client.post(f"/rounds/{round_.id}/paper", {"email": voter.email, "choice": ids(proposals[0])})
-    assert again.status_code == 409 and "Ta osoba już głosowała w tej turze." in html(again)
+    assert again.status_code == 409 and "Ta osoba już głosowała w tej rundzie." in html(again)
     assert stored(session) == (1, 1)
     # Closing shows it as a paper vote in the turnout.
     client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "voting"})

@@ -1,0 +1,20 @@
+"""Stored ballots are read in the order of their random keys, never in the order they were cast, so the
+list handed to the count (and anything built from it) cannot be matched against the order of voters."""
+
+from __future__ import annotations
+
+from app.votes.counting import stored_ballots
+from app.votes.models import Ballot
+from tests.votes.helpers import make_round
+
+
+def test_ballots_come_back_in_key_order_not_in_casting_order(session):
+    round_ = make_round(session, secrecy="secret")
+    keys = ["f" * 32, "0" * 32, "8" * 32, "3" * 32]  # cast in this order
+    for n, key in enumerate(keys):
+        session.add(Ballot(id=key, round_id=round_.id, choices=[str(n)]))
+        session.flush()
+    session.commit()
+    by_key = [[str(keys.index(key))] for key in sorted(keys)]
+    assert stored_ballots(round_.id) == by_key
+    assert stored_ballots(round_.id) != [[str(n)] for n in range(len(keys))]
