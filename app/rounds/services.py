@@ -85,9 +85,10 @@ def _check_can_enter(round_: Round, to_phase: str) -> None:
             raise Conflict(_l("There is no accepted proposal to vote on."))
 
 
-def advance_phase(actor: User | None, round_id: int, expected_phase: str) -> Round:
+def advance_phase(actor: User | None, round_id: int, expected_phase: str, seed: str | None = None) -> Round:
     """Move a round one phase on. ``expected_phase`` is the phase the moderator saw, so a double
-    submit (or two moderators at once) cannot skip a phase. Voting → closed counts the votes."""
+    submit (or two moderators at once) cannot skip a phase. Voting → closed counts the votes, with a
+    fresh random seed for the lot unless ``seed`` is given (an imported count keeps its own)."""
     if actor is not None:
         require(permissions.can_manage_rounds(actor))
     round_ = lock_round(round_id)
@@ -95,7 +96,7 @@ def advance_phase(actor: User | None, round_id: int, expected_phase: str) -> Rou
         raise Conflict(_l("The round has already moved on. Reload the page to see where it is."))
     to_phase = NEXT_PHASE[round_.phase]
     if to_phase == Phase.CLOSED:
-        _close(actor, round_)
+        _close(actor, round_, seed or secrets.token_hex(16))
     else:
         _check_can_enter(round_, to_phase)
         round_.phase = to_phase
@@ -169,10 +170,9 @@ def _count(round_: Round, seed: str, eligible: int | None = None) -> Count:
     return Count(result, counting.canonical_ballots_sha256(round_.ballot_kind, choices))
 
 
-def _close(actor: User | None, round_: Round) -> None:
+def _close(actor: User | None, round_: Round, seed: str) -> None:
     if actor is not None:
         require(permissions.can_close_voting(actor, round_))
-    seed = secrets.token_hex(16)
     count = _count(round_, seed)
     round_.phase = Phase.CLOSED
     round_.closed_at = utcnow()

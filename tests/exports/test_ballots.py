@@ -14,6 +14,7 @@ from pabutools.election import parse_pabulib as pabutools_parse
 
 from app.exports import ballots
 from app.exports.writers import Sheet, stream_csv
+from app.proposals.models import Proposal
 from app.rounds.models import Round
 from app.votes.cli import votes_cli
 from app.votes.models import Ballot, Participation
@@ -175,3 +176,24 @@ def test_ballot_exports_keep_memory_flat(session, users):
         large = _peak(session, round_.id, 20_000, make_stream)
         # Ten times the ballots, nowhere near ten times the memory.
         assert large < small * 3, (small, large)
+
+
+def test_exported_round_imported_again_gives_the_same_result(app, client, session, users, tmp_path):
+    """Export a closed round as .pb, import the file with `flask votes import-pabulib`: same winners."""
+    known = known_round(session, users)
+    path = tmp_path / "round.pb"
+    path.write_text(client.get(f"/data/rounds/{known.round.id}/ballots.pb").get_data(as_text=True),
+                    encoding="utf-8")
+    out = app.test_cli_runner().invoke(args=["votes", "import-pabulib", str(path), "--title", "Kopia"])
+    assert out.exit_code == 0, out.output
+    copy = session.scalar(sa.select(Round).where(Round.title == "Kopia"))
+    assert copy.phase == "closed" and copy.result["ballots"] == known.round.result["ballots"]
+    assert copy.lot_seed == known.round.lot_seed  # the lot draws the same
+    # The import numbers proposals anew; its bodies name the file's project ids (the original ids).
+    new_to_original = {
+        str(p.id): p.body.removeprefix("Pabulib project ").removesuffix(".")
+        for p in session.scalars(sa.select(Proposal).where(Proposal.round_id == copy.id))
+    }
+    assert [new_to_original[w] for w in copy.result["tally"]["winners"]] == known.round.result["tally"][
+        "winners"]
+    assert copy.result["tally"]["budget_used"] == known.round.result["tally"]["budget_used"]
