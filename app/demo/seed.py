@@ -40,6 +40,7 @@ def seed() -> Iterator[str]:
     yield from _people()
     people = {user.email: user for user in db.session.scalars(
         sa.select(User).where(User.email.in_([row[0] for row in PEOPLE])))}
+    yield from votes_demo.seed_imported(people)
     for feature in (proposals_demo, discussion_demo, votes_demo, activities_demo, news_demo):
         yield from feature.seed(people)
 

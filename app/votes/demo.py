@@ -97,9 +97,17 @@ def seed(people: dict[str, User]) -> Iterator[str]:
     title, description, proposals = DRAFT
     if _round(title, description, Phase.DRAFT, author, proposals, budget_grosze=2_000_000):
         created.append(f"{title} (draft)")
-    if not db.session.scalar(sa.select(Round.id).where(Round.title == PODGORZE_TITLE)):
-        path = Path(__file__).resolve().parents[2] / "tests" / "data" / "pabulib" / PODGORZE_FILE
-        if path.exists():
-            import_pabulib(path, PODGORZE_TITLE)
-            created.append(f"{PODGORZE_TITLE} (imported, closed)")
     yield f"demo rounds: {len(created)} created" + "".join(f"\n  {line}" for line in created)
+
+
+def seed_imported(people: dict[str, User]) -> Iterator[str]:
+    """The real district budget, seeded first so the estate's own proposals are the newest."""
+    if db.session.scalar(sa.select(Round.id).where(Round.title == PODGORZE_TITLE)):
+        yield "imported round: already there"
+        return
+    path = Path(__file__).resolve().parents[2] / "tests" / "data" / "pabulib" / PODGORZE_FILE
+    if not path.exists():
+        yield f"imported round: {PODGORZE_FILE} not found, skipped"
+        return
+    round_ = import_pabulib(path, PODGORZE_TITLE)
+    yield f"imported round: {PODGORZE_TITLE} ({round_.result['ballots']} ballots, closed)"
