@@ -48,7 +48,9 @@ def _ballot_key() -> str:
 
 class Ballot(db.Model):
     __tablename__ = "ballots"
-    __table_args__ = (sa.UniqueConstraint("round_id", "user_id"),)
+    # On SQLite the table has no hidden rowid (which would grow with each insert): rows are kept in
+    # the order of their random keys.
+    __table_args__ = (sa.UniqueConstraint("round_id", "user_id"), {"sqlite_with_rowid": False})
 
     # A random key, so the order of ballots says nothing about the order of voters.
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=_ballot_key)

@@ -28,7 +28,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_ballots_user_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ballots')),
     sa.UniqueConstraint('receipt_hash', name=op.f('uq_ballots_receipt_hash')),
-    sa.UniqueConstraint('round_id', 'user_id', name=op.f('uq_ballots_round_id_user_id'))
+    sa.UniqueConstraint('round_id', 'user_id', name=op.f('uq_ballots_round_id_user_id')),
+    sqlite_with_rowid=False,
     )
     with op.batch_alter_table('ballots', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ballots_round_id'), ['round_id'], unique=False)

@@ -3,6 +3,9 @@ list handed to the count (and anything built from it) cannot be matched against 
 
 from __future__ import annotations
 
+import pytest
+import sqlalchemy as sa
+
 from app.votes.counting import stored_ballots
 from app.votes.models import Ballot
 from tests.votes.helpers import make_round
@@ -18,3 +21,12 @@ def test_ballots_come_back_in_key_order_not_in_casting_order(session):
     by_key = [[str(keys.index(key))] for key in sorted(keys)]
     assert stored_ballots(round_.id) == by_key
     assert stored_ballots(round_.id) != [[str(n)] for n in range(len(keys))]
+
+
+def test_sqlite_keeps_no_insertion_counter_for_ballots(session):
+    """SQLite's hidden rowid grows with each insert; the ballots table has none (WITHOUT ROWID)."""
+    if session.get_bind().dialect.name != "sqlite":
+        assert session.get_bind().dialect.name == "postgresql"  # PostgreSQL has no rowid to hide
+        return
+    with pytest.raises(sa.exc.OperationalError, match="rowid"):
+        session.execute(sa.text("SELECT rowid FROM ballots"))
