@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, flash, render_template, request, url_for
+from flask import current_app, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,7 +13,7 @@ from app.htmx import redirect_to, render
 from app.permissions import require
 from app.residents import bp, permissions, queries, services
 from app.residents.forms import ROLE_LABELS, CodesForm, RedeemCodeForm, RoleForm
-from app.urls import page_arg, text_arg
+from app.urls import page_arg, safe_next, text_arg
 
 
 def _user_or_404(user_id: int) -> User:
@@ -56,7 +56,7 @@ def verify(user_id: int):
     user = _user_or_404(user_id)
     services.verify_in_person(current_user, user)
     flash(_("%(name)s is now a verified resident.", name=user.display_name), "success")
-    return redirect_to(request.referrer or url_for("residents.index"))
+    return redirect_to(safe_next("residents.index"))
 
 
 @bp.post("/residents/<int:user_id>/revoke")

@@ -109,8 +109,10 @@ def _change_role(actor: User | None, user: User, role: str, action: str) -> None
     if user.role == role:
         return
     if user.role == Role.ADMIN:
-        admins = db.session.scalar(sa.select(sa.func.count()).where(User.role == Role.ADMIN))
-        if admins <= 1:
+        # Lock the administrators' rows (PostgreSQL), so two admins demoting each other at once
+        # cannot both pass this check.
+        admins = db.session.scalars(sa.select(User.id).where(User.role == Role.ADMIN).with_for_update()).all()
+        if len(admins) <= 1:
             raise Conflict(_l("The platform needs at least one administrator."))
     old = user.role
     user.role = role

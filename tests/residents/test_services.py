@@ -409,3 +409,12 @@ def test_a_refusal_naming_a_resident_shows_the_name_as_text(session, users, clie
     assert "jest już zweryfikowanym mieszkańcem" in html
     assert "<script>alert('x')</script>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+
+
+def test_verifying_from_a_filtered_list_returns_to_it(client, users):
+    moderator, waiting = users.moderator(), users.unverified()
+    client.login(moderator)
+    back = client.post(f"/residents/{waiting.id}/verify", {"next": "/residents?status=unverified&q=ab"})
+    assert back.headers["Location"] == "/residents?status=unverified&q=ab"
+    elsewhere = client.post(f"/residents/{users.unverified().id}/verify", {"next": "https://evil.example/"})
+    assert elsewhere.headers["Location"] == "/residents"
