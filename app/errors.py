@@ -58,6 +58,7 @@ TITLES = {
     422: _l("Invalid data"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
+    503: _l("Temporarily unavailable"),
 }
 
 MESSAGES = {

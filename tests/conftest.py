@@ -26,6 +26,20 @@ from tests.factories import UserFactory  # noqa: E402
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
+def require_system(available: bool, what: str, how: str) -> None:
+    """System software that pip cannot install (a browser, Redis, Pango for PDFs).
+
+    CI installs it, so there a missing piece FAILS the test. On a newcomer's machine with only Python,
+    the test is skipped with the command that installs it, so `make test` still runs everything else.
+    """
+    if available:
+        return
+    message = f"{what} is not available on this machine; install it with: {how}"
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
 def engine_name() -> str:
     return "postgresql" if TEST_DATABASE_URL.startswith("postgresql") else "sqlite"
 

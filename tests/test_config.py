@@ -12,6 +12,7 @@ from limits.strategies import FixedWindowRateLimiter
 
 from app import create_app
 from app.config import ConfigError, build_config
+from tests.conftest import require_system
 from tests.factories import PASSWORD
 
 PRODUCTION = {"SECRET_KEY": "a-long-random-production-key", "BASE_URL": "https://mam.example.org/"}
@@ -166,9 +167,17 @@ def test_rate_limit_storage_comes_from_the_environment(tmp_path):
     assert parse_many(config["RATELIMIT_AUTH"])  # the default limits are valid limit strings
 
 
+def _redis_answers() -> bool:
+    try:
+        return storage_from_string(REDIS_URL).check()
+    except Exception:
+        return False
+
+
 def test_a_limit_in_redis_is_shared_by_several_app_servers(tmp_path):
     """Two app servers each build their own storage from the same URL; a client cannot double its
     allowance by reaching the other server."""
+    require_system(_redis_answers(), "Redis on 127.0.0.1:6379", "`apt-get install -y redis-server`")
     url = build_config(str(tmp_path), environ={**PRODUCTION, "RATELIMIT_STORAGE_URI": REDIS_URL})[
         "RATELIMIT_STORAGE_URI"
     ]

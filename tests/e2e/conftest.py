@@ -5,7 +5,7 @@ rolled-back transaction): the browser talks to a real server running in a backgr
 temporary SQLite file migrated with the real migrations. Users are created directly in that database.
 
 Chromium is Debian's (``apt-get install chromium``); Playwright's own browser download is not used.
-Without it the tests fail with a clear message — they are never skipped.
+Without it they fail in CI, and elsewhere are skipped with the command that installs it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from app import create_app
 from app.db import db
 from app.extensions import limiter
+from tests.conftest import require_system
 from tests.factories import PASSWORD, UserFactory
 
 CHROMIUM_ARGS = [
@@ -43,16 +44,16 @@ CSP_MARKERS = ("Content Security Policy", "Content-Security-Policy")
 
 
 def chromium_path() -> str:
-    """Debian's Chromium (or MAM_E2E_CHROMIUM); fail loudly, never skip, when it is missing."""
+    """Debian's Chromium (or MAM_E2E_CHROMIUM); in CI a missing browser fails the tests."""
     candidates = [os.environ.get("MAM_E2E_CHROMIUM", ""), shutil.which("chromium") or "", "/usr/bin/chromium"]
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
-    pytest.fail(
-        "Chromium is not installed, so the browser end-to-end tests cannot run. Install it with "
+    require_system(
+        False,
+        "Chromium (for the browser end-to-end tests)",
         "`apt-get update && apt-get install -y chromium` (gives /usr/bin/chromium), or point "
-        "MAM_E2E_CHROMIUM at a Chromium binary. Playwright's own browser download is not used.",
-        pytrace=False,
+        "MAM_E2E_CHROMIUM at a Chromium binary; Playwright's own browser download is not used",
     )
 
 

@@ -9,8 +9,10 @@ import openpyxl
 import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
+from app.exports.protocol import pdf_available
 from app.rounds import services as rounds
 from app.votes import counting
+from tests.conftest import require_system
 from tests.exports.factories import INJECTED_TITLE, known_round
 
 
@@ -109,6 +111,8 @@ def test_results_json_is_the_stored_result(client, session, users):
 
 
 def test_protocol_pdf(client, session, users):
+    require_system(pdf_available(), "Pango (for PDF protocols)",
+                   "`apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core`")
     known = known_round(session, users)
     response = client.get(f"/data/rounds/{known.round.id}/protocol.pdf")
     assert response.status_code == 200
@@ -150,3 +154,13 @@ def test_exports_by_people_are_audited_and_anonymous_ones_not(client, session, u
         ("export.ballots", steering.id, known.round.id, {"format": "pb"}),
         ("export.proposals", steering.id, None, {"format": "xlsx"}),
     ]
+
+
+def test_protocol_without_pdf_libraries_is_a_clear_503(client, session, users, monkeypatch):
+    from app.exports import protocol
+
+    monkeypatch.setattr(protocol, "pdf_available", lambda: False)
+    known = known_round(session, users)
+    response = client.get(f"/data/rounds/{known.round.id}/protocol.pdf")
+    assert response.status_code == 503
+    assert "CSV, XLSX i JSON" in response.get_data(as_text=True)
