@@ -31,6 +31,11 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+def one_of(column: str, enum) -> str:
+    """A CHECK constraint's text: the column holds one of the enum's values."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in enum)})"
+
+
 def utcnow() -> datetime:
     """Timezone-aware now in UTC; every stored timestamp is UTC."""
     return datetime.now(UTC)

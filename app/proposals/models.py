@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.db import UTCDateTime, db, utcnow
+from app.db import UTCDateTime, db, one_of, utcnow
 from app.rounds.models import Round
 
 
@@ -31,10 +31,6 @@ class PledgeKind(StrEnum):
     RESOURCES = "resources"
 
 
-def _in(column: str, enum: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(str(v)) for v in enum)})"
-
-
 class Category(db.Model):
     __tablename__ = "categories"
 
@@ -48,7 +44,7 @@ class Category(db.Model):
 class Proposal(db.Model):
     __tablename__ = "proposals"
     __table_args__ = (
-        sa.CheckConstraint(_in("status", Status), name="status_known"),
+        sa.CheckConstraint(one_of("status", Status), name="status_known"),
         sa.CheckConstraint("cost_grosze IS NULL OR cost_grosze >= 0", name="cost_not_negative"),
         sa.CheckConstraint("pledge_count >= 0 AND comment_count >= 0", name="counts_not_negative"),
         sa.Index("ix_proposals_status_created", "status", "created_at"),
@@ -131,7 +127,7 @@ class Pledge(db.Model):
     __tablename__ = "pledges"
     __table_args__ = (
         sa.UniqueConstraint("proposal_id", "user_id", "kind"),
-        sa.CheckConstraint(_in("kind", PledgeKind), name="kind_known"),
+        sa.CheckConstraint(one_of("kind", PledgeKind), name="kind_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

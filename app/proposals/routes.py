@@ -8,6 +8,7 @@ from app.db import db
 from app.errors import DomainError, NotFound
 from app.extensions import contributions_limit, limiter, per_user
 from app.htmx import is_htmx, redirect_to, render
+from app.money import zloty_input
 from app.permissions import is_staff, require
 from app.proposals import bp, permissions, queries, services
 from app.proposals.diff import changed, word_diff
@@ -106,7 +107,7 @@ def edit(proposal_id: int):
     require(permissions.can_edit(current_user, proposal))
     form = ProposalForm(obj=proposal if request.method == "GET" else None)
     if request.method == "GET":
-        form.cost.data = _cost_text(proposal.cost_grosze)
+        form.cost.data = zloty_input(proposal.cost_grosze)
         form.category_id.data = str(proposal.category_id or "")
         form.round_id.data = str(proposal.round_id or "")
     _choices(form, proposal)
@@ -119,13 +120,6 @@ def edit(proposal_id: int):
             flash(_("Your changes are saved.") if saved else _("Nothing has changed."), "success")
             return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
     return render_template("proposals/form.html", form=form, proposal=proposal), 422 if form.errors else 200
-
-
-def _cost_text(grosze: int | None) -> str:
-    if grosze is None:
-        return ""
-    whole, fraction = divmod(grosze, 100)
-    return f"{whole},{fraction:02d}" if fraction else str(whole)
 
 
 def _page(proposal: Proposal, *, http_status: int = 200, review_form=None, pledge_form=None,

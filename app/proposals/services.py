@@ -4,7 +4,6 @@ changes, writes the timeline / audit / outbox entries and commits once."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -17,6 +16,7 @@ from app.db import db, utcnow
 from app.errors import Conflict, InvalidInput, NotAllowed
 from app.forms import FORBIDDEN_CHARACTERS
 from app.i18n import money
+from app.money import parse_zloty
 from app.outbox.services import queue_email
 from app.permissions import is_staff, require
 from app.proposals import permissions
@@ -56,27 +56,17 @@ class ProposalInput:
 
 # --- validation -----------------------------------------------------------------------------------
 
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
-_CURRENCY = re.compile(r"(zł|zl|pln)$", re.IGNORECASE)
-_AMOUNT = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{1,2}))?$")
-
-
 def parse_cost(raw: str | None, field: str = "cost") -> int | None:
     """Złoty as typed → integer grosze; empty → None. Refuses negative and absurd amounts."""
-    text = _CURRENCY.sub("", _SPACES.sub("", raw or "")).strip()
-    if not text:
-        return None
-    if text.startswith("-"):
+    if (raw or "").strip().startswith("-"):
         raise InvalidInput(_l("The cost cannot be negative."), field=field)
-    match = _AMOUNT.match(text)
-    if not match:
+    try:
+        grosze = parse_zloty(raw)
+    except ValueError:
         raise InvalidInput(
             _l("Enter the cost in złoty, e.g. 1 234,50 or 1234."), field=field
-        )
-    whole = int(re.sub(r"[.,]", "", match.group(1)))
-    fraction = int((match.group(2) or "0").ljust(2, "0"))
-    grosze = whole * 100 + fraction
-    if grosze > MAX_COST_GROSZE:
+        ) from None
+    if grosze is not None and grosze > MAX_COST_GROSZE:
         raise InvalidInput(
             _l("The cost may be at most %(max)s.", max=money(MAX_COST_GROSZE)), field=field
         )

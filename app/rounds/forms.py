@@ -6,9 +6,7 @@ here only carries the CSRF token.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +14,7 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from app.forms import BaseForm, email_field, max_length, required
+from app.money import parse_zloty, zloty_input
 from app.rounds.models import BallotKind, Eligibility, Rule, Secrecy
 from app.rounds.settings import RoundSettings
 
@@ -82,31 +81,6 @@ def describe_policy(criteria) -> str:
     """An ordered tie-break policy in words: "lower cost, then more voters, then …"."""
     words = [str(CRITERION_LABELS.get(c, c)) for c in criteria]
     return str(_l(", then ")).join(words)
-
-
-def parse_money(text: str) -> int | None:
-    """ "1 234,50", "1234.50", "1 234 zł" → grosze; empty → None; anything else → ValueError."""
-    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text or "")
-    cleaned = re.sub(r"(?i)(zł|zl|pln)$", "", cleaned)
-    if not cleaned:
-        return None
-    if "," in cleaned and "." in cleaned:
-        raise ValueError(text)
-    cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"\d{1,13}(\.\d{1,2})?", cleaned):
-        raise ValueError(text)
-    try:
-        return int(Decimal(cleaned) * 100)
-    except InvalidOperation as error:  # pragma: no cover (the pattern above)
-        raise ValueError(text) from error
-
-
-def format_money_input(grosze: int | None) -> str:
-    """Grosze back into the text of a zł input ("1234,50"; whole amounts without decimals)."""
-    if grosze is None:
-        return ""
-    zl, gr = divmod(grosze, 100)
-    return f"{zl},{gr:02d}" if gr else str(zl)
 
 
 def parse_local_datetime(text: str) -> datetime | None:
@@ -234,7 +208,7 @@ class RoundForm(BaseForm):
             value = getattr(settings, name)
             getattr(self, name).data = "" if value is None else str(value)
         for name, setting in MONEY_FIELDS.items():
-            getattr(self, name).data = format_money_input(getattr(settings, setting))
+            getattr(self, name).data = zloty_input(getattr(settings, setting))
         for name in DATE_FIELDS:
             getattr(self, name).data = format_local_datetime(getattr(settings, name))
 
@@ -269,7 +243,7 @@ class RoundForm(BaseForm):
                 ok = False
         for name, setting in MONEY_FIELDS.items():
             try:
-                values[setting] = parse_money(getattr(self, name).data)
+                values[setting] = parse_zloty(getattr(self, name).data, comma_groups=False)
             except ValueError:
                 self.add_error(name, _l("Enter an amount in złoty, like 1 234,50 or 1234.50."))
                 ok = False

@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import UTCDateTime, db, utcnow
+from app.db import UTCDateTime, db, one_of, utcnow
 
 
 class Phase(StrEnum):
@@ -44,18 +44,14 @@ class Eligibility(StrEnum):
     REGISTERED = "registered"
 
 
-def _in(column: str, enum: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(str(v)) for v in enum)})"
-
-
 class Round(db.Model):
     __tablename__ = "rounds"
     __table_args__ = (
-        sa.CheckConstraint(_in("phase", Phase), name="phase_known"),
-        sa.CheckConstraint(_in("ballot_kind", BallotKind), name="ballot_kind_known"),
-        sa.CheckConstraint(_in("rule", Rule), name="rule_known"),
-        sa.CheckConstraint(_in("secrecy", Secrecy), name="secrecy_known"),
-        sa.CheckConstraint(_in("eligibility", Eligibility), name="eligibility_known"),
+        sa.CheckConstraint(one_of("phase", Phase), name="phase_known"),
+        sa.CheckConstraint(one_of("ballot_kind", BallotKind), name="ballot_kind_known"),
+        sa.CheckConstraint(one_of("rule", Rule), name="rule_known"),
+        sa.CheckConstraint(one_of("secrecy", Secrecy), name="secrecy_known"),
+        sa.CheckConstraint(one_of("eligibility", Eligibility), name="eligibility_known"),
         sa.CheckConstraint("budget_grosze IS NULL OR budget_grosze >= 0", name="budget_not_negative"),
     )
 
