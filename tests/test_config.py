@@ -8,7 +8,7 @@ import uuid
 import pytest
 from limits import parse, parse_many
 from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter
+from limits.strategies import STRATEGIES
 
 from app import create_app
 from app.config import ConfigError, build_config
@@ -178,11 +178,10 @@ def test_a_limit_in_redis_is_shared_by_several_app_servers(tmp_path):
     """Two app servers each build their own storage from the same URL; a client cannot double its
     allowance by reaching the other server."""
     require_system(_redis_answers(), "Redis on 127.0.0.1:6379", "`apt-get install -y redis-server`")
-    url = build_config(str(tmp_path), environ={**PRODUCTION, "RATELIMIT_STORAGE_URI": REDIS_URL})[
-        "RATELIMIT_STORAGE_URI"
-    ]
-    server_a = FixedWindowRateLimiter(storage_from_string(url))
-    server_b = FixedWindowRateLimiter(storage_from_string(url))
+    config = build_config(str(tmp_path), environ={**PRODUCTION, "RATELIMIT_STORAGE_URI": REDIS_URL})
+    url, strategy = config["RATELIMIT_STORAGE_URI"], STRATEGIES[config["RATELIMIT_STRATEGY"]]
+    server_a = strategy(storage_from_string(url))
+    server_b = strategy(storage_from_string(url))
     assert server_a.storage.check() and server_b.storage.check()
     limit = parse("3 per minute")
     client_address = f"test-{uuid.uuid4()}"
