@@ -44,8 +44,8 @@ test: $(VENV)/.installed-test translations lint
 # Re-extract translatable strings after changing the text of the UI
 messages: $(VENV)/.installed-app
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		--project MAM -o app/translations/messages.pot .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-location --width 100
+		--project MAM --copyright-holder "MAM Na Kozłówce" -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --width 100
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

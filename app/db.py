@@ -2,7 +2,7 @@
 
 SQLite: foreign keys on, WAL, a busy timeout, and real transactions. Python's sqlite3 driver starts
 transactions lazily and breaks SAVEPOINT; we switch its own handling off and emit BEGIN ourselves, as
-SQLAlchemy documents.
+SQLAlchemy documents (BEGIN IMMEDIATE in POST requests, so that writers queue instead of failing).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -29,6 +30,8 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+_WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def one_of(column: str, enum) -> str:
@@ -78,4 +81,8 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(connection):
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        # A state-changing request takes the write lock at once: waiting for another writer is
+        # covered by the busy timeout, whereas a transaction that read first could not upgrade
+        # once another writer had committed (SQLITE_BUSY_SNAPSHOT), and a double click would fail.
+        immediate = has_request_context() and request.method in _WRITING_METHODS
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -6,9 +6,10 @@ the right status, so routes stay thin.
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 
@@ -72,6 +73,21 @@ MESSAGES = {
 }
 
 
+BUSY = _l("Many people are saving at this moment and your change could not be saved. "
+          "Nothing was changed: please try again.")
+
+# SQLite: another writer holds the database (or committed after this transaction read);
+# PostgreSQL: serialization failure, deadlock, lock timeout.
+_CONTENTION_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
+def is_contention(error: DBAPIError) -> bool:
+    """A transient conflict between concurrent writers: retrying is safe and nothing was written."""
+    if getattr(error.orig, "sqlstate", None) in _CONTENTION_SQLSTATES:
+        return True
+    return "database is locked" in str(error.orig) or "database table is locked" in str(error.orig)
+
+
 def render_error(status: int, message=None):
     if request.path.startswith(("/healthz", "/readyz", "/api/")):
         return jsonify(error=str(TITLES.get(status, status)), message=str(message or "")), status
@@ -97,6 +113,19 @@ def register_error_handlers(app: Flask) -> None:
         if status < 400:
             return error
         return render_error(status if status in TITLES else 400)
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        from app.db import db
+
+        db.session.rollback()
+        if not is_contention(error):
+            app.logger.exception("Database error on %s %s", request.method, request.path)
+            return render_error(500)
+        app.logger.warning("Write conflict on %s %s: %s", request.method, request.path, error.orig)
+        response = make_response(render_error(503, BUSY))
+        response.headers["Retry-After"] = "2"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -136,6 +136,7 @@ class Client:
         self.app = app
         self.http = app.test_client()
         self._token = None
+        self.signed_in = False
 
     def csrf_token(self) -> str:
         if self._token is None:
@@ -155,12 +156,16 @@ class Client:
     def login(self, user, password: str | None = None):
         from tests.factories import PASSWORD
 
+        if self.signed_in:
+            self.logout()  # signing in while signed in would keep the earlier person
         response = self.post("/login", {"email": user.email, "password": password or PASSWORD})
         assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        self.signed_in = True
         self._token = None  # Flask-Login rotates nothing, but be safe after a login
         return response
 
     def logout(self):
+        self.signed_in = False
         return self.post("/logout")
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from flask import Blueprint, abort, request
@@ -44,6 +46,16 @@ def error_app(app):
             raise RuntimeError("kaboom")
         abort(code)
 
+    @bp.post("/boom/db/<kind>")
+    def database_failure(kind):
+        cause = {
+            "locked": sqlite3.OperationalError("database is locked"),
+            "serialization": psycopg.errors.SerializationFailure("could not serialize access"),
+            "deadlock": psycopg.errors.DeadlockDetected("deadlock detected"),
+            "missing table": sqlite3.OperationalError("no such table: proposals"),
+        }[kind]
+        raise sa.exc.OperationalError("UPDATE proposals SET title = ?", {}, cause)
+
     errors.register_blueprint(bp)
     errors.config["WTF_CSRF_ENABLED"] = False
     return errors
@@ -67,6 +79,22 @@ def test_error_pages_are_translated(error_app, path, status, polish, english):
     assert polish in response.get_data(as_text=True)
     http.set_cookie("lang", "en")
     assert english in http.get(path).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", ["locked", "serialization", "deadlock"])
+def test_a_write_conflict_asks_to_try_again_instead_of_a_500(error_app, kind):
+    http = error_app.test_client()
+    response = http.post(f"/boom/db/{kind}")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    page = response.get_data(as_text=True)
+    assert "Nic nie zostało zmienione: spróbuj ponownie." in page
+    http.set_cookie("lang", "en")
+    assert "Nothing was changed: please try again." in http.post(f"/boom/db/{kind}").get_data(as_text=True)
+
+
+def test_other_database_errors_are_server_errors(error_app):
+    response = error_app.test_client().post("/boom/db/missing table")
+    assert response.status_code == 500 and "Coś poszło nie tak" in response.get_data(as_text=True)
 
 
 def test_405_and_413_pages(error_app):

@@ -5,6 +5,8 @@ Tests validate this document and check every documented response against its sch
 
 from __future__ import annotations
 
+from app.urls import MAX_PAGE
+
 VERSION = "1.0.0"
 
 
@@ -223,7 +225,7 @@ PAGE_PARAMETERS = [
         "name": "page",
         "in": "query",
         "required": False,
-        "schema": {"type": "integer", "minimum": 1, "default": 1},
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
     },
     {
         "name": "per_page",

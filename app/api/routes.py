@@ -22,6 +22,7 @@ from app.proposals.models import Proposal
 from app.proposals.queries import is_public
 from app.rounds.models import Phase, Round
 from app.rounds.permissions import can_see_results
+from app.urls import MAX_PAGE
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -49,7 +50,7 @@ def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
 
 
 def _page(query: sa.Select, serialize, endpoint: str, updated: str | None = None, **filters) -> Response:
-    page = _int_arg("page", 1, 1)
+    page = _int_arg("page", 1, 1, MAX_PAGE)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()

@@ -42,6 +42,8 @@ class Thread:
     can_comment: Decision
     can_flag: bool
     can_moderate: bool
+    reported: frozenset[int] = frozenset()  # comments with an open report by the viewer
+    reported_proposal: bool = False  # the viewer's report on the proposal is still open
 
     def can_edit(self, comment: Comment) -> Decision:
         return permissions.can_edit_comment(self.viewer, comment)
@@ -89,9 +91,26 @@ def build_tree(comments: list[Comment]) -> list[Node]:
     return prune(roots, 1)
 
 
+def open_reports_by(viewer_id: int, proposal_id: int) -> tuple[frozenset[int], bool]:
+    """What the viewer has reported on this proposal's page and no moderator has handled yet:
+    the comment ids, and whether the proposal itself (one query)."""
+    rows = db.session.execute(
+        sa.select(Flag.comment_id, Flag.proposal_id)
+        .outerjoin(Comment, Comment.id == Flag.comment_id)
+        .where(
+            Flag.reporter_id == viewer_id,
+            Flag.resolved_at.is_(None),
+            sa.or_(Flag.proposal_id == proposal_id, Comment.proposal_id == proposal_id),
+        )
+    ).all()
+    return (frozenset(row.comment_id for row in rows if row.comment_id is not None),
+            any(row.proposal_id is not None for row in rows))
+
+
 def discussion_thread(proposal: Proposal, viewer=None) -> Thread:
     comments = list(db.session.scalars(comments_of(proposal.id)))
     viewer = viewer if signed_in(viewer) else None
+    reported, reported_proposal = open_reports_by(viewer.id, proposal.id) if viewer else (frozenset(), False)
     return Thread(
         proposal=proposal,
         viewer=viewer,
@@ -100,6 +119,8 @@ def discussion_thread(proposal: Proposal, viewer=None) -> Thread:
         can_comment=permissions.can_comment(viewer, proposal),
         can_flag=bool(permissions.can_flag(viewer)),
         can_moderate=is_staff(viewer),
+        reported=reported,
+        reported_proposal=reported_proposal,
     )
 
 

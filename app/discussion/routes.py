@@ -204,6 +204,15 @@ def hide_comment(comment_id: int):
     return _moderated(_("The comment is hidden."), db.session.get(Proposal, comment.proposal_id))
 
 
+@bp.post("/moderation/comments/<int:comment_id>/restore")
+@login_required
+def restore_comment(comment_id: int):
+    require(permissions.can_moderate(current_user))
+    comment = _comment_or_404(comment_id)
+    services.restore_comment(current_user, comment)
+    return _moderated(_("The comment is visible again."), db.session.get(Proposal, comment.proposal_id))
+
+
 @bp.post("/moderation/comments/<int:comment_id>/dismiss")
 @login_required
 def dismiss_comment_flags(comment_id: int):
@@ -223,6 +232,15 @@ def hide_proposal(proposal_id: int):
         return invalid
     services.hide_proposal(current_user, proposal, form.reason.data)
     return _moderated(_("The proposal is hidden."))
+
+
+@bp.post("/moderation/proposals/<int:proposal_id>/restore")
+@login_required
+def restore_proposal(proposal_id: int):
+    require(permissions.can_moderate(current_user))
+    proposal = _proposal_or_404(proposal_id)
+    services.restore_proposal(current_user, proposal)
+    return _moderated(_("The proposal is public again."))
 
 
 @bp.post("/moderation/proposals/<int:proposal_id>/dismiss")

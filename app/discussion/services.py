@@ -63,6 +63,26 @@ def _change_count(proposal_id: int, delta: int) -> None:
     )
 
 
+def _move(comment: Comment, expected: str, gone, **values) -> None:
+    """Change a comment from the state ``expected`` in one conditional UPDATE, so that two parallel
+    requests (a double click, two moderators) cannot both count the change; the loser gets ``gone``."""
+    moved = db.session.execute(
+        sa.update(Comment)
+        .where(Comment.id == comment.id, Comment.state == expected)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        db.session.rollback()
+        raise Conflict(gone)
+    db.session.refresh(comment)
+
+
+def _lock(proposal: Proposal) -> None:
+    """Re-read the proposal under a row lock (PostgreSQL; SQLite serialises writers anyway)."""
+    db.session.refresh(proposal, with_for_update=True)
+
+
 def _depth(comment: Comment) -> int:
     depth = 1
     while comment.parent_id is not None and depth <= MAX_DEPTH:
@@ -178,10 +198,12 @@ def edit_comment(actor, comment: Comment, body: str) -> Comment:
 def delete_comment(actor, comment: Comment) -> None:
     """The row stays (replies hang on it) with its text cleared; the page shows a placeholder when it
     has replies, and nothing otherwise."""
+    gone = _l("This comment has already been removed.")
+    if comment.author_id == getattr(actor, "id", None) and comment.state != CommentState.VISIBLE:
+        raise Conflict(gone)  # a second click: nothing to do, and nothing forbidden
     require(permissions.can_delete_comment(actor, comment))
-    comment.state = CommentState.DELETED
-    comment.body = ""
-    comment.body_html = ""
+    _move(comment, CommentState.VISIBLE, gone,
+          state=CommentState.DELETED, body="", body_html="")
     _change_count(comment.proposal_id, -1)
     db.session.commit()
 
@@ -243,11 +265,9 @@ def hide_comment(actor, comment: Comment, reason: str) -> int:
         raise Conflict(_l("This comment is already hidden."))
     if comment.state == CommentState.DELETED:
         raise Conflict(_l("The author has deleted this comment."))
-    if comment.state == CommentState.VISIBLE:
-        _change_count(comment.proposal_id, -1)
-    comment.state = CommentState.HIDDEN
-    comment.hidden_reason = reason
-    comment.hidden_by_id = actor.id
+    _move(comment, CommentState.VISIBLE, _l("This comment has just been removed by someone else."),
+          state=CommentState.HIDDEN, hidden_reason=reason, hidden_by_id=actor.id)
+    _change_count(comment.proposal_id, -1)
     resolved = _resolve_flags(actor, FlagResolution.HIDDEN, comment_id=comment.id)
     record(actor, "comment.hidden", comment, reason=reason, proposal_id=comment.proposal_id,
            flags_resolved=resolved)
@@ -259,6 +279,7 @@ def hide_proposal(actor, proposal: Proposal, reason: str) -> int:
     """Hide a proposal after a report; it stays in the database. Resolves its open flags."""
     require(permissions.can_moderate(actor))
     reason = _clean_reason(reason)
+    _lock(proposal)
     if proposal.hidden_at is not None:
         raise Conflict(_l("This proposal is already hidden."))
     proposal.hidden_at = utcnow()
@@ -268,6 +289,32 @@ def hide_proposal(actor, proposal: Proposal, reason: str) -> int:
     record(actor, "proposal.hidden", proposal, reason=reason, flags_resolved=resolved)
     db.session.commit()
     return resolved
+
+
+def restore_comment(actor, comment: Comment) -> None:
+    """Show a hidden comment again (hidden by mistake, or the dispute is settled). The hiding and the
+    restoring both stay in the audit log."""
+    require(permissions.can_moderate(actor))
+    hidden_reason = comment.hidden_reason
+    _move(comment, CommentState.HIDDEN, _l("This comment is not hidden."),
+          state=CommentState.VISIBLE, hidden_reason=None, hidden_by_id=None)
+    _change_count(comment.proposal_id, +1)
+    record(actor, "comment.restored", comment, proposal_id=comment.proposal_id,
+           hidden_reason=hidden_reason)
+    db.session.commit()
+
+
+def restore_proposal(actor, proposal: Proposal) -> None:
+    """Make a hidden proposal public again; the audit log keeps why it had been hidden."""
+    require(permissions.can_moderate(actor))
+    _lock(proposal)
+    if proposal.hidden_at is None:
+        raise Conflict(_l("This proposal is not hidden."))
+    record(actor, "proposal.restored", proposal, hidden_reason=proposal.hidden_reason)
+    proposal.hidden_at = None
+    proposal.hidden_reason = None
+    proposal.hidden_by_id = None
+    db.session.commit()
 
 
 def dismiss_comment_flags(actor, comment: Comment) -> int:

@@ -137,6 +137,7 @@ def _page(proposal: Proposal, *, http_status: int = 200, review_form=None, pledg
         stage=stage_of(proposal), stopped=stopped(proposal),
         show_text=proposal.hidden_at is None or permissions.is_author(current_user, proposal)
         or is_staff(current_user),
+        can_restore=proposal.hidden_at is not None and is_staff(current_user),
         can_edit=permissions.can_edit(current_user, proposal),
         can_submit=permissions.can_submit(current_user, proposal),
         can_withdraw=permissions.can_withdraw(current_user, proposal),

@@ -156,7 +156,7 @@ def test_pagination_links_and_limits(client, session, data):
     assert not {p["id"] for p in first["items"]} & {p["id"] for p in second["items"]}
     last = check(client.get(first["links"]["last"]), "/proposals")
     assert last["links"]["next"] is None
-    for bad in ("per_page=101", "per_page=0", "page=0", "page=abc"):
+    for bad in ("per_page=101", "per_page=0", "page=0", "page=abc", "page=99999999999999999999"):
         error = check(client.get(f"/api/v1/proposals?{bad}"), "/proposals", 422)
         assert error["message"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.discussion.models import Comment, Flag
+from app.discussion.models import Comment, CommentState, Flag
 from tests.discussion.factories import make_comment, make_flag, make_proposal
 
 TABLES = {"comments": Comment.__table__, "flags": Flag.__table__}
@@ -12,6 +12,7 @@ OWN_EDIT = "Możesz edytować tylko własne komentarze."
 OWN_DELETE = "Możesz usuwać tylko własne komentarze."
 EMPTY_COMMENT = "Najpierw napisz komentarz."
 NO_REASON = "Podaj powód."
+NOT_HIDDEN = "Ten komentarz nie jest ukryty."
 
 
 def public_proposal(session, users, actor):
@@ -34,6 +35,12 @@ def flagged(session, users, actor):
     comment = make_comment(session, proposal, users.resident())
     make_flag(session, users.resident(), comment=comment, reason="Obraża sąsiadów")
     make_flag(session, users.resident(), proposal=proposal, reason="Reklama")
+    return {"comment_id": comment.id, "proposal_id": proposal.id}
+
+
+def hidden_content(session, users, actor):
+    proposal = make_proposal(session, users.resident(), hidden=True)
+    comment = make_comment(session, proposal, users.resident(), state=CommentState.HIDDEN, count=False)
     return {"comment_id": comment.id, "proposal_id": proposal.id}
 
 
@@ -74,3 +81,15 @@ def proposal_hidden(ctx, before, after):
     [proposal] = [row for row in after["proposals"] if row.id == ctx.values["proposal_id"]]
     assert proposal.hidden_at is not None and proposal.hidden_by_id == ctx.actor.id
     assert after["audit_events"][-1].action == "proposal.hidden"
+
+
+def comment_restored(ctx, before, after):
+    [comment] = [row for row in after["comments"] if row.id == ctx.values["comment_id"]]
+    assert comment.state == "visible" and comment.hidden_reason is None
+    assert after["audit_events"][-1].action == "comment.restored"
+
+
+def proposal_restored(ctx, before, after):
+    [proposal] = [row for row in after["proposals"] if row.id == ctx.values["proposal_id"]]
+    assert proposal.hidden_at is None and proposal.hidden_reason is None
+    assert after["audit_events"][-1].action == "proposal.restored"

@@ -92,7 +92,11 @@ GLOBAL_ROUTES = [
 
 
 def snapshot(session) -> dict:
-    return {model.__tablename__: session.execute(sa.select(model.__table__)).all() for model in TABLES}
+    """Every row of the tables, in a fixed order (without ORDER BY the database may return them in any)."""
+    return {
+        model.__tablename__: session.execute(sa.select(model.__table__).order_by(model.__table__.c.id)).all()
+        for model in TABLES
+    }
 
 
 def check(response, status, text):
