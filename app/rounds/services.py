@@ -25,6 +25,7 @@ from app.urls import external_url
 from app.votes import counting
 from app.votes import tally as engine
 from app.votes.models import Channel, Participation
+from app.votes.services import forget_casting_order
 
 NEXT_PHASE = {
     Phase.DRAFT: Phase.SUBMISSION,
@@ -182,6 +183,7 @@ def _close(actor: User | None, round_: Round, seed: str) -> None:
     round_.result_sha256 = counting.canonical_sha256(count.result)
     winners = {str(pid) for pid in count.result["tally"]["winners"]}
     _publish_outcomes(actor, round_, winners)
+    forget_casting_order()
     record(actor, "round.closed", round_, ballots=count.result["ballots"],
            ballots_sha256=round_.ballots_sha256, result_sha256=round_.result_sha256)
 

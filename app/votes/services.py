@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -137,3 +138,23 @@ def check_receipt(round_: Round, code: str) -> bool:
         sa.select(sa.exists().where(Ballot.round_id == round_.id,
                                     Ballot.receipt_hash == receipt_hash(code)))
     )
+
+
+def forget_casting_order() -> None:
+    """Rewrite the ballots table in the order of its random keys (PostgreSQL).
+
+    PostgreSQL appends rows to the table's heap as they come, so the physical order of ballots would
+    follow the order of voting, which participation rows record: someone with a copy of the database
+    files could pair them. ``CLUSTER`` rewrites the table in key order and leaves no old copy behind.
+    It is run when voting closes, inside the closing transaction; it briefly locks the ballots table.
+    SQLite needs nothing: its ballots table keeps no rowid and is stored in key order already.
+    Without the privilege (the table is not owned by the app's database user) a warning is logged and
+    closing goes on.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.text("CLUSTER ballots USING pk_ballots"))
+    except sa.exc.DBAPIError as error:
+        current_app.logger.warning("Could not rewrite the ballots table in key order: %s", error.orig)

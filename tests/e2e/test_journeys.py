@@ -183,7 +183,8 @@ def test_htmx_posts_carry_the_csrf_token(new_context, live_server):
     assert not live.user_state(resident.id)["verified_resident"]
 
     with page.expect_response(lambda r: r.url.endswith(url)) as info:
-        page.evaluate("url => htmx.ajax('POST', url, {target: '#residents-list', swap: 'none'})", url)
+        # Not awaiting htmx.ajax's promise: HX-Redirect navigates away, which may end the evaluation.
+        page.evaluate("url => { htmx.ajax('POST', url, {target: '#residents-list', swap: 'none'}); }", url)
     response = info.value
     request_headers = response.request.all_headers()
     assert request_headers.get("hx-request") == "true"

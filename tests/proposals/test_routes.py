@@ -166,7 +166,6 @@ def test_the_list_runs_a_fixed_number_of_queries(signed_in, app, client, users, 
 
 
 def test_ten_thousand_proposals_and_a_hundred_thousand_comments(app, client, users, session):
-    started = time.monotonic()
     author = users.resident()
     category = make_category(session, "Ekologia")
     for n in range(10):
@@ -185,6 +184,9 @@ def test_ten_thousand_proposals_and_a_hundred_thousand_comments(app, client, use
     session.commit()
     assert session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 100_000
 
+    # The pages are timed, not the bulk inserts above: those are the test's own set-up, and on a busy
+    # machine (PostgreSQL sharing two cores with the tests) they alone took a good part of the limit.
+    started = time.monotonic()
     assert _list_queries(app, client) == few
     html = client.get("/proposals").get_data(as_text=True)
     assert "10 010 propozycji" in html.replace("\u00a0", " ") or "10010 propozycji" in html
