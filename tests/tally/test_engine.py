@@ -640,3 +640,17 @@ def test_write_then_parse_round_trips(kind):
     assert parsed.meta["budget"] == "1925834.77"
     # CRLF line endings parse the same
     assert parse_pabulib(text.replace("\n", "\r\n")).election == e
+
+
+@pytest.mark.parametrize("kind", [APPROVAL, ORDINAL])
+def test_messy_vote_cells_parse_like_clean_ones(kind):
+    """Spaces, tabs, doubled or trailing commas and padded voter ids, even in one row of many, read as
+    the clean file does (the fast path for clean files must not swallow them)."""
+    head = (f"META\nkey;value\nnum_projects;3\nnum_votes;3\nbudget;100\nvote_type;{kind}\nrule;greedy\n"
+            "PROJECTS\nproject_id;cost\n1;10\n2;20\n3;30\nVOTES\nvoter_id;vote\n")
+    clean = parse_pabulib(head + "a;1,2\nb;3,1\nc;2\n")
+    for rows in ("a;1,2\nb;3,1\nc;2,\n", "a;1, 2\nb;3,1\nc;2\n", "a;1,,2\nb;3,1\nc;2\n",
+                 "a;1,2\n b ;3,1\nc;2\n", "a;1,2\nb;,3,1\nc;2\n", "a;1,2\nb;3,\t1\nc;2\n"):
+        parsed = parse_pabulib(head + rows)
+        assert parsed.election.ballots == clean.election.ballots, rows
+        assert parsed.voter_ids == ("a", "b", "c"), rows

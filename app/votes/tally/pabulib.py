@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from pathlib import Path
 
 from .model import (
@@ -181,8 +182,10 @@ def _ballots(section: str, kind: str) -> tuple[tuple[str, ...], tuple[Ballot, ..
     else:
         cut = max(iv, ip or 0) + 1  # split only as far as needed
         rows = [line.split(";", cut) for line in _lines(rest)]
-    voter_ids = [row[0].strip() for row in rows]
-    texts = [row[iv] for row in rows]
+    voter_ids = list(map(itemgetter(0), rows))
+    if _needs_stripping("\n".join(voter_ids)):
+        voter_ids = [vid.strip() for vid in voter_ids]
+    texts = list(map(itemgetter(iv), rows))
     if kind == CUMULATIVE:
         assert ip is not None
         return tuple(voter_ids), tuple(
@@ -190,21 +193,26 @@ def _ballots(section: str, kind: str) -> tuple[tuple[str, ...], tuple[Ballot, ..
             for vid, text, row in zip(voter_ids, texts, rows, strict=True)
         )
     make = OrdinalBallot if kind == ORDINAL else ApprovalBallot
-    # identical votes share one (immutable) ballot object
-    cache: dict[str, Ballot] = {
-        # the common case, "12,5,7", needs no stripping
-        text: make(tuple(text.split(",")))
-        if text
-        and " " not in text
-        and ",," not in text
-        and text[0] != ","
-        and text[-1] != ","
-        and "\t" not in text
-        else make(_ids(text))
-        for text in set(texts)
-    }
+    # Identical votes share one (immutable) ballot object. The common case, "12,5,7" in every row,
+    # is recognised once for all distinct votes and needs no stripping.
+    distinct = list(set(texts))
+    joined = "\n".join(distinct)
+    if all(distinct) and not _needs_stripping(joined) and not _has_empty_item(joined):
+        cache = dict(zip(distinct, map(make, map(tuple, (t.split(",") for t in distinct))), strict=True))
+    else:
+        cache = {text: make(_ids(text)) for text in distinct}
     ballots = list(map(cache.__getitem__, texts))
     return tuple(voter_ids), tuple(ballots)
+
+
+def _needs_stripping(joined: str) -> bool:
+    return " " in joined or "\t" in joined or "\r" in joined
+
+
+def _has_empty_item(joined: str) -> bool:
+    """Some line of ``joined`` (votes, one per line) has an empty item: ``,,`` or a comma at an end."""
+    return (",," in joined or "\n," in joined or ",\n" in joined
+            or joined.startswith(",") or joined.endswith(","))
 
 
 def _cumulative(voter_id: str, text: str, points: str) -> CumulativeBallot:
