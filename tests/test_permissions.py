@@ -302,6 +302,7 @@ CASES = [
     Case("/moderation/proposals/<int:proposal_id>/hide", "POST", staff(303), subject=dc.flagged,
          data={"reason": "Reklama"}, denied_text=dc.ONLY_MODERATORS, effect=dc.proposal_hidden,
          effect_status=303),
+    Case("/moderation/hidden", "GET", staff(200), subject=dc.hidden_content, denied_text=dc.ONLY_MODERATORS),
     Case("/moderation/comments/<int:comment_id>/restore", "POST", staff(303), subject=dc.hidden_content,
          denied_text=dc.ONLY_MODERATORS, effect=dc.comment_restored, effect_status=303),
     Case("/moderation/comments/<int:comment_id>/restore", "POST", staff(409), label="not hidden",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.auth.models import User
 from app.db import db
 from app.discussion import permissions
 from app.discussion.models import Comment, CommentState, Flag
@@ -222,3 +223,46 @@ def moderation_queue(page: int = 1, per_page: int = 20) -> Page:
 
 def open_flag_count() -> int:
     return db.session.scalar(sa.select(sa.func.count()).where(Flag.resolved_at.is_(None))) or 0
+
+
+# --- hidden content -------------------------------------------------------------------------------
+
+
+@dataclass
+class HiddenItem:
+    """A hidden comment or proposal on the moderators' list, with what it needs to be shown."""
+
+    kind: str  # "comment" or "proposal"
+    comment: Comment | None
+    proposal: Proposal
+    hidden_by: str | None  # the moderator's display name
+
+
+def hidden_content(kind: str, page: int = 1, per_page: int = 20) -> Page:
+    """Hidden proposals (latest hiding first) or hidden comments (newest first); three queries a page."""
+    if kind == "proposal":
+        query = sa.select(Proposal).where(Proposal.hidden_at.is_not(None))
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        proposals = db.session.scalars(
+            query.options(selectinload(Proposal.author))
+            .order_by(Proposal.hidden_at.desc(), Proposal.id.desc())
+            .limit(per_page).offset((page - 1) * per_page)
+        ).all()
+        pairs = [(None, proposal, proposal.hidden_by_id) for proposal in proposals]
+    else:
+        query = sa.select(Comment).where(Comment.state == CommentState.HIDDEN)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        comments = db.session.scalars(
+            query.options(selectinload(Comment.author))
+            .order_by(Comment.id.desc()).limit(per_page).offset((page - 1) * per_page)
+        ).all()
+        titles = {p.id: p for p in db.session.scalars(
+            sa.select(Proposal).where(Proposal.id.in_({c.proposal_id for c in comments}))
+        )} if comments else {}
+        pairs = [(comment, titles[comment.proposal_id], comment.hidden_by_id) for comment in comments]
+    moderator_ids = {by for _, _, by in pairs if by is not None}
+    names = dict(db.session.execute(
+        sa.select(User.id, User.display_name).where(User.id.in_(moderator_ids))
+    ).all()) if moderator_ids else {}
+    items = [HiddenItem(kind, comment, proposal, names.get(by)) for comment, proposal, by in pairs]
+    return Page(items=items, page=page, per_page=per_page, total=total)

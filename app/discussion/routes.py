@@ -176,6 +176,19 @@ def moderation():
     return render("discussion/moderation.html", "discussion/_queue.html", page=page)
 
 
+HIDDEN_KINDS = ("comment", "proposal")
+
+
+@bp.get("/moderation/hidden")
+@login_required
+def hidden():
+    require(permissions.can_moderate(current_user))
+    kind = request.args.get("kind")
+    kind = kind if kind in HIDDEN_KINDS else "comment"
+    page = queries.hidden_content(kind, page_arg(), current_app.config["PAGE_SIZE"])
+    return render("discussion/hidden.html", page=page, kind=kind)
+
+
 def _moderated(message: str, proposal: Proposal | None = None):
     if is_htmx() and proposal is not None and request.form.get("from") == "thread":
         return _thread(proposal, announce=message, notice=message)

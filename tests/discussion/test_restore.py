@@ -9,7 +9,7 @@ from app.audit.models import AuditEvent
 from app.discussion.models import CommentState
 from app.proposals.models import Proposal
 from tests.discussion.factories import make_comment, make_flag, make_proposal
-from tests.discussion.test_routes import ACCESS_DENIED, ROLES, STAFF, snapshot
+from tests.discussion.test_routes import ACCESS_DENIED, ROLES, STAFF, counted_queries, snapshot
 
 HIDDEN_TEXT = "Tekst, który moderator ukrył przez pomyłkę."
 RESTORE_COMMENT = "Przywróć komentarz"
@@ -199,3 +199,70 @@ def test_the_restoring_moderator_is_in_the_audit_log_with_the_hiding(client, use
                                            AuditEvent.subject_type == "comments").order_by(AuditEvent.id)
     ).all()
     assert actions == ["comment.hidden", "comment.restored"]
+
+
+# --- the moderators' list of hidden content -------------------------------------------------------
+
+
+def _hide_comments(session, users, proposal, n, moderator):
+    comments = []
+    for k in range(n):
+        comment = make_comment(session, proposal, users.resident(), body=f"Ukryty głos {k}",
+                               state=CommentState.HIDDEN, count=False)
+        comment.hidden_by_id = moderator.id
+        comments.append(comment)
+    session.commit()
+    return comments
+
+
+def test_hidden_comments_are_listed_with_reason_and_moderator(client, users, session, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    moderator = users.moderator(name="Marta Moderatorka")
+    proposal = make_proposal(session, users.resident(), title="Ogród społeczny")
+    make_comment(session, proposal, users.resident(), body="Widoczny komentarz")
+    _hide_comments(session, users, proposal, 3, moderator)
+    client.login(users.moderator())
+
+    first = client.get("/moderation/hidden").get_data(as_text=True)
+    assert "3 ukryte komentarze" in first
+    assert "Ukryty głos 2" in first and "Ukryty głos 1" in first and "Ukryty głos 0" not in first
+    assert "Powód: Obraźliwy język" in first and "Ukrył(a): Marta Moderatorka" in first
+    assert "Ogród społeczny" in first and "Widoczny komentarz" not in first
+    assert 'aria-current="page">Ukryte komentarze' in first
+    second = client.get("/moderation/hidden?kind=comment&page=2").get_data(as_text=True)
+    assert "Ukryty głos 0" in second and "Ukryty głos 2" not in second
+
+
+def test_hidden_proposals_are_listed_and_restored_from_the_list(client, users, session):
+    hidden = make_proposal(session, users.resident(), hidden=True, title="Parking na trawniku")
+    make_proposal(session, users.resident(), title="Ławki przy stawie")
+    client.login(users.moderator())
+    page = client.get("/moderation/hidden?kind=proposal").get_data(as_text=True)
+    assert "1 ukryta propozycja" in page and "Parking na trawniku" in page and "Ławki przy stawie" not in page
+    assert 'data-confirm="Upublicznić tę propozycję ponownie?"' in page
+
+    response = client.post(f"/moderation/proposals/{hidden.id}/restore",
+                           {"next": "/moderation/hidden?kind=proposal"})
+    assert response.status_code == 303 and response.headers["Location"] == "/moderation/hidden?kind=proposal"
+    page = client.get("/moderation/hidden?kind=proposal").get_data(as_text=True)
+    assert "Propozycja jest znowu publiczna." in page and "Nic nie jest ukryte." in page
+
+
+def test_an_unknown_kind_shows_hidden_comments(client, users, session):
+    client.login(users.moderator())
+    response = client.get("/moderation/hidden?kind=<script>")
+    assert response.status_code == 200
+    assert "0 ukrytych komentarzy" in response.get_data(as_text=True)
+
+
+def test_the_hidden_list_runs_a_fixed_number_of_queries(client, users, session):
+    moderator = users.moderator()
+    small, large = make_proposal(session, users.resident()), make_proposal(session, users.resident())
+    client.login(moderator)
+    counts = []
+    for proposal, n in ((small, 2), (large, 20)):
+        _hide_comments(session, users, proposal, n, moderator)
+        with counted_queries() as statements:
+            assert client.get("/moderation/hidden").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]

@@ -145,9 +145,14 @@ class SimpleUser:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The app on its own temporary SQLite file, served by werkzeug on 127.0.0.1:<free port>."""
+    yield from serve(tmp_path_factory, "e2e")
+
+
+def serve(tmp_path_factory, name: str, prepare=None):
+    """Migrate a new SQLite file, run ``prepare(app)`` in the app context (e.g. demo data), and serve it."""
     from flask_migrate import upgrade
 
-    db_file = tmp_path_factory.mktemp("e2e-db") / "e2e.db"
+    db_file = tmp_path_factory.mktemp(f"{name}-db") / f"{name}.db"
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
@@ -157,10 +162,13 @@ def live_server(tmp_path_factory):
             "RATELIMIT_RESIDENCY_CODE": "1000 per minute",
         }
     )
-    app.instance_path = str(tmp_path_factory.mktemp("e2e-instance"))
+    app.instance_path = str(tmp_path_factory.mktemp(f"{name}-instance"))
     assert app.config["MAM_ENV"] == "testing"
     with app.app_context():
         upgrade()
+        if prepare is not None:
+            prepare(app)
+        db.session.remove()
         db.engine.dispose()
 
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)

@@ -25,6 +25,19 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+# The innermost elements that reach past the right edge of the window (what to fix when a page reflows).
+# An element's content (a long word, say) can overflow its box: its scrollWidth counts, not just its box.
+TOO_WIDE = """() => {
+  const W = window.innerWidth;
+  const right = e => {
+    const r = e.getBoundingClientRect(); return r.left + Math.max(e.scrollWidth, r.width) };
+  return [...document.querySelectorAll('body *')]
+  .filter(e => right(e) > W + 1 && getComputedStyle(e).overflowX === 'visible')
+  .filter(e => ![...e.children].some(c => right(c) > W + 1))
+  .slice(0, 5)
+  .map(e => e.tagName.toLowerCase()
+    + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+    + ' «' + (e.textContent || '').trim().slice(0, 40) + '»'); }"""
 
 
 def axe_violations(page) -> list[dict]:
@@ -84,10 +97,11 @@ class Audit:
             self.problems.append(describe(label, violations))
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
-            self.problems.append(f"[{label}] the page scrolls sideways by {overflow}px (WCAG 1.4.10 reflow)")
+            self.problems.append(f"[{label}] the page scrolls sideways by {overflow}px (WCAG 1.4.10 reflow); "
+                                 f"too wide: {', '.join(page.evaluate(TOO_WIDE))}")
 
     def goto(self, url: str, label: str | None = None):
-        response = self.page.goto(url)
+        response = self.page.goto(self.live.url + url if url.startswith("/") else url)
         self.check(label or url)
         return response
 
