@@ -1,9 +1,10 @@
 """iCalendar (RFC 5545) feeds built with the ``icalendar`` package: stable UIDs, Europe/Warsaw times with
-their VTIMEZONE, SEQUENCE bumped on every change, cancelled events marked CANCELLED."""
+their VTIMEZONE, SEQUENCE bumped on every change, cancelled events marked CANCELLED; in the personal feed,
+activities the resident only waits for (waiting list) are TENTATIVE."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import icalendar
 
@@ -26,7 +27,7 @@ def uid(activity: Activity) -> str:
     return f"activity-{activity.id}@{UID_DOMAIN}"
 
 
-def _event(activity: Activity) -> icalendar.Event:
+def _event(activity: Activity, tentative: bool = False) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", uid(activity))
     event.add("dtstamp", utcnow())
@@ -34,7 +35,10 @@ def _event(activity: Activity) -> icalendar.Event:
     event.add("dtend", local(activity.ends_at))
     event.add("summary", activity.title)
     event.add("sequence", activity.sequence)
-    event.add("status", STATUS[activity.status])
+    status = STATUS[activity.status]
+    if tentative and activity.status != ActivityStatus.CANCELLED:
+        status = "TENTATIVE"
+    event.add("status", status)
     event.add("last-modified", activity.updated_at)
     event.add("location", activity.place.name)
     link = external_url("activities.show", activity_id=activity.id)
@@ -46,7 +50,9 @@ def _event(activity: Activity) -> icalendar.Event:
     return event
 
 
-def calendar(activities: Iterable[Activity], name: str) -> bytes:
+def calendar(activities: Iterable[Activity], name: str, tentative_ids: Collection[int] = ()) -> bytes:
+    """The feed; the activities whose ids are in ``tentative_ids`` are marked TENTATIVE (not sure to
+    happen for this person) unless cancelled."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -55,6 +61,6 @@ def calendar(activities: Iterable[Activity], name: str) -> bytes:
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Warsaw")
     for activity in activities:
-        cal.add_component(_event(activity))
+        cal.add_component(_event(activity, tentative=activity.id in tentative_ids))
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -61,8 +61,13 @@ def can_see_people(actor, activity: Activity) -> Decision:
     return deny(_l("Only the coordinator of this activity and moderators can see who signed up."))
 
 
-def _open_for_signups(activity: Activity) -> Decision:
-    if activity.status != ActivityStatus.PLANNED or activity.starts_at <= utcnow():
+def has_started(activity: Activity) -> bool:
+    return activity.starts_at <= utcnow()
+
+
+def signups_open(activity: Activity) -> Decision:
+    """Signing up, and taking part at all (the "Take part" box): a planned activity that has not started."""
+    if activity.status != ActivityStatus.PLANNED or has_started(activity):
         return deny(_l("Sign-ups for this activity are closed."))
     return ALLOW
 
@@ -74,13 +79,13 @@ def can_attend(actor, activity: Activity) -> Decision:
         return deny(_l("Confirm your e-mail address before signing up."))
     if not activity.open_to_all and not is_verified_resident(actor):
         return deny(_l("This activity is for verified residents only."))
-    return _open_for_signups(activity)
+    return signups_open(activity)
 
 
 def can_volunteer(actor, activity: Activity) -> Decision:
     if not is_verified_resident(actor):
         return deny(_l("Only verified residents can volunteer."))
-    return _open_for_signups(activity)
+    return signups_open(activity)
 
 
 def can_request_room(actor) -> Decision:
@@ -102,7 +107,13 @@ def can_have_calendar(actor) -> Decision:
     return ALLOW
 
 
-def can_cancel_signup(actor) -> Decision:
+def can_cancel_signup(actor, activity: Activity) -> Decision:
+    """Cancelling one's own sign-up: until the activity starts (a place freed later helps nobody, and
+    the waiting list must not be promoted after the start)."""
     if not signed_in(actor):
         return deny(_l("Sign in to take part."))
+    if activity.status != ActivityStatus.PLANNED:
+        return deny(_l("This activity is over; sign-ups cannot change."))
+    if has_started(activity):
+        return deny(_l("The activity has already started, so the sign-up can no longer be cancelled."))
     return ALLOW

@@ -150,6 +150,21 @@ def feed_personal(user_id: int, now: datetime | None = None) -> sa.Select:
     )
 
 
+def waiting_only(user_id: int) -> sa.Select:
+    """Ids of the activities the resident is only on the waiting list for: not registered, not
+    volunteering, not coordinating (their personal feed marks these tentative)."""
+    sure = sa.select(Signup.activity_id).where(
+        Signup.user_id == user_id, Signup.status == SignupStatus.REGISTERED
+    )
+    return (
+        sa.select(Signup.activity_id)
+        .join(Signup.activity)
+        .where(Signup.user_id == user_id, Signup.status == SignupStatus.WAITLISTED)
+        .where(Signup.activity_id.not_in(sure))
+        .where(sa.or_(Activity.coordinator_id.is_(None), Activity.coordinator_id != user_id))
+    )
+
+
 def ready_to_schedule() -> sa.Select:
     """Selected proposals (and scheduled ones that may get more activities), for the moderators."""
     return (

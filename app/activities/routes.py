@@ -16,7 +16,7 @@ from app.activities.forms import ActivityForm, CancelForm, DeclineForm, HeldForm
 from app.activities.models import Activity, Place, RoomRequest, SignupStatus
 from app.activities.times import local, month_bounds
 from app.db import db, utcnow
-from app.errors import DomainError, NotFound
+from app.errors import Conflict, DomainError, NotFound
 from app.extensions import contributions_limit, limiter, per_user
 from app.htmx import redirect_to, render
 from app.permissions import require
@@ -117,8 +117,10 @@ def show(activity_id: int):
         occupancy=_occupancy(activity),
         mine=mine,
         siblings=siblings,
+        signups_open=bool(permissions.signups_open(activity)),
         can_attend=permissions.can_attend(current_user, activity),
         can_volunteer=permissions.can_volunteer(current_user, activity),
+        can_cancel_signup=bool(permissions.can_cancel_signup(current_user, activity)),
         can_edit=bool(permissions.can_edit(current_user, activity)),
         can_report=bool(permissions.can_report(current_user, activity)),
         can_see_people=bool(permissions.can_see_people(current_user, activity)),
@@ -154,7 +156,9 @@ def feed_personal(token: str):
     if user is None:
         raise NotFound()
     activities = db.session.scalars(queries.feed_personal(user.id)).all()
-    response = _ics(ical.calendar(activities, _("My activities at MAM Na Kozłówce")), "mam-my-activities.ics")
+    waiting = set(db.session.scalars(queries.waiting_only(user.id)))
+    body = ical.calendar(activities, _("My activities at MAM Na Kozłówce"), tentative_ids=waiting)
+    response = _ics(body, "mam-my-activities.ics")
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
@@ -346,10 +350,23 @@ def cancel(activity_id: int):
 # --- sign-ups ----------------------------------------------------------------------------------------------
 
 
+def _lost_race(error: Conflict, page):
+    """Someone else got there first (the last slot, a double click, a room taken since): the page the
+    person came from again, with the reason on top and status 409, instead of a bare error page."""
+    db.session.rollback()
+    flash(error.message, "error")
+    response = make_response(page())
+    response.status_code = 409
+    return response
+
+
 @bp.post("/activities/<int:activity_id>/signup")
 @login_required
 def sign_up(activity_id: int):
-    signup = services.sign_up(current_user, _activity_or_404(activity_id))
+    try:
+        signup = services.sign_up(current_user, _activity_or_404(activity_id))
+    except Conflict as error:
+        return _lost_race(error, lambda: show(activity_id))
     flash(
         _("You are registered. See you there!")
         if signup.status == SignupStatus.REGISTERED
@@ -370,7 +387,10 @@ def cancel_signup(activity_id: int):
 @bp.post("/activities/<int:activity_id>/roles/<int:role_id>/signup")
 @login_required
 def volunteer(activity_id: int, role_id: int):
-    services.sign_up(current_user, _activity_or_404(activity_id), role_id)
+    try:
+        services.sign_up(current_user, _activity_or_404(activity_id), role_id)
+    except Conflict as error:
+        return _lost_race(error, lambda: show(activity_id))
     flash(_("Thank you for helping! You are signed up as a volunteer."), "success")
     return redirect_to(url_for("activities.show", activity_id=activity_id))
 
@@ -506,7 +526,10 @@ def requests():
 @login_required
 def approve_request(request_id: int):
     require(permissions.can_manage(current_user))
-    activity = services.approve_request(current_user, _request_or_404(request_id))
+    try:
+        activity = services.approve_request(current_user, _request_or_404(request_id))
+    except Conflict as error:
+        return _lost_race(error, requests)
     flash(_("The request is approved and in the calendar; the requester has been told."), "success")
     return redirect_to(url_for("activities.show", activity_id=activity.id))
 

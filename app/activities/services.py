@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.activities import permissions, queries
 from app.activities.locking import lock, lock_activity
@@ -31,7 +30,7 @@ from app.activities.models import (
     SignupStatus,
     VolunteerRole,
 )
-from app.activities.times import local, to_utc, weekly
+from app.activities.times import local, time_range, to_utc, weekly
 from app.audit.services import record
 from app.auth.models import User
 from app.auth.services import find_user_by_email
@@ -181,10 +180,7 @@ def _validated(data: ActivityInput) -> dict:
 
 
 def _when(activity_or_request) -> str:
-    return (
-        f"{format_datetime(activity_or_request.starts_at, 'medium')} – "
-        f"{format_datetime(activity_or_request.ends_at, 'short')}"
-    )
+    return time_range(activity_or_request.starts_at, activity_or_request.ends_at)
 
 
 def _refuse_clash(place: Place, starts_at: datetime, ends_at: datetime, exclude_ids=()) -> None:
@@ -263,10 +259,12 @@ def schedule_activity(actor, data: ActivityInput, proposal: Proposal | None = No
 
 
 def update_activity(actor, activity: Activity, data: ActivityInput, together: bool = False) -> list[Activity]:
-    """Change one activity, or (``together``) every planned activity of its series.
+    """Change one activity, or (``together``) it and every planned activity of its series that has not
+    started yet (the past stays as it was).
 
     The new date shifts each activity of the series by the same number of days; start and end times
-    are wall-clock times in Warsaw for each of them.
+    are wall-clock times in Warsaw for each of them. When the time or the place changes, everyone signed
+    up is e-mailed and will be reminded again before the new time.
     """
     require(permissions.can_edit(actor, activity))
     values = _validated(data)
@@ -278,11 +276,14 @@ def update_activity(actor, activity: Activity, data: ActivityInput, together: bo
     to_utc(data.day, data.starts, "starts")
     to_utc(data.day, data.ends, "ends")
     shift = data.day - local(activity.starts_at).date()
+    now = utcnow()
     if together and activity.series_id:
         ids = list(
             db.session.scalars(
                 sa.select(Activity.id).where(
-                    Activity.series_id == activity.series_id, Activity.status == ActivityStatus.PLANNED
+                    Activity.series_id == activity.series_id,
+                    Activity.status == ActivityStatus.PLANNED,
+                    sa.or_(Activity.id == activity.id, Activity.starts_at > now),
                 )
             )
         )
@@ -302,14 +303,57 @@ def update_activity(actor, activity: Activity, data: ActivityInput, together: bo
     ).all()
     if not any(target.id == activity_id for target in targets):
         raise Conflict(_l("Only a planned activity can be changed."))
+    ids = [target.id for target in targets]
+    moved = []
     for target in targets:
         day = local(target.starts_at).date() + shift
         starts_at, ends_at = to_utc(day, data.starts, "starts"), to_utc(day, data.ends, "ends")
         _refuse_clash(place, starts_at, ends_at, exclude_ids=ids)
+        before = {"starts_at": target.starts_at, "ends_at": target.ends_at, "place": target.place}
         _apply(target, values, place_id, coordinator_id, starts_at, ends_at, roles)
+        if (starts_at, ends_at, place_id) != (before["starts_at"], before["ends_at"], before["place"].id):
+            db.session.expire(target, ["place"])
+            moved.append((target, before))
+    _tell_about_changes(moved, now)
     record(actor, "activity.updated", activity, ids=[t.id for t in targets], together=together)
     db.session.commit()
     return targets
+
+
+def _tell_about_changes(moved: list[tuple[Activity, dict]], now: datetime) -> None:
+    """After a change of time or place: the reminder is due again before the new time, and everyone
+    signed up (registered, waiting or volunteering) gets one e-mail listing what changed for them."""
+    moved = [
+        (activity, before) for activity, before in moved if max(activity.ends_at, before["ends_at"]) > now
+    ]
+    if not moved:
+        return
+    by_id = {activity.id: (activity, before) for activity, before in moved}
+    db.session.execute(
+        sa.update(Signup).where(Signup.activity_id.in_(by_id)).values(reminded_at=None)
+    )
+    signups = db.session.scalars(
+        sa.select(Signup)
+        .options(joinedload(Signup.user))
+        .where(Signup.activity_id.in_(by_id), Signup.status.in_(queries.LIVE), Signup.user_id.is_not(None))
+        .order_by(Signup.user_id, Signup.activity_id)
+    ).all()
+    people: dict[int, tuple[User, dict[int, dict]]] = {}
+    for signup in signups:  # one e-mail per person, one entry per activity (whatever their roles)
+        user, theirs = people.setdefault(signup.user_id, (signup.user, {}))
+        if signup.activity_id not in theirs:
+            activity, before = by_id[signup.activity_id]
+            link = external_url("activities.show", activity_id=activity.id)
+            theirs[signup.activity_id] = {"activity": activity, "before": before, "link": link}
+    for user, theirs in people.values():
+        changes = sorted(theirs.values(), key=lambda change: change["activity"].starts_at)
+        _mail(
+            user,
+            _l("New time or place: %(title)s", title=changes[0]["activity"].title),
+            "activities/email/changed.txt",
+            activity=changes[0]["activity"],
+            changes=changes,
+        )
 
 
 def _apply(
@@ -496,16 +540,16 @@ def sign_up(actor, activity: Activity, role_id: int | None = None) -> Signup:
 
 
 def cancel_signup(actor, activity: Activity, role_id: int | None = None) -> None:
-    """Cancel one's own sign-up; the first person waiting takes a freed place (same transaction)."""
-    require(permissions.can_cancel_signup(actor))
+    """Cancel one's own sign-up, until the activity starts; the first person waiting takes a freed place
+    (same transaction)."""
+    require(permissions.can_cancel_signup(actor, activity))
     _role(activity, role_id)
     activity_id, actor_id = activity.id, actor.id
     activity = lock_activity(activity_id)
+    require(permissions.can_cancel_signup(actor, activity))
     signup = _live_signup(activity_id, actor_id, role_id)
     if signup is None:
         raise Conflict(_l("You are not signed up."))
-    if activity.status != ActivityStatus.PLANNED:
-        raise Conflict(_l("This activity is over; sign-ups cannot change."))
     signup.status = SignupStatus.CANCELLED
     signup.cancelled_at = utcnow()
     db.session.flush()
@@ -515,8 +559,9 @@ def cancel_signup(actor, activity: Activity, role_id: int | None = None) -> None
 
 
 def _promote(activity: Activity) -> list[Signup]:
-    """Move people from the waiting list, in order, into free places; e-mail each of them."""
-    if activity.status != ActivityStatus.PLANNED:
+    """Move people from the waiting list, in order, into free places; e-mail each of them. Never once
+    the activity has started: a place freed then is of no use to anyone."""
+    if activity.status != ActivityStatus.PLANNED or permissions.has_started(activity):
         return []
     registered = queries.live_count(activity.id, None)
     free = None if activity.capacity is None else activity.capacity - registered
@@ -540,6 +585,27 @@ def _promote(activity: Activity) -> list[Signup]:
             )
     db.session.flush()
     return promoted
+
+
+def withdraw_everywhere(user_id: int) -> None:
+    """Remove every sign-up of a person (their account is being deleted); the places they free go to the
+    waiting lists as when they cancel. Part of the caller's transaction: it locks the activities whose
+    places are freed, so it must come before the caller writes anything; it flushes, never commits."""
+    freed = sa.select(Signup.activity_id).where(
+        Signup.user_id == user_id, Signup.role_id.is_(None), Signup.status == SignupStatus.REGISTERED
+    )
+    activity_ids = sorted(set(db.session.scalars(freed)))
+    if activity_ids:
+        lock(activity_ids=activity_ids)
+        activity_ids = sorted(set(db.session.scalars(freed)))  # what is true now that we hold the locks
+    db.session.execute(sa.delete(Signup).where(Signup.user_id == user_id))
+    for activity in db.session.scalars(
+        sa.select(Activity)
+        .where(Activity.id.in_(activity_ids))
+        .order_by(Activity.id)
+        .execution_options(populate_existing=True)
+    ):
+        _promote(activity)
 
 
 # --- room requests ------------------------------------------------------------------------------------
@@ -703,37 +769,62 @@ def user_for_calendar(token: str) -> User | None:
 
 
 def send_reminders(now: datetime | None = None) -> int:
-    """E-mail registered participants and volunteers of activities starting within 24 hours, once each
-    (the reminded_at mark is claimed with a conditional update, so two crons never send twice)."""
+    """E-mail the people registered for, or volunteering at, activities starting within 24 hours: one
+    e-mail per person per activity, naming what they signed up for, and never twice. Each sign-up's
+    reminded_at mark is set in the same transaction, with the activities locked, so two crons never send
+    twice; a sign-up made after its person was reminded is marked without another e-mail."""
     now = now or utcnow()
+    due_now = sa.and_(
+        Signup.status == SignupStatus.REGISTERED,
+        Signup.reminded_at.is_(None),
+        Activity.status == ActivityStatus.PLANNED,
+        Activity.starts_at > now,
+        Activity.starts_at <= now + REMINDER_AHEAD,
+    )
+    due_ids = sa.select(Signup.activity_id).join(Signup.activity).where(due_now)
+    activity_ids = sorted(set(db.session.scalars(due_ids)))
+    if not activity_ids:
+        return 0
+    lock(activity_ids=activity_ids)
     due = db.session.scalars(
         sa.select(Signup)
         .join(Signup.activity)
-        .where(
-            Signup.status == SignupStatus.REGISTERED,
-            Signup.reminded_at.is_(None),
-            Activity.status == ActivityStatus.PLANNED,
-            Activity.starts_at > now,
-            Activity.starts_at <= now + REMINDER_AHEAD,
-        )
-        .order_by(Signup.id)
+        .options(joinedload(Signup.user), joinedload(Signup.role))
+        .where(due_now, Signup.activity_id.in_(activity_ids))
+        .order_by(Signup.activity_id, Signup.user_id, Signup.id)
+        .execution_options(populate_existing=True)
     ).all()
-    sent = 0
+    already = set(
+        db.session.execute(
+            sa.select(Signup.activity_id, Signup.user_id).where(
+                Signup.activity_id.in_(activity_ids),
+                Signup.status.in_(queries.LIVE),
+                Signup.reminded_at.is_not(None),
+            )
+        ).all()
+    )
+    people: dict[tuple[int, int | None], list[Signup]] = {}
     for signup in due:
+        people.setdefault((signup.activity_id, signup.user_id), []).append(signup)
+    sent = 0
+    for (activity_id, user_id), signups in people.items():
         claimed = db.session.execute(
             sa.update(Signup)
-            .where(Signup.id == signup.id, Signup.reminded_at.is_(None))
-            .values(reminded_at=now)
+            .where(Signup.id.in_([signup.id for signup in signups]), Signup.reminded_at.is_(None))
+            .values(reminded_at=now),
+            execution_options={"synchronize_session": False},
         ).rowcount
-        if claimed != 1 or signup.user is None:
+        user = signups[0].user
+        if not claimed or user is None or (activity_id, user_id) in already:
             continue
-        activity = signup.activity
+        activity = db.session.get(Activity, activity_id)
         _mail(
-            signup.user,
+            user,
             _l("Reminder: %(title)s", title=activity.title),
             "activities/email/reminder.txt",
             activity=activity,
-            role=signup.role,
+            attending=any(signup.role_id is None for signup in signups),
+            roles=[signup.role.name for signup in signups if signup.role is not None],
         )
         sent += 1
     db.session.commit()

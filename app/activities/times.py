@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, format_time
+from babel.dates import format_date as babel_format_date
+from flask_babel import format_date, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.errors import InvalidInput
@@ -15,6 +16,24 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 
 def local(moment: datetime) -> datetime:
     return moment.astimezone(WARSAW)
+
+
+def time_range(starts_at: datetime, ends_at: datetime | None = None, locale=None) -> str:
+    """When an activity takes place, in Warsaw time and the current (or given) language: the date once,
+    hours as HH:mm, the end's date only when it is another day.
+
+    "sobota, 28 listopada 2026, 18:00–20:00"; "Saturday, November 28, 2026, 18:00–20:00";
+    "sobota, 24 października 2026, 22:00 – niedziela, 25 października 2026, 03:00".
+    """
+    locale = locale or get_locale() or "pl"
+    start = local(starts_at)
+    text = f"{babel_format_date(start.date(), 'full', locale=locale)}, {start:%H:%M}"
+    if ends_at is None:
+        return text
+    end = local(ends_at)
+    if end.date() == start.date():
+        return f"{text}–{end:%H:%M}"
+    return f"{text} – {babel_format_date(end.date(), 'full', locale=locale)}, {end:%H:%M}"
 
 
 def to_utc(day: date, at: time, field: str = "starts") -> datetime:

@@ -3,7 +3,8 @@
 Deleting an account anonymises it in place rather than removing the row: the audit log is hash-chained
 over actor ids, so the id must stay, but nothing personal stays with it. Public contributions (submitted
 proposals, comments) remain, shown as by a former resident; votes remain in their rounds so no tally
-changes; pledges and sign-ups (promises of the person's own time) are removed.
+changes; pledges and sign-ups (promises of the person's own time) are removed, and the places they free go to
+the waiting lists.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from app.activities.models import Activity, RoomRequest, Signup
+from app.activities.services import withdraw_everywhere
 from app.audit.services import record
 from app.auth.models import ResidencyCode, Role, User
 from app.auth.passwords import verify_password
@@ -43,6 +46,15 @@ def can_manage_own_data(actor) -> Decision:
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def _secret_ballots_note(locale: str) -> str:
+    """The export's note, in the person's language (the file may be read long after, outside the site)."""
+    with force_locale(locale or "pl"):
+        return gettext(
+            "Ballots of secret rounds are stored without any link to the voter, so they cannot be part of "
+            "this export."
+        )
 
 
 def personal_data(actor: User) -> dict:
@@ -185,8 +197,7 @@ def personal_data(actor: User) -> dict:
                 .order_by(Ballot.round_id)
             )
         ],
-        "secret_ballots_note": "Ballots of secret rounds are stored without any link to the voter, so they "
-        "cannot be part of this export.",
+        "secret_ballots_note": _secret_ballots_note(actor.locale),
     }
 
 
@@ -212,6 +223,10 @@ def delete_account(actor: User, password: str) -> None:
     s = db.session
     email = actor.email
 
+    # Sign-ups go first: freeing places locks those activities, which must precede any other write here.
+    # The first people waiting take the places (and are e-mailed), in this same transaction.
+    withdraw_everywhere(uid)
+
     # Promises of the person's own time go; the counters on proposals follow.
     pledged = set(s.scalars(sa.select(Pledge.proposal_id).where(Pledge.user_id == uid)))
     s.execute(sa.delete(Pledge).where(Pledge.user_id == uid))
@@ -225,7 +240,6 @@ def delete_account(actor: User, password: str) -> None:
                 .scalar_subquery()
             )
         )
-    s.execute(sa.delete(Signup).where(Signup.user_id == uid))
 
     # Drafts were never published: they go. Published proposals and comments stay, without an author.
     s.execute(sa.delete(Proposal).where(Proposal.author_id == uid, Proposal.status == Status.DRAFT))

@@ -101,3 +101,31 @@ def test_a_reset_link_stops_the_old_one(client, users, session):
     assert client.get(f"/activities/calendar/{old}.ics").status_code == 404
     assert client.get(f"/activities/calendar/{person.calendar_token}.ics").status_code == 200
     assert client.get("/activities/calendar/nie-ma-takiego.ics").status_code == 404
+
+
+def test_personal_feed_marks_waiting_list_sign_ups_tentative(client, users, session):
+    person = users.resident()
+    attending = make_activity(session, starts_at=in_days(3))
+    waiting = make_activity(session, starts_at=in_days(4))
+    waiting_but_helping = make_activity(session, starts_at=in_days(5), roles=[("herbata", 1)])
+    waiting_then_cancelled = make_activity(session, starts_at=in_days(6))
+    sign(session, attending, person)
+    sign(session, waiting, person, status="waitlisted")
+    sign(session, waiting_but_helping, person, status="waitlisted")
+    sign(session, waiting_but_helping, person, role=waiting_but_helping.roles[0])
+    sign(session, waiting_then_cancelled, person, status="waitlisted")
+    services.cancel_activity(users.moderator(), waiting_then_cancelled, "Remont")
+    token = services.calendar_token(person)
+
+    cal = parse(client.get(f"/activities/calendar/{token}.ics"))
+    events = events_by_uid(cal)
+    status = {int(uid.split("-")[1].split("@")[0]): str(event["status"]) for uid, event in events.items()}
+    assert status == {
+        attending.id: "CONFIRMED",
+        waiting.id: "TENTATIVE",
+        waiting_but_helping.id: "CONFIRMED",
+        waiting_then_cancelled.id: "CANCELLED",
+    }
+    # The public feeds know nothing of one person's waiting list.
+    public = events_by_uid(parse(client.get(f"/activities/{waiting.id}.ics")))
+    assert [str(event["status"]) for event in public.values()] == ["CONFIRMED"]

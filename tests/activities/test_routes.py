@@ -4,13 +4,14 @@ for the door, room requests, the proposal page include and the reminders command
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 from flask import render_template_string
 
 from app.activities.models import Activity, RoomRequest, Signup
-from app.activities.times import local
+from app.activities.times import WARSAW, local
 from app.db import utcnow
 from app.proposals.models import Pledge, Status
 from tests.activities.factories import in_days, make_activity, make_place, sign
@@ -70,7 +71,9 @@ def test_signing_up_over_http_then_waiting_then_cancelling(client, make_client, 
     other.login(second)
     response = other.post(f"/activities/{activity.id}/signup", follow_redirects=True)
     assert "waiting list" in response.get_data(as_text=True)
-    assert client.post(f"/activities/{activity.id}/signup").status_code == 409  # twice
+    twice = client.post(f"/activities/{activity.id}/signup")  # a double click
+    assert twice.status_code == 409 and "You have already signed up." in twice.text
+    assert 'id="activity-title"' in twice.text  # the activity page, not an error page
     client.post(f"/activities/{activity.id}/signup/cancel")
     statuses = dict(
         session.execute(sa.select(Signup.user_id, Signup.status).where(Signup.status != "cancelled")).all()
@@ -231,3 +234,135 @@ def test_remind_command_sends_once(app, session, users, mail):
     assert first.exit_code == 0 and "reminders queued: 1" in first.output
     assert "reminders queued: 0" in runner.invoke(args=["activities", "remind"]).output
     assert session.scalar(sa.select(Signup.reminded_at)) is not None
+
+
+# --- audit fixes ----------------------------------------------------------------------------------------
+
+
+def test_cancelling_after_the_start_is_refused_and_the_button_is_gone(client, users, session, mail):
+    person, waiting = users.resident(), users.resident()
+    soon = make_activity(session, capacity=1, starts_at=utcnow() + timedelta(hours=1))
+    sign(session, soon, person)
+    client.login(person)
+    cancel_url = f"/activities/{soon.id}/signup/cancel"
+    assert cancel_url in client.get(f"/activities/{soon.id}").text  # before the start: the button
+
+    started = make_activity(session, capacity=1, starts_at=utcnow() - timedelta(minutes=10))
+    sign(session, started, person)
+    sign(session, started, waiting, status="waitlisted")
+    page = client.get(f"/activities/{started.id}").text
+    assert f"/activities/{started.id}/signup/cancel" not in page
+
+    response = client.post(f"/activities/{started.id}/signup/cancel")
+    assert response.status_code == 403
+    assert "Wydarzenie już się rozpoczęło, więc zapisu nie można już anulować." in response.text
+    statuses = dict(
+        session.execute(
+            sa.select(Signup.user_id, Signup.status).where(Signup.activity_id == started.id)
+        ).all()
+    )
+    assert statuses == {person.id: "registered", waiting.id: "waitlisted"}
+    assert mail == []
+
+
+@pytest.mark.parametrize(
+    "status, days", [("held", -1), ("cancelled", 3), ("planned", -1)], ids=["held", "cancelled", "started"]
+)
+def test_the_take_part_box_is_only_for_planned_activities_that_have_not_started(
+    client, users, session, status, days
+):
+    closed = make_activity(session, capacity=5, status=status, starts_at=in_days(days), roles=[("tea", 2)])
+    open_ = make_activity(session, capacity=5, roles=[("tea", 2)])
+    client.login(users.resident(locale="en"))
+    page = client.get(f"/activities/{open_.id}").text
+    assert "Take part" in page and "5 places left" in page and "We still need 2 people: tea" in page
+    page = client.get(f"/activities/{closed.id}").text
+    assert "Take part" not in page and "places left" not in page and "We still need" not in page
+    assert f"/activities/{closed.id}.ics" in page  # the calendar link stays
+
+
+def test_a_full_volunteer_role_shows_the_reason_on_the_activity_page(client, users, session):
+    activity = make_activity(session, roles=[("tea", 1)])
+    [role] = activity.roles
+    sign(session, activity, users.resident(), role=role)
+    client.login(users.resident(locale="en"))
+    page = client.post(f"/activities/{activity.id}/roles/{role.id}/signup")
+    assert page.status_code == 409 and 'id="activity-title"' in page.text
+    assert '<p class="flash flash-error">Every slot of “tea” is taken.</p>' in page.text
+    assert session.scalar(sa.select(sa.func.count()).select_from(Signup)) == 1
+
+
+def test_approving_a_request_whose_room_was_taken_since_shows_on_the_requests_page(
+    client, users, session
+):
+    place = make_place(session, name="Workshop")
+    room_request = RoomRequest(
+        requester_id=users.resident().id,
+        title="Chess club",
+        description="We play chess.",
+        place_id=place.id,
+        starts_at=in_days(9, 17),
+        ends_at=in_days(9, 19),
+        status="pending",
+    )
+    session.add(room_request)
+    session.commit()
+    make_activity(session, place=place, starts_at=in_days(9, 18), title="Repair café")
+    client.login(users.moderator(locale="en"))
+    response = client.post(f"/activities/rooms/{room_request.id}/approve")
+    assert response.status_code == 409 and "Chess club" in response.text  # the requests page
+    assert "flash-error" in response.text and "Workshop is already taken" in response.text
+    assert "Repair café" in response.text
+    session.refresh(room_request)
+    assert room_request.status == "pending"
+
+
+def test_pages_e_mails_and_the_door_list_give_the_time_once_without_seconds(
+    client, make_client, users, session, mail
+):
+    coordinator, first, waiting = users.resident(), users.resident(), users.resident()
+    activity = make_activity(
+        session,
+        coordinator=coordinator,
+        capacity=1,
+        starts_at=datetime(2030, 11, 30, 18, tzinfo=WARSAW),
+    )
+    sign(session, activity, first)
+    sign(session, activity, waiting, status="waitlisted")
+    expected = "sobota, 30 listopada 2030, 18:00–20:00"
+
+    client.login(coordinator)
+    for url in (f"/activities/{activity.id}", f"/activities/{activity.id}/people", "/activities"):
+        page = client.get(url).text
+        assert expected in page, url
+        assert "18:00:00" not in page and "30.11.2030" not in page, url
+
+    leaving = make_client()
+    leaving.login(first)
+    leaving.post(f"/activities/{activity.id}/signup/cancel")
+    [promoted] = mail
+    assert promoted["to"] == waiting.email and f"Kiedy: {expected}" in promoted["body"]
+    assert "18:00:00" not in promoted["body"] and "czas środkowoeuropejski" not in promoted["body"]
+
+
+def test_the_clash_message_in_polish(client, users, session):
+    place = make_place(session, name="Pracownia")
+    make_activity(session, place=place, starts_at=datetime(2030, 11, 30, 18, tzinfo=WARSAW), title="Joga")
+    client.login(users.moderator())
+    response = client.post(
+        "/activities/new",
+        {
+            "title": "Inne",
+            "day": "2030-11-30",
+            "starts": "19:00",
+            "ends": "21:00",
+            "place_id": str(place.id),
+            "repeat_weeks": "1",
+            "coordinator_id": "",
+        },
+    )
+    assert response.status_code == 409
+    assert (
+        "Miejsce „Pracownia” jest w tym czasie zajęte przez „Joga” (sobota, 30 listopada 2030, 18:00–20:00)."
+        in response.text
+    )

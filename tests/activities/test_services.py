@@ -529,3 +529,195 @@ def test_calendar_link_is_made_once_and_can_be_reset(session, users):
     assert new != token and services.user_for_calendar(token) is None
     with pytest.raises(NotAllowed):
         services.calendar_token(None)
+
+
+# --- audit fixes: the start of an activity, series edits, changes, reminders ------------------------
+
+
+def started_hours_ago(minutes: int = 30) -> datetime:
+    """A whole-minute instant in the past (the edit form speaks HH:mm, so re-saving keeps it)."""
+    return (utcnow() - timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+
+
+def form_for(activity, **extra) -> ActivityInput:
+    """The edit form as it comes back unchanged (what a moderator saves without touching the time)."""
+    start, end = local(activity.starts_at), local(activity.ends_at)
+    values = {
+        "title": activity.title,
+        "description": activity.description,
+        "day": start.date(),
+        "starts": start.time(),
+        "ends": end.time(),
+        "place_id": activity.place_id,
+        "capacity": activity.capacity,
+        "roles": services.roles_text(activity),
+    }
+    values.update(extra)
+    return ActivityInput(**values)
+
+
+def test_cancelling_after_the_start_is_refused_and_promotes_nobody(session, users):
+    activity = make_activity(session, capacity=1, starts_at=started_hours_ago(), roles=[("herbata", 1)])
+    attendee, waiting, volunteer = users.resident(), users.resident(), users.resident()
+    sign(session, activity, attendee)
+    sign(session, activity, waiting, status="waitlisted")
+    sign(session, activity, volunteer, role=activity.roles[0])
+
+    with pytest.raises(NotAllowed) as error:
+        services.cancel_signup(attendee, activity)
+    assert error.value.message == "Wydarzenie już się rozpoczęło, więc zapisu nie można już anulować."
+    with pytest.raises(NotAllowed):
+        services.cancel_signup(volunteer, activity, activity.roles[0].id)
+
+    statuses = {s.user_id: s.status for s in session.scalars(sa.select(Signup))}
+    assert statuses == {attendee.id: "registered", waiting.id: "waitlisted", volunteer.id: "registered"}
+    assert outbox(session) == []
+
+
+def test_no_promotion_after_the_start_even_when_places_are_added(session, users):
+    activity = make_activity(session, capacity=1, starts_at=started_hours_ago(), hours=3)
+    attendee, waiting = users.resident(), users.resident()
+    sign(session, activity, attendee)
+    sign(session, activity, waiting, status="waitlisted")
+    services.update_activity(users.moderator(), activity, form_for(activity, capacity=5))
+    statuses = {s.user_id: s.status for s in session.scalars(sa.select(Signup))}
+    assert statuses == {attendee.id: "registered", waiting.id: "waitlisted"}
+    assert outbox(session) == []
+
+
+def test_a_cancellation_before_the_start_still_promotes(session, users):
+    activity = make_activity(session, capacity=1, starts_at=utcnow() + timedelta(minutes=30))
+    attendee, waiting = users.resident(), users.resident()
+    sign(session, activity, attendee)
+    sign(session, activity, waiting, status="waitlisted")
+    services.cancel_signup(attendee, activity)
+    assert session.scalar(sa.select(Signup.status).where(Signup.user_id == waiting.id)) == "registered"
+    assert [m["to"] for m in outbox(session)] == [waiting.email]
+
+
+def test_editing_a_series_together_moves_only_occurrences_that_have_not_started(session, users):
+    place = make_place(session)
+    series_id = "a" * 32
+    past = make_activity(session, place=place, starts_at=in_days(-7), series_id=series_id, title="Seria")
+    running = make_activity(
+        session, place=place, starts_at=started_hours_ago(), series_id=series_id, title="Seria"
+    )
+    coming = make_activity(session, place=place, starts_at=in_days(7), series_id=series_id, title="Seria")
+    last = make_activity(session, place=place, starts_at=in_days(14), series_id=series_id, title="Seria")
+    before = {a.id: (a.starts_at, a.ends_at) for a in (past, running)}
+
+    services.update_activity(
+        users.moderator(),
+        coming,
+        data(place, local(coming.starts_at).date(), "19:00", "21:00", title="Seria o 19"),
+        together=True,
+    )
+
+    session.expire_all()
+    for activity in (past, running):
+        assert (activity.starts_at, activity.ends_at) == before[activity.id]
+        assert (activity.title, activity.sequence) == ("Seria", 0)
+    assert [local(a.starts_at).strftime("%H:%M") for a in (coming, last)] == ["19:00", "19:00"]
+    assert [a.title for a in (coming, last)] == ["Seria o 19", "Seria o 19"]
+
+
+def test_a_new_time_is_e_mailed_to_everyone_signed_up_and_the_reminder_is_due_again(session, users):
+    moderator = users.moderator()
+    activity = make_activity(session, capacity=1, starts_at=in_days(1, 18), roles=[("herbata", 2)])
+    attendee, waiting, volunteer, gone = (users.resident() for _ in range(4))
+    signups = [
+        sign(session, activity, attendee),
+        sign(session, activity, attendee, role=activity.roles[0]),  # attends and helps
+        sign(session, activity, waiting, status="waitlisted"),
+        sign(session, activity, volunteer, role=activity.roles[0]),
+        sign(session, activity, gone, status="cancelled"),
+    ]
+    for signup in signups:
+        signup.reminded_at = utcnow()
+    session.commit()
+    old_when = local(activity.starts_at)
+    new_day = old_when.date() + timedelta(days=2)
+
+    services.update_activity(
+        moderator, activity, form_for(activity, day=new_day, starts=time(17), ends=time(19))
+    )
+
+    mails = outbox(session)
+    assert sorted(m["to"] for m in mails) == sorted([attendee.email, waiting.email, volunteer.email])
+    mail = mails[0]
+    assert activity.title in mail["subject"] and mail["subject"].startswith("Nowy termin lub miejsce")
+    assert f"{new_day.day} " in mail["body"] and "17:00–19:00" in mail["body"]
+    assert "Wcześniej:" in mail["body"] and "18:00–20:00" in mail["body"]
+    assert f"/activities/{activity.id}" in mail["body"]
+    session.expire_all()
+    assert all(s.reminded_at is None for s in session.scalars(sa.select(Signup)))
+    # The reminder comes again, 24 hours before the new time, to the attendee (once) and the volunteer.
+    day_before = activity.starts_at - timedelta(hours=20)
+    assert services.send_reminders(day_before) == 2
+    assert sorted(m["to"] for m in outbox(session)[3:]) == sorted([attendee.email, volunteer.email])
+
+
+def test_a_new_place_is_e_mailed_but_other_edits_are_not(session, users):
+    moderator = users.moderator()
+    activity = make_activity(session)
+    person = users.resident()
+    sign(session, activity, person)
+    services.update_activity(moderator, activity, form_for(activity, title="Nowy tytuł", capacity=30))
+    assert outbox(session) == []
+    other = make_place(session, name="Ogród za domem")
+    services.update_activity(moderator, activity, form_for(activity, place_id=other.id))
+    [mail] = outbox(session)
+    assert mail["to"] == person.email and "Ogród za domem" in mail["body"]
+
+
+def test_moving_a_series_together_sends_one_e_mail_per_person(session, users):
+    moderator = users.moderator()
+    place = make_place(session)
+    series = services.schedule_activity(moderator, data(place, next_week(), repeat_weeks=3))
+    person = users.resident()
+    for activity in series[:2]:
+        sign(session, activity, person)
+    services.update_activity(moderator, series[0], data(place, next_week(), "10:00", "12:00"), together=True)
+    [mail] = outbox(session)
+    assert mail["to"] == person.email
+    assert mail["body"].count("10:00–12:00") == 2
+    assert "Zmienił się termin lub miejsce wydarzeń" in mail["body"]
+
+
+def test_one_reminder_per_person_per_activity_naming_every_role(session, users):
+    now = utcnow()
+    soon = make_activity(
+        session, starts_at=now + timedelta(hours=20), roles=[("herbata", 1), ("sprzątanie", 2)]
+    )
+    helper, guest, late = users.resident(), users.resident(), users.resident()
+    sign(session, soon, helper)
+    sign(session, soon, helper, role=soon.roles[0])
+    sign(session, soon, helper, role=soon.roles[1])
+    sign(session, soon, guest)
+
+    assert services.send_reminders(now) == 2
+    mails = {m["to"]: m["body"] for m in outbox(session)}
+    assert sorted(mails) == sorted([helper.email, guest.email])
+    assert "jako uczestniczka/uczestnik" in mails[helper.email]
+    assert "herbata, sprzątanie" in mails[helper.email]
+    assert "herbata" not in mails[guest.email] and "jako uczestniczka/uczestnik" in mails[guest.email]
+    assert all(s.reminded_at is not None for s in session.scalars(sa.select(Signup)))
+
+    # Someone already reminded who then volunteers gets no second reminder; a newcomer gets theirs.
+    sign(session, soon, guest, role=soon.roles[1])
+    sign(session, soon, late)
+    assert services.send_reminders(now + timedelta(minutes=15)) == 1
+    assert [m["to"] for m in outbox(session)[2:]] == [late.email]
+    assert services.send_reminders(now + timedelta(minutes=30)) == 0
+    assert all(s.reminded_at is not None for s in session.scalars(sa.select(Signup)))
+
+
+def test_the_clash_message_reads_well_in_polish(session, users):
+    place = make_place(session, name="Sala główna")
+    existing = make_activity(session, place=place, starts_at=datetime(2030, 11, 30, 18, tzinfo=WARSAW))
+    with pytest.raises(Conflict) as error:
+        services.schedule_activity(users.moderator(), data(place, date(2030, 11, 30), "19:00", "21:00"))
+    assert error.value.message == (
+        f"Miejsce „Sala główna” jest w tym czasie zajęte przez „{existing.title}” "
+        "(sobota, 30 listopada 2030, 18:00–20:00). Wybierz inny termin lub miejsce."
+    )

@@ -175,3 +175,27 @@ def test_the_only_admin_cannot_delete_their_account(client, session, users):
     assert response.status_code == 409
     session.expire_all()
     assert session.get(User, admin.id).email == admin.email
+
+
+def test_deleting_an_account_gives_its_places_to_the_waiting_list(client, session, users, mail):
+    from tests.activities.factories import in_days, make_activity, sign
+
+    leaver, first, second, volunteer_waiting = (users.resident() for _ in range(4))
+    full = make_activity(session, capacity=1, starts_at=in_days(5), roles=[("herbata", 1)])
+    sign(session, full, leaver)
+    sign(session, full, leaver, role=full.roles[0])
+    sign(session, full, first, status="waitlisted", created_at=utcnow() - timedelta(hours=2))
+    sign(session, full, second, status="waitlisted", created_at=utcnow() - timedelta(hours=1))
+    started = make_activity(session, capacity=1, starts_at=utcnow() - timedelta(minutes=20))
+    sign(session, started, leaver)
+    sign(session, started, volunteer_waiting, status="waitlisted")
+
+    client.login(leaver)
+    assert client.post("/account/delete", {"password": PASSWORD}).status_code == 303
+
+    session.expire_all()
+    statuses = dict(session.execute(sa.select(Signup.user_id, Signup.status)).all())
+    # The first in the queue takes the place and is told; after the start nobody is promoted.
+    assert statuses == {first.id: "registered", second.id: "waitlisted", volunteer_waiting.id: "waitlisted"}
+    assert [m["to"] for m in mail] == [first.email]
+    assert full.title in mail[0]["subject"]
