@@ -193,6 +193,7 @@ SCHEMAS: dict[str, dict] = {
             "body": {"type": "string", "description": "Markdown"},
             "round_id": _nullable("integer"),
             "proposal_id": _nullable("integer"),
+            "activity_id": _nullable("integer", description="The linked activity (see /activities)"),
             "published_at": DATETIME,
             "updated_at": DATETIME,
         },

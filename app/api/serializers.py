@@ -131,6 +131,7 @@ def news(n: NewsPost) -> dict:
         "body": n.body,
         "round_id": n.round_id,
         "proposal_id": n.proposal_id,
+        "activity_id": n.activity_id,
         "published_at": iso(n.published_at),
         "updated_at": iso(n.updated_at),
     }

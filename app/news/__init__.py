@@ -6,10 +6,12 @@ bp = Blueprint("news", __name__)
 
 
 def register_jinja(app: Flask) -> None:
-    """``latest_news(n)`` for the home page's News section."""
-    from app.news.queries import latest_news
+    """``latest_news(n)`` for the home page's News section; ``news_about_activity(activity)`` for the
+    activity page (``news/_for_activity.html``)."""
+    from app.news.queries import latest_news, news_about_activity
 
-    app.jinja_env.globals.update(latest_news=latest_news, round_url=round_url)
+    app.jinja_env.globals.update(latest_news=latest_news, news_about_activity=news_about_activity,
+                                 round_url=round_url)
 
 
 ROUND_PAGE_ENDPOINTS = ("rounds.show", "rounds.detail", "rounds.view")

@@ -1,4 +1,5 @@
-"""Demo news posts about the centre."""
+"""Demo news posts about the centre, some linking to a round, a proposal or an activity. Idempotent: keyed
+on titles."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.activities.models import Activity
 from app.auth.models import User
 from app.db import db, utcnow
 from app.news.models import NewsPost
@@ -31,11 +33,18 @@ POSTS = [
     ("Spotkanie o propozycji kawiarenki naprawczej",
      "Zapraszamy na rozmowę o jednej z najczęściej komentowanych propozycji. Czwartek, 18:00, sala na "
      "parterze. Przyjdź, nawet jeśli nie masz jeszcze zdania.", 2, "proposal"),
+    ("Wieczór planszówek — zapraszamy całe rodziny",
+     "Przynieś swoją ulubioną grę albo wybierz coś z naszej półki. Zapisz się na stronie wydarzenia, "
+     "żebyśmy wiedzieli, ile stołów rozstawić — a jeśli chcesz pomóc, jest jeszcze miejsce dla "
+     "osoby, która upiecze ciasto.", 1, "activity"),
 ]
+ACTIVITY_TITLE = "Wieczór planszówek"  # app.activities.demo schedules it before the news are seeded
 
 
 def seed(people: dict[str, User]) -> Iterator[str]:
-    if db.session.scalar(sa.select(sa.func.count()).select_from(NewsPost)):
+    existing = set(db.session.scalars(sa.select(NewsPost.title)))
+    missing = [post for post in POSTS if post[0] not in existing]
+    if not missing:
         yield "news: posts already there"
         return
     moderator = people["moderator@mam.example"]
@@ -44,13 +53,17 @@ def seed(people: dict[str, User]) -> Iterator[str]:
         sa.select(Proposal.id).where(Proposal.status != Status.DRAFT, Proposal.hidden_at.is_(None))
         .order_by(Proposal.id).limit(1)
     )
-    for title, body, days_ago, link in POSTS:
+    activity_id = db.session.scalar(
+        sa.select(Activity.id).where(Activity.title == ACTIVITY_TITLE).order_by(Activity.starts_at).limit(1)
+    )
+    for title, body, days_ago, link in missing:
         moment = utcnow() - timedelta(days=days_ago)
         db.session.add(NewsPost(
             title=title, body=body, body_html=render_markdown(body), author_id=moderator.id,
             round_id=round_id if link == "round" else None,
             proposal_id=proposal_id if link == "proposal" else None,
+            activity_id=activity_id if link == "activity" else None,
             published_at=moment, updated_at=moment,
         ))
     db.session.commit()
-    yield f"news: {len(POSTS)} posts"
+    yield f"news: {len(missing)} posts"

@@ -21,11 +21,18 @@ class NewsForm(BaseForm):
     )
     round_id = SelectField(_l("Linked round (optional)"), coerce=_optional_id, validate_choice=False)
     proposal_id = SelectField(_l("Linked proposal (optional)"), coerce=_optional_id, validate_choice=False)
+    activity_id = SelectField(
+        _l("Linked activity (optional)"),
+        coerce=_optional_id,
+        validate_choice=False,
+        description=_l("Upcoming activities first, then past ones, most recent first."),
+    )
 
-    def set_choices(self, rounds, proposals) -> None:
+    def set_choices(self, rounds, proposals, activities=()) -> None:
         none = [("", _l("— none —"))]
         self.round_id.choices = none + [(str(i), title) for i, title in rounds]
         self.proposal_id.choices = none + [(str(i), title) for i, title in proposals]
+        self.activity_id.choices = none + [(str(i), label) for i, label in activities]
 
 
 class DeleteForm(BaseForm):

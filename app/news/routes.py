@@ -35,7 +35,7 @@ def _form_page(form: NewsForm, post: NewsPost | None = None, error: DomainError 
 
 def _form(post: NewsPost | None = None) -> NewsForm:
     form = NewsForm(obj=post)
-    form.set_choices(queries.round_choices(), queries.proposal_choices())
+    form.set_choices(queries.round_choices(), queries.proposal_choices(), queries.activity_choices())
     return form
 
 
@@ -71,7 +71,7 @@ def new():
         return _form_page(form)
     try:
         post = services.publish(current_user, form.title.data, form.body.data, form.round_id.data,
-                                form.proposal_id.data)
+                                form.proposal_id.data, form.activity_id.data)
     except DomainError as error:
         return _form_page(form, error=error)
     flash(_("The news post is published."), "success")
@@ -88,7 +88,7 @@ def edit(post_id: int):
         return _form_page(form, post)
     try:
         services.edit(current_user, post, form.title.data, form.body.data, form.round_id.data,
-                      form.proposal_id.data)
+                      form.proposal_id.data, form.activity_id.data)
     except DomainError as error:
         return _form_page(form, post, error)
     flash(_("The news post is saved."), "success")

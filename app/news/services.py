@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.activities.models import Activity
 from app.audit.services import record
 from app.db import db, utcnow
 from app.errors import InvalidInput
 from app.forms import FORBIDDEN_CHARACTERS
-from app.news import permissions
+from app.news import permissions, queries
 from app.news.models import NewsPost
 from app.permissions import require
 from app.proposals.models import Proposal, Status
@@ -30,7 +31,8 @@ def _clean(value: str | None, limit: int, field: str) -> str:
     return value
 
 
-def _apply(post: NewsPost, title: str, body: str, round_id: int | None, proposal_id: int | None) -> None:
+def _apply(post: NewsPost, title: str, body: str, round_id: int | None, proposal_id: int | None,
+           activity_id: int | None) -> None:
     title = _clean(title, MAX_TITLE_LENGTH, "title")
     if "\n" in title:
         raise InvalidInput(_l("The title must fit on one line."), field="title")
@@ -41,19 +43,24 @@ def _apply(post: NewsPost, title: str, body: str, round_id: int | None, proposal
         proposal = db.session.get(Proposal, proposal_id)
         if proposal is None or proposal.status == Status.DRAFT or proposal.hidden_at is not None:
             raise InvalidInput(_l("Choose one of the public proposals."), field="proposal_id")
+    if activity_id is not None and db.session.scalar(
+        queries.public_activities().with_only_columns(Activity.id).where(Activity.id == activity_id)
+    ) is None:
+        raise InvalidInput(_l("Choose one of the activities in the calendar."), field="activity_id")
     post.title = title
     post.body = body
     post.body_html = render_markdown(body)
     post.round_id = round_id
     post.proposal_id = proposal_id
+    post.activity_id = activity_id
 
 
 def publish(actor, title: str, body: str, round_id: int | None = None,
-            proposal_id: int | None = None) -> NewsPost:
+            proposal_id: int | None = None, activity_id: int | None = None) -> NewsPost:
     require(permissions.can_manage_news(actor))
     now = utcnow()
     post = NewsPost(author_id=actor.id, published_at=now, updated_at=now)
-    _apply(post, title, body, round_id, proposal_id)
+    _apply(post, title, body, round_id, proposal_id, activity_id)
     db.session.add(post)
     db.session.flush()
     record(actor, "news.published", post, title=post.title)
@@ -62,9 +69,9 @@ def publish(actor, title: str, body: str, round_id: int | None = None,
 
 
 def edit(actor, post: NewsPost, title: str, body: str, round_id: int | None = None,
-         proposal_id: int | None = None) -> NewsPost:
+         proposal_id: int | None = None, activity_id: int | None = None) -> NewsPost:
     require(permissions.can_manage_news(actor))
-    _apply(post, title, body, round_id, proposal_id)
+    _apply(post, title, body, round_id, proposal_id, activity_id)
     post.updated_at = utcnow()
     record(actor, "news.edited", post, title=post.title)
     db.session.commit()

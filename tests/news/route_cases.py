@@ -7,7 +7,8 @@ from app.news.models import NewsPost
 
 TABLES = {"news_posts": NewsPost.__table__}
 ONLY_MODERATORS = "Tylko moderatorzy mogą publikować aktualności."
-POST = {"title": "Sprzątanie podwórka", "body": "W sobotę o **10:00**.", "round_id": "", "proposal_id": ""}
+POST = {"title": "Sprzątanie podwórka", "body": "W sobotę o **10:00**.", "round_id": "", "proposal_id": "",
+        "activity_id": ""}
 
 
 def news_post(session, users, actor):

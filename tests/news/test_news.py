@@ -46,9 +46,9 @@ def post(session, users):
 
 ACTIONS = {
     "publish": ("/news/new", {"title": "Festyn na podwórku", "body": "W sobotę o *15:00*.",
-                              "round_id": "", "proposal_id": ""}),
+                              "round_id": "", "proposal_id": "", "activity_id": ""}),
     "edit": ("/news/{id}/edit", {"title": "Nowy tytuł", "body": "Zmieniona treść", "round_id": "",
-                                 "proposal_id": ""}),
+                                 "proposal_id": "", "activity_id": ""}),
     "delete": ("/news/{id}/delete", {}),
 }
 
@@ -213,6 +213,20 @@ def test_demo_news(session, users):
     people = {email: users.make(role=role, email=email, name=name) for email, name, role, *_ in PEOPLE}
     list(demo.seed(people))
     titles = list(session.scalars(sa.select(NewsPost.title)))
-    assert len(titles) == 5 and "Nowe godziny otwarcia świetlicy" in titles
+    assert len(titles) == 6 and "Nowe godziny otwarcia świetlicy" in titles
+    assert list(demo.seed(people)) == ["news: posts already there"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(NewsPost)) == 6
+
+
+def test_demo_news_links_the_board_game_evening(session, users):
+    from app.demo.seed import PEOPLE
+    from app.news import demo
+    from tests.activities.factories import make_activity
+
+    people = {email: users.make(role=role, email=email, name=name) for email, name, role, *_ in PEOPLE}
+    evening = make_activity(session, title=demo.ACTIVITY_TITLE)
     list(demo.seed(people))
-    assert session.scalar(sa.select(sa.func.count()).select_from(NewsPost)) == 5
+    linked = session.scalars(sa.select(NewsPost).where(NewsPost.activity_id.is_not(None))).all()
+    assert [(post.title, post.activity_id) for post in linked] == [
+        ("Wieczór planszówek — zapraszamy całe rodziny", evening.id)
+    ]
