@@ -11,7 +11,7 @@ from app.rounds.models import Phase
 # The one table of allowed status changes. Other features (votes, activities) move proposals along it
 # with ``services.set_status``; anything not listed here is refused.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
+    Status.DRAFT: frozenset({Status.SUBMITTED}),  # a draft nobody saw is deleted, not withdrawn
     Status.SUBMITTED: frozenset({Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN}),
     Status.ACCEPTED: frozenset({Status.SELECTED, Status.NOT_SELECTED, Status.WITHDRAWN}),
     Status.SELECTED: frozenset({Status.SCHEDULED}),

@@ -84,6 +84,12 @@ class Proposal(db.Model):
     round: Mapped[Round | None] = relationship()
 
 
+# The "newest" order of the lists: by publication time, those never published last. PostgreSQL keeps
+# the index in exactly that order; SQLite (no NULLS LAST in an index) sorts NULL lowest, so its
+# descending index has them last anyway. Migration 0006 creates it for each engine.
+sa.Index("ix_proposals_submitted", Proposal.submitted_at.desc().nulls_last(), Proposal.id.desc())
+
+
 class ProposalRevision(db.Model):
     """The proposal as it was before an edit made after submission."""
 

@@ -52,6 +52,15 @@ def can_edit(actor, proposal: Proposal) -> Decision:
     return ALLOW
 
 
+def can_discard(actor, proposal: Proposal) -> Decision:
+    """A draft is its author's private note: they may delete it (it was never public)."""
+    if not is_author(actor, proposal):
+        return deny(ONLY_AUTHOR)
+    if proposal.status != Status.DRAFT:
+        return deny(_l("Only a draft can be deleted; a published proposal can be withdrawn."))
+    return ALLOW
+
+
 def can_submit(actor, proposal: Proposal) -> Decision:
     if not is_author(actor, proposal):
         return deny(ONLY_AUTHOR)

@@ -13,6 +13,11 @@ from app.text import fold
 
 SORTS = ("newest", "supported", "discussed")
 
+# Newest first by publication time, not by when the draft was started. Proposals that were never
+# published on the platform (imported from Pabulib, say) have no publication time and come last on
+# both engines. The index ix_proposals_submitted serves this order.
+NEWEST = (Proposal.submitted_at.desc().nulls_last(), Proposal.id.desc())
+
 
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -45,7 +50,7 @@ def public_proposals(search: str = "", round_id: int | None = None, category_id:
         "supported": (Proposal.pledge_count.desc(),),
         "discussed": (Proposal.comment_count.desc(),),
     }.get(sort, ())
-    return query.order_by(*order, Proposal.created_at.desc(), Proposal.id.desc())
+    return query.order_by(*order, *NEWEST)
 
 
 def latest_public(limit: int = 5) -> sa.Select:
@@ -53,18 +58,19 @@ def latest_public(limit: int = 5) -> sa.Select:
         sa.select(Proposal)
         .options(joinedload(Proposal.author), joinedload(Proposal.category))
         .where(is_public())
-        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        .order_by(*NEWEST)
         .limit(limit)
     )
 
 
 def proposals_by(author_id: int) -> sa.Select:
-    """The author's own proposals, drafts included."""
+    """The author's own proposals, drafts included: newest first, by publication time, or for
+    drafts by when they were started."""
     return (
         sa.select(Proposal)
         .options(joinedload(Proposal.category), joinedload(Proposal.round))
         .where(Proposal.author_id == author_id)
-        .order_by(Proposal.updated_at.desc(), Proposal.id.desc())
+        .order_by(sa.func.coalesce(Proposal.submitted_at, Proposal.created_at).desc(), Proposal.id.desc())
     )
 
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from flask import current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.db import db
-from app.errors import DomainError, NotFound
+from app.errors import Conflict, DomainError, NotFound, render_error
 from app.extensions import contributions_limit, limiter, per_user
 from app.htmx import is_htmx, redirect_to, render
 from app.money import zloty_input
@@ -16,6 +17,19 @@ from app.proposals.forms import PLEDGE_LABELS, CategoryForm, PledgeForm, Proposa
 from app.proposals.lifecycle import PUBLIC_STATUSES, STAGES, STATUS_LABELS, stage_of, stopped
 from app.proposals.models import Category, Proposal
 from app.urls import int_arg, page_arg, text_arg
+
+TOO_MANY_PROPOSALS = _l("You are adding proposals faster than the platform allows. Try again later.")
+TOO_MANY_PLEDGES = _l("You are pledging help faster than the platform allows. Try again later.")
+
+
+def _paginate(query):
+    """A page of the list; a page number past the end shows the last page (a stale link, a shorter
+    list after filtering) rather than an empty list under a count that says otherwise."""
+    per_page = current_app.config["PAGE_SIZE"]
+    page = db.paginate(query, page=page_arg(), per_page=per_page, error_out=False)
+    if not page.items and page.page > 1 and page.total:
+        page = db.paginate(query, page=page.pages, per_page=per_page, error_out=False)
+    return page
 
 
 def _proposal_or_404(proposal_id: int) -> Proposal:
@@ -35,10 +49,7 @@ def index():
     status = status if status in PUBLIC_STATUSES else ""
     sort = request.args.get("sort", "newest")
     sort = sort if sort in queries.SORTS else "newest"
-    page = db.paginate(
-        queries.public_proposals(search, round_id, category_id, status, sort),
-        page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False,
-    )
+    page = _paginate(queries.public_proposals(search, round_id, category_id, status, sort))
     return render(
         "proposals/index.html", "proposals/_list.html",
         page=page, search=search, round_arg=round_arg if round_id is not None else "",
@@ -54,8 +65,8 @@ def index():
 @bp.get("/proposals/mine")
 @login_required
 def mine():
-    proposals = db.session.scalars(queries.proposals_by(current_user.id)).all()
-    return render_template("proposals/mine.html", proposals=proposals, status_labels=STATUS_LABELS,
+    page = _paginate(queries.proposals_by(current_user.id))
+    return render_template("proposals/mine.html", page=page, status_labels=STATUS_LABELS,
                            can_create=permissions.can_create(current_user))
 
 
@@ -65,6 +76,8 @@ def _choices(form: ProposalForm, proposal: Proposal | None = None) -> None:
         (str(c.id), c.name) for c in categories
         if c.active or (proposal is not None and proposal.category_id == c.id)
     ]
+    # Required once moderators have made categories (the service enforces it; this tells the reader).
+    form.category_id.flags.required = any(c.active for c in categories)
     rounds = db.session.scalars(queries.rounds_open_for_proposals()).all()
     if proposal is not None and proposal.round is not None and proposal.round not in rounds:
         rounds.append(proposal.round)
@@ -141,6 +154,7 @@ def _page(proposal: Proposal, *, http_status: int = 200, review_form=None, pledg
         can_edit=permissions.can_edit(current_user, proposal),
         can_submit=permissions.can_submit(current_user, proposal),
         can_withdraw=permissions.can_withdraw(current_user, proposal),
+        can_discard=permissions.can_discard(current_user, proposal),
         can_review=permissions.can_review(current_user, proposal),
         can_pledge=permissions.can_pledge(current_user, proposal),
         **extra,
@@ -171,6 +185,15 @@ def withdraw(proposal_id: int):
     return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
 
 
+@bp.post("/proposals/<int:proposal_id>/discard")
+@login_required
+def discard(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    services.discard_draft(current_user, proposal)
+    flash(_("Your draft is deleted."), "success")
+    return redirect_to(url_for("proposals.mine"))
+
+
 @bp.post("/proposals/<int:proposal_id>/review")
 @login_required
 def review(proposal_id: int):
@@ -199,6 +222,33 @@ def _pledge_answer(proposal: Proposal, message: str):
     return redirect_to(url_for("proposals.show", proposal_id=proposal.id) + "#pledges")
 
 
+def _pledges_refused(proposal: Proposal, http_status: int, message, pledge_form=None):
+    """A refusal shown in the pledge block: in place for HTMX (the block swaps 409/422/429 answers),
+    or on the whole proposal page without JavaScript."""
+    db.session.expire(proposal)
+    return _page(_proposal_or_404(proposal.id), http_status=http_status, pledge_form=pledge_form,
+                 fragment="proposals/_pledges.html", notice=str(message))
+
+
+@bp.errorhandler(429)
+def too_many_requests(error):
+    """Past a rate limit: say what was limited, and keep what the person typed."""
+    proposal_id = (request.view_args or {}).get("proposal_id")
+    if request.endpoint == "proposals.pledge" and proposal_id is not None:
+        proposal = db.session.scalar(queries.proposal(proposal_id))
+        if proposal is not None and permissions.can_view(current_user, proposal):
+            return _pledges_refused(proposal, 429, TOO_MANY_PLEDGES, PledgeForm())
+        return render_error(429, TOO_MANY_PLEDGES)
+    if request.endpoint == "proposals.new":
+        if not permissions.can_create(current_user):
+            return render_error(429, TOO_MANY_PROPOSALS)
+        form = ProposalForm()
+        _choices(form)
+        form.form_errors.append(TOO_MANY_PROPOSALS)
+        return render_template("proposals/form.html", form=form, proposal=None), 429
+    return render_error(429)
+
+
 @bp.post("/proposals/<int:proposal_id>/pledges")
 @login_required
 @limiter.limit(contributions_limit, key_func=per_user("contributions"))
@@ -215,16 +265,17 @@ def pledge(proposal_id: int):
             status = error.status
         else:
             return _pledge_answer(proposal, _("Thank you! Your pledge is recorded."))
-    # HTMX swaps only successful answers, so the form with its errors comes back with 200 there.
-    return _page(proposal, http_status=200 if is_htmx() else status, pledge_form=form,
-                 fragment="proposals/_pledges.html")
+    return _page(proposal, http_status=status, pledge_form=form, fragment="proposals/_pledges.html")
 
 
 @bp.post("/proposals/<int:proposal_id>/pledges/<int:pledge_id>/withdraw")
 @login_required
 def unpledge(proposal_id: int, pledge_id: int):
     proposal = _proposal_or_404(proposal_id)
-    services.withdraw_pledge(current_user, proposal, pledge_id)
+    try:
+        services.withdraw_pledge(current_user, proposal, pledge_id)
+    except Conflict as error:  # withdrawn already (a second click, another tab)
+        return _pledges_refused(proposal, error.status, error.message)
     return _pledge_answer(proposal, _("Your pledge is withdrawn."))
 
 

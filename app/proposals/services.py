@@ -101,6 +101,8 @@ def _validated(data: ProposalInput, current: Proposal | None = None) -> dict:
         keeps_current = current is not None and current.category_id == category_id
         if category is None or not (category.active or keeps_current):
             raise InvalidInput(_l("Choose one of the categories."), field="category_id")
+    elif categories_in_use():
+        raise InvalidInput(_l("Choose a category."), field="category_id")
     round_id = data.round_id or None
     if round_id is not None:
         round_ = db.session.get(Round, round_id)
@@ -112,6 +114,12 @@ def _validated(data: ProposalInput, current: Proposal | None = None) -> dict:
             )
     return {"title": title, "body": body, "needs": needs, "cost_grosze": cost,
             "category_id": category_id, "round_id": round_id}
+
+
+def categories_in_use() -> bool:
+    """Whether proposals must have a category: once moderators have made at least one active category.
+    A fresh install has none, and proposals can be written without one."""
+    return db.session.scalar(sa.select(Category.id).where(Category.active.is_(True)).limit(1)) is not None
 
 
 def _search_text(title: str, body: str, needs: str) -> str:
@@ -223,6 +231,12 @@ def _snapshot_fields(proposal: Proposal) -> dict:
             "cost_grosze": proposal.cost_grosze, "category_id": proposal.category_id}
 
 
+def _next_revision_number(proposal: Proposal) -> int:
+    return (db.session.scalar(
+        sa.select(sa.func.max(ProposalRevision.number)).where(ProposalRevision.proposal_id == proposal.id)
+    ) or 0) + 1
+
+
 def update_proposal(actor, proposal: Proposal, data: ProposalInput) -> bool:
     """Save the author's edit. After submission the version it replaces is kept as a revision.
 
@@ -234,9 +248,7 @@ def update_proposal(actor, proposal: Proposal, data: ProposalInput) -> bool:
     if not text_changed and proposal.round_id == values["round_id"]:
         return False
     if proposal.status != Status.DRAFT and text_changed:
-        number = (db.session.scalar(
-            sa.select(sa.func.max(ProposalRevision.number)).where(ProposalRevision.proposal_id == proposal.id)
-        ) or 0) + 1
+        number = _next_revision_number(proposal)
         db.session.add(ProposalRevision(proposal_id=proposal.id, number=number, editor_id=actor.id,
                                         **before))
         db.session.add(ProposalEvent(proposal_id=proposal.id, actor_id=actor.id, kind="edited",
@@ -257,6 +269,19 @@ def withdraw_proposal(actor, proposal: Proposal) -> None:
     set_status(actor, proposal, Status.WITHDRAWN)
 
 
+def discard_draft(actor, proposal: Proposal) -> None:
+    """Delete a draft with its timeline (the database cascades); it was never public."""
+    require(permissions.can_discard(actor, proposal))
+    deleted = db.session.execute(
+        sa.delete(Proposal).where(Proposal.id == proposal.id, Proposal.status == Status.DRAFT)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if deleted != 1:
+        db.session.rollback()
+        raise Conflict(_l("This draft has already been published or deleted."))
+    db.session.commit()
+
+
 def review_proposal(actor, proposal: Proposal, decision: str, answer: str = "",
                     final_cost: str = "") -> None:
     """Accept for voting (optionally setting the final cost) or reject with a public answer."""
@@ -271,8 +296,21 @@ def review_proposal(actor, proposal: Proposal, decision: str, answer: str = "",
         return
     cost = parse_cost(final_cost, field="final_cost")
     if cost is not None and cost != proposal.cost_grosze:
-        proposal.cost_grosze = cost
+        _set_final_cost(actor, proposal, cost)
     set_status(actor, proposal, Status.ACCEPTED, answer or None)
+
+
+def _set_final_cost(actor, proposal: Proposal, cost: int) -> None:
+    """The moderator's final cost is a new version of the proposal, written by the moderator: the
+    version it replaces is kept (so the comparison of versions shows who changed the cost), and the
+    timeline says who set it and when. The caller commits."""
+    number = _next_revision_number(proposal)
+    db.session.add(ProposalRevision(proposal_id=proposal.id, number=number, editor_id=actor.id,
+                                    **_snapshot_fields(proposal)))
+    db.session.add(ProposalEvent(proposal_id=proposal.id, actor_id=actor.id, kind="cost",
+                                 note=str(cost)))
+    record(actor, "proposal.final_cost", proposal, old=proposal.cost_grosze, new=cost)
+    proposal.cost_grosze = cost
 
 
 # --- pledges --------------------------------------------------------------------------------------

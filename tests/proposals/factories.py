@@ -36,7 +36,7 @@ def make_proposal(session, author, status: str = Status.SUBMITTED, round_=None, 
         needs="Sala, łopaty", cost_grosze=cost, status=status,
         round_id=round_.id if round_ else None, category_id=category.id if category else None,
         search_text=fold(f"{title}\n{body}\nSala, łopaty"),
-        submitted_at=None if status == Status.DRAFT else utcnow(), **extra,
+        **{"submitted_at": None if status == Status.DRAFT else utcnow(), **extra},
     )
     session.add(proposal)
     session.flush()

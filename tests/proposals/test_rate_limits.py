@@ -44,3 +44,48 @@ def test_pledges_are_limited_per_person(client, users, session, two_per_hour):
         assert client.post(f"/proposals/{proposal.id}/pledges", {"kind": "volunteer"}).status_code == 303
     assert client.post(f"/proposals/{proposals[2].id}/pledges", {"kind": "volunteer"}).status_code == 429
     assert count(session, Pledge) == 2
+
+
+TOO_MANY_PROPOSALS = "Dodajesz propozycje szybciej, niż pozwala platforma. Spróbuj ponownie później."
+TOO_MANY_PLEDGES = "Deklarujesz pomoc szybciej, niż pozwala platforma. Spróbuj ponownie później."
+
+
+def test_too_many_proposals_says_why_and_keeps_what_was_typed(client, users, session, two_per_hour):
+    client.login(users.resident())
+    for n in range(2):
+        client.post("/proposals/new", proposal_form(n))
+    response = client.post("/proposals/new", {**proposal_form(3), "body": "Mój długi <opis> pomysłu."})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert TOO_MANY_PROPOSALS in html and 'class="error-summary"' in html
+    assert 'value="Warsztaty szachowe nr 3"' in html and "Mój długi &lt;opis&gt; pomysłu." in html
+    assert count(session, Proposal) == 2
+
+
+@pytest.fixture
+def pledged_twice(client, users, session, two_per_hour):
+    """Signed in as a resident who has used up their pledges; returns a third proposal."""
+    proposals = [make_proposal(session, users.resident()) for _ in range(3)]
+    client.login(users.resident())
+    for proposal in proposals[:2]:
+        client.post(f"/proposals/{proposal.id}/pledges", {"kind": "volunteer"})
+    return proposals[2]
+
+
+def test_too_many_pledges_without_javascript(client, session, pledged_twice):
+    response = client.post(f"/proposals/{pledged_twice.id}/pledges", {"kind": "resources", "note": "Drabina"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429 and "<html" in html
+    pledges = html.split('<section id="pledges"', 1)[1].split("</section>", 1)[0]
+    assert TOO_MANY_PLEDGES in pledges and 'value="Drabina"' in pledges
+    assert count(session, Pledge) == 2
+
+
+def test_too_many_pledges_over_htmx_is_shown_in_place(client, session, pledged_twice):
+    headers = {"HX-Request": "true", "HX-Target": "pledges"}
+    response = client.post(f"/proposals/{pledged_twice.id}/pledges", {"kind": "volunteer"}, headers=headers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429 and "<html" not in html
+    assert html.lstrip().startswith('<section id="pledges"') and "data-swap-errors" in html.split(">", 1)[0]
+    assert f'<p class="notice" role="alert" tabindex="-1" data-autofocus>{TOO_MANY_PLEDGES}</p>' in html
+    assert count(session, Pledge) == 2

@@ -37,7 +37,9 @@ def count_queries(app):
 
 
 def titles(html: str) -> list[str]:
-    return re.findall(r'<h3><a href="/proposals/\d+">([^<]*)</a></h3>', html)
+    """The titles of the proposal cards (h2 under a page's h1, h3 under a section's h2)."""
+    return [title for _level, title in
+            re.findall(r'<h([23])><a href="/proposals/\d+">([^<]*)</a></h\1>', html)]
 
 
 def form(**kw) -> dict:
@@ -96,11 +98,11 @@ def test_filters_by_round_category_and_status(client, users, session):
 def test_sorts(client, users, session):
     author = users.resident()
     now = utcnow()
-    make_proposal(session, author, title="Stara", created_at=now - timedelta(days=3), pledge_count=5,
+    make_proposal(session, author, title="Stara", submitted_at=now - timedelta(days=3), pledge_count=5,
                   comment_count=1)
-    make_proposal(session, author, title="Środkowa", created_at=now - timedelta(days=2), pledge_count=1,
+    make_proposal(session, author, title="Środkowa", submitted_at=now - timedelta(days=2), pledge_count=1,
                   comment_count=9)
-    make_proposal(session, author, title="Nowa", created_at=now - timedelta(days=1))
+    make_proposal(session, author, title="Nowa", submitted_at=now - timedelta(days=1))
     def listed(sort):
         return titles(client.get(f"/proposals?sort={sort}").get_data(as_text=True))
 
@@ -131,8 +133,9 @@ def _bulk_proposals(session, author_id: int, count: int, start: int = 0, categor
         rows.append({
             "author_id": author_id, "title": title, "body": body, "body_html": f"<p>{body}</p>",
             "needs": "", "status": "accepted" if n % 3 == 0 else "submitted",
-            "search_text": fold(f"{title}\n{body}\n"), "created_at": now - timedelta(minutes=n),
-            "updated_at": now, "submitted_at": now, "pledge_count": n % 7, "comment_count": 10,
+            "search_text": fold(f"{title}\n{body}\n"), "created_at": now - timedelta(days=1, minutes=n),
+            "updated_at": now, "submitted_at": now - timedelta(minutes=n), "pledge_count": n % 7,
+            "comment_count": 10,
             "category_id": category_id if n % 2 == 0 else None,
         })
     session.execute(sa.insert(Proposal.__table__), rows)  # executemany: fast on both engines
@@ -408,10 +411,243 @@ def test_home_page_shows_the_five_latest_public_proposals_in_one_query(app, clie
     author = users.resident()
     now = utcnow()
     for n in range(7):
-        make_proposal(session, author, title=f"Propozycja nr {n}", created_at=now - timedelta(hours=10 - n))
+        make_proposal(session, author, title=f"Propozycja nr {n}", submitted_at=now - timedelta(hours=10 - n))
     make_proposal(session, author, title="Szkic", status=Status.DRAFT)
     with count_queries(app) as statements:
         html = client.get("/").get_data(as_text=True)
     assert titles(html) == [f"Propozycja nr {n}" for n in (6, 5, 4, 3, 2)]
     assert sum("FROM proposals" in s for s in statements) == 1
     assert '<a href="/proposals"' in html  # the navigation item
+
+
+# --- the audit of the proposals feature ---------------------------------------------------------------
+
+
+def plain(html: str) -> str:
+    """Text as a reader sees it: no non-breaking or thin spaces from number formatting."""
+    return html.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def short_date(app, moment) -> str:
+    from flask_babel import force_locale, format_datetime
+
+    with app.test_request_context(), force_locale("pl"):
+        return format_datetime(moment, "short")
+
+
+def test_a_category_is_required_once_moderators_have_made_some(client, users, session):
+    client.login(users.resident())
+    make_category(session, "Dawna kategoria", active=False)
+    page = client.get("/proposals/new").get_data(as_text=True)
+    assert re.search(r'<select[^>]*id="category_id"', page) and not re.search(
+        r'<select[^>]*required[^>]*id="category_id"|<select[^>]*id="category_id"[^>]*required', page)
+    assert client.post("/proposals/new", form(title="Bez kategorii, bo żadnej nie ma")).status_code == 303
+
+    garden = make_category(session, "Ekologia")
+    response = client.post("/proposals/new", form(title="Bez kategorii, choć są"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<p class="field-error" id="category_id-error">Wybierz kategorię.</p>' in html
+    assert 'href="#category_id">Kategoria: Wybierz kategorię.</a>' in html  # the error summary
+    assert re.search(r'<select[^>]*required[^>]*id="category_id"|<select[^>]*id="category_id"[^>]*required',
+                     html)
+    assert session.scalars(sa.select(Proposal.title)).all() == ["Bez kategorii, bo żadnej nie ma"]
+    response = client.post("/proposals/new", form(title="Z kategorią", category_id=str(garden.id)))
+    assert response.status_code == 303
+
+
+def test_newest_means_most_recently_published_and_cards_show_the_publication_date(app, client, users,
+                                                                                   session):
+    author = users.resident()
+    now = utcnow()
+    long_ago, last_week, yesterday = (now - timedelta(days=days) for days in (90, 7, 1))
+    # A draft started three months ago and published yesterday is newer than one written and published
+    # last week.
+    make_proposal(session, author, title="Długo dojrzewała", created_at=long_ago, submitted_at=yesterday)
+    make_proposal(session, author, title="Szybka", created_at=last_week, submitted_at=last_week)
+    # Never published here (imported from Pabulib with the results of an earlier round): last.
+    make_proposal(session, author, title="Z archiwum", status=Status.ACCEPTED, submitted_at=None,
+                  created_at=now)
+    html = plain(client.get("/proposals").get_data(as_text=True))
+    assert titles(html) == ["Długo dojrzewała", "Szybka", "Z archiwum"]
+    assert titles(plain(client.get("/").get_data(as_text=True)))[:3] == ["Długo dojrzewała", "Szybka",
+                                                                          "Z archiwum"]
+    assert f"Opublikowana {plain(short_date(app, yesterday))}" in html
+    assert plain(short_date(app, long_ago)) not in html
+
+
+def test_my_proposals_show_drafts_by_when_they_were_started(app, client, users, session):
+    author = users.resident()
+    now = utcnow()
+    make_proposal(session, author, title="Stary szkic", status=Status.DRAFT,
+                  created_at=now - timedelta(days=30))
+    make_proposal(session, author, title="Opublikowana wczoraj", created_at=now - timedelta(days=60),
+                  submitted_at=now - timedelta(days=1))
+    make_proposal(session, author, title="Nowy szkic", status=Status.DRAFT,
+                  created_at=now - timedelta(hours=1))
+    client.login(author)
+    html = plain(client.get("/proposals/mine").get_data(as_text=True))
+    assert titles(html) == ["Nowy szkic", "Opublikowana wczoraj", "Stary szkic"]
+    assert f"Szkic rozpoczęty {plain(short_date(app, now - timedelta(days=30)))}" in html
+    assert f"Opublikowana {plain(short_date(app, now - timedelta(days=1)))}" in html
+    assert plain(short_date(app, now - timedelta(days=60))) not in html
+
+
+def test_the_newest_order_is_served_by_an_index(app, session):
+    """The index of migration 0006 is in the order of the query (NULLS LAST on PostgreSQL)."""
+    with app.app_context():
+        engine = db.engine
+    indexes = {ix["name"]: ix for ix in sa.inspect(engine).get_indexes("proposals")}
+    assert indexes["ix_proposals_submitted"]["column_names"] == ["submitted_at", "id"]
+    if engine.dialect.name == "postgresql":
+        assert indexes["ix_proposals_submitted"]["column_sorting"] == {
+            "submitted_at": ("desc", "nulls_last"), "id": ("desc",)}
+
+
+def test_the_count_alone_is_announced_not_the_whole_list(client, users, session):
+    author = users.resident()
+    make_proposal(session, author, title="Rowerownia")
+    make_proposal(session, author, title="Rowerowe warsztaty")
+    html = client.get("/proposals").get_data(as_text=True)
+    assert '<div id="proposals-list">' in html
+    assert "aria-live" not in html.split('<div id="proposals-list"', 1)[1].split("</main>", 1)[0]
+    fragment = client.get("/proposals?q=rower", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert re.findall(r"data-announce=\"([^\"]*)\"", fragment) == ["2 propozycje"]
+    assert "aria-live" not in fragment
+
+
+def heading_levels(html: str) -> list[int]:
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return [int(level) for level in re.findall(r"<h([1-6])[ >]", main)]
+
+
+@pytest.mark.parametrize("url", ["/proposals", "/proposals/mine", "/"])
+def test_headings_do_not_skip_levels(url, client, users, session):
+    author = users.resident()
+    make_proposal(session, author, title="Opublikowana")
+    make_proposal(session, author, title="Szkic", status=Status.DRAFT)
+    client.login(author)
+    levels = heading_levels(client.get(url).get_data(as_text=True))
+    assert levels[0] == 1 and len(levels) >= 2, levels
+    assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:], strict=False)), levels
+
+
+def test_the_sign_in_hint_for_pledges_is_one_sentence(client, users, session):
+    proposal = make_proposal(session, users.resident())
+    html = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert (f'<p class="hint"><a href="/login?next=/proposals/{proposal.id}">Zaloguj się</a>, '
+            "aby zadeklarować pomoc.</p>") in html
+    client.post("/language", {"lang": "en", "next": "/"})
+    html = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f'<a href="/login?next=/proposals/{proposal.id}">Sign in</a> to pledge help.</p>' in html
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_page_past_the_end_shows_the_last_page(htmx, app, client, users, session, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    author = users.resident()
+    now = utcnow()
+    for n in range(5):
+        make_proposal(session, author, title=f"Propozycja {n}", submitted_at=now - timedelta(hours=n))
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.get("/proposals?page=999", headers=headers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert titles(html) == ["Propozycja 4"] and "5 propozycji" in html
+    assert "Żadna propozycja nie pasuje" not in html
+    assert 'href="/proposals?page=2" rel="prev"' in html and 'rel="next"' not in html
+    assert re.search(r"<span>\D*3\D+3</span>", html)  # page 3 of 3
+    # Nothing matches at all: the list is empty, and says so.
+    empty = client.get("/proposals?q=nieistniejące&page=3", headers=headers).get_data(as_text=True)
+    assert "0 propozycji" in empty and "Żadna propozycja nie pasuje" in empty
+
+    client.login(author)
+    html = client.get("/proposals/mine?page=999").get_data(as_text=True)
+    assert titles(html) == ["Propozycja 4"] and re.search(r"<span>\D*3\D+3</span>", html)
+    assert titles(client.get("/proposals/mine?page=2").get_data(as_text=True)) == ["Propozycja 2",
+                                                                                  "Propozycja 3"]
+
+
+def test_my_proposals_run_a_fixed_number_of_queries(app, client, users, session):
+    author = users.resident()
+    client.login(author)
+    category, round_ = make_category(session), make_round(session, "review")
+    for n in range(3):
+        make_proposal(session, author, title=f"Moja {n}", category=category, round_=round_)
+    few = _list_queries(app, client, "/proposals/mine")
+    _bulk_proposals(session, author.id, 60, category_id=category.id)
+    session.commit()
+    assert _list_queries(app, client, "/proposals/mine") == few
+    assert _list_queries(app, client, "/proposals/mine?page=3") == few
+
+
+def test_the_final_cost_is_on_the_timeline_and_a_version_of_the_moderator(make_client, users, session):
+    author = users.resident(name="Anna Autorka")
+    moderator = users.moderator(name="Marek Moderator")
+    round_ = make_round(session, "submission")
+    proposal = make_proposal(session, author, title="Ogród społeczny", body="Grządki za blokiem.",
+                             cost=80_000, round_=round_)
+    writer = make_client()
+    writer.login(author)
+    assert writer.post(f"/proposals/{proposal.id}/edit", form(
+        title="Ogród społeczny", body="Grządki i kompostownik za blokiem.", cost="900",
+        round_id=str(round_.id))).status_code == 303
+    round_.phase = "review"
+    session.commit()
+    reviewer = make_client()
+    reviewer.login(moderator)
+    assert reviewer.post(f"/proposals/{proposal.id}/review", {
+        "decision": "accept", "answer": "", "final_cost": "12 500"}).status_code == 303
+
+    visitor = make_client()
+    page = plain(visitor.get(f"/proposals/{proposal.id}").get_data(as_text=True))
+    [entry] = re.findall(r"<li>\s*<time[^>]*>[^<]*</time> —\s*Ostateczny koszt[^<]*<span[^>]*>[^<]*</span>",
+                         page)
+    assert "Ostateczny koszt ustalony na 12 500,00 zł" in entry and "(Marek Moderator)" in entry
+    assert "2 wcześniejsze wersje" in page
+
+    versions = plain(visitor.get(f"/proposals/{proposal.id}/revisions").get_data(as_text=True))
+    listed = re.findall(r"<li>(Wersja \d[^<]*)</li>", versions)
+    assert [v.split(" — ")[0] for v in listed] == ["Wersja 1", "Wersja 2", "Wersja 3"]
+    assert "(Anna Autorka)" in listed[1] and "(Marek Moderator)" in listed[2]
+    assert "Zmiany od wersji 2 do wersji 3" in versions
+    assert "<del>900,00 zł</del> → <ins>12 500,00 zł</ins>" in versions
+    assert "<dt>Opis</dt>" not in versions  # the moderator changed nothing but the cost
+    authors_edit = plain(visitor.get(f"/proposals/{proposal.id}/revisions?from=1&to=2").get_data(
+        as_text=True))
+    assert "<del>800,00 zł</del> → <ins>900,00 zł</ins>" in authors_edit
+    assert "12 500" not in authors_edit
+
+
+def test_withdrawing_a_pledge_twice_says_so_in_place(client, users, session):
+    proposal = make_proposal(session, users.resident())
+    helper = users.resident()
+    pledge = Pledge(proposal_id=proposal.id, user_id=helper.id, kind="volunteer")
+    session.add(pledge)
+    session.commit()
+    client.login(helper)
+    headers = {"HX-Request": "true", "HX-Target": "pledges"}
+    url = f"/proposals/{proposal.id}/pledges/{pledge.id}/withdraw"
+    assert client.post(url, headers=headers).status_code == 200
+    again = client.post(url, headers=headers)
+    html = again.get_data(as_text=True)
+    assert again.status_code == 409 and "<html" not in html
+    assert re.match(r'\s*<section id="pledges"[^>]*data-swap-errors', html)  # swapped in place
+    assert ('<p class="notice" role="alert" tabindex="-1" data-autofocus>'
+            "Ta deklaracja została już wycofana.</p>") in html
+    assert "Nikt jeszcze nie zadeklarował pomocy." in html
+    without_js = client.post(url)
+    page = without_js.get_data(as_text=True)
+    assert without_js.status_code == 409 and "<html" in page
+    assert "Ta deklaracja została już wycofana." in page.split('id="pledges"', 1)[1]
+
+
+def test_pledge_form_errors_are_swapped_in_place_with_their_status(client, users, session):
+    proposal = make_proposal(session, users.resident())
+    client.login(users.resident())
+    headers = {"HX-Request": "true", "HX-Target": "pledges"}
+    response = client.post(f"/proposals/{proposal.id}/pledges", {"kind": "resources", "note": ""},
+                           headers=headers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and re.match(r'\s*<section id="pledges"[^>]*data-swap-errors', html)
+    assert "Napisz, co możesz zapewnić." in html

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
+from app.audit.models import AuditEvent
 from app.errors import Conflict, InvalidInput, NotAllowed
 from app.outbox.models import OutboxMessage
 from app.proposals import queries, services
@@ -290,3 +292,100 @@ def test_categories_are_managed_by_moderators(session, users, app):
         with pytest.raises(NotAllowed):
             services.create_category(actor, "Ekologia")
     assert session.scalar(sa.select(sa.func.count()).select_from(Category)) == 2
+
+
+# --- the audit of the proposals feature ---------------------------------------------------------------
+
+
+def test_a_category_is_optional_until_there_is_an_active_one(session, users, app):
+    author = users.resident()
+    assert services.create_proposal(author, data()).category_id is None  # a fresh install
+    make_category(session, active=False)
+    assert services.create_proposal(author, data()).category_id is None  # only hidden ones
+    garden = make_category(session, "Ekologia")
+    before = session.scalar(sa.select(sa.func.count()).select_from(Proposal))
+    with app.test_request_context(), pytest.raises(InvalidInput) as error:
+        services.create_proposal(author, data(), submit=True)
+    assert (error.value.field, str(error.value.message)) == ("category_id", "Wybierz kategorię.")
+    assert session.scalar(sa.select(sa.func.count()).select_from(Proposal)) == before
+    # An edit of a proposal written before there were categories needs one too.
+    proposal = session.scalars(sa.select(Proposal)).first()
+    with pytest.raises(InvalidInput):
+        services.update_proposal(author, proposal, data(body="Nowa treść"))
+    services.update_proposal(author, proposal, data(body="Nowa treść", category_id=garden.id))
+    assert proposal.category_id == garden.id
+
+
+def test_the_final_cost_is_a_version_and_a_timeline_entry_of_the_moderator(session, users):
+    author, moderator = users.resident(), users.moderator()
+    proposal = make_proposal(session, author, round_=make_round(session, "review"), cost=80_000)
+    services.review_proposal(moderator, proposal, "accept", "", "12 500")
+    session.expire_all()
+    [revision] = session.scalars(queries.revisions(proposal.id)).all()
+    assert (revision.number, revision.cost_grosze, revision.editor_id) == (1, 80_000, moderator.id)
+    assert session.get(Proposal, proposal.id).cost_grosze == 1_250_000
+    timeline = [(e.kind, e.note, e.actor_id) for e in session.scalars(queries.timeline(proposal.id))]
+    assert timeline[-2:] == [("cost", "1250000", moderator.id), ("status", None, moderator.id)]
+    actions = session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["proposal.final_cost", "proposal.accepted"]
+
+
+def test_accepting_at_the_same_cost_leaves_no_cost_entry(session, users):
+    proposal = make_proposal(session, users.resident(), round_=make_round(session, "review"), cost=80_000)
+    services.review_proposal(users.moderator(), proposal, "accept", "", "800")
+    assert [e.kind for e in session.scalars(queries.timeline(proposal.id))] == ["created", "status"]
+    assert session.scalars(queries.revisions(proposal.id)).all() == []
+
+
+def test_a_refused_final_cost_writes_nothing(session, users):
+    """A parallel withdrawal got there first: the cost, its version and its entry go too."""
+    author, moderator = users.resident(), users.moderator()
+    proposal = make_proposal(session, author, round_=make_round(session, "review"), cost=80_000)
+    session.execute(sa.update(Proposal.__table__).where(Proposal.id == proposal.id)
+                    .values(status=Status.WITHDRAWN))
+    session.commit()
+    session.refresh(proposal)
+    set_committed_value(proposal, "status", Status.SUBMITTED)  # what this request read before
+    with pytest.raises(Conflict):
+        services.review_proposal(moderator, proposal, "accept", "", "12 500")
+    session.expire_all()
+    assert session.get(Proposal, proposal.id).cost_grosze == 80_000
+    assert session.scalars(queries.revisions(proposal.id)).all() == []
+    assert [e.kind for e in session.scalars(queries.timeline(proposal.id))] == ["created"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 0
+
+
+def test_the_author_deletes_a_draft_and_nothing_of_it_is_left(client, session, users):
+    from app.proposals.models import Proposal, ProposalEvent
+    from tests.discussion.factories import make_proposal
+
+    author = users.resident()
+    draft = make_proposal(session, author, status="draft", title="Szkic do usunięcia")
+    session.add(ProposalEvent(proposal_id=draft.id, actor_id=author.id, kind="status", to_status="draft"))
+    session.commit()
+    draft_id = draft.id
+    client.login(author)
+    page = client.get(f"/proposals/{draft_id}").get_data(as_text=True)
+    assert "Usuń szkic" in page and 'data-confirm="Usunąć ten szkic? Tego nie można cofnąć."' in page
+
+    response = client.post(f"/proposals/{draft_id}/discard")
+    assert response.status_code == 303 and response.headers["Location"] == "/proposals/mine"
+    session.expire_all()
+    assert session.get(Proposal, draft_id) is None
+    assert session.scalar(sa.select(sa.func.count()).select_from(ProposalEvent)
+                          .where(ProposalEvent.proposal_id == draft_id)) == 0
+    assert "Szkic został usunięty." in client.get("/proposals/mine").get_data(as_text=True)
+    assert client.post(f"/proposals/{draft_id}/discard").status_code == 404
+
+
+def test_a_published_proposal_cannot_be_deleted_only_withdrawn(client, session, users):
+    from tests.discussion.factories import make_proposal
+
+    author = users.resident()
+    proposal = make_proposal(session, author)
+    client.login(author)
+    response = client.post(f"/proposals/{proposal.id}/discard")
+    assert response.status_code == 403
+    assert "Usunąć można tylko szkic" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(type(proposal), proposal.id) is not None
