@@ -40,7 +40,6 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model known to SQLAlchemy and Alembic)
-    from app.auth.models import User
     from app.db import db
     from app.extensions import babel, csrf, limiter, login_manager, migrate
     from app.i18n import select_locale
@@ -59,8 +58,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Sign in to see this page.")
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(login_id: str):
+        from app.auth.services import user_for_login_id
+
+        return user_for_login_id(login_id)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -88,7 +89,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _configure_jinja(app: Flask) -> None:
-    from flask_babel import get_locale
+    from flask_babel import format_date, get_locale
 
     from app.htmx import is_htmx
     from app.i18n import register_filters
@@ -96,6 +97,9 @@ def _configure_jinja(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     register_filters(app)
+    app.jinja_env.filters.setdefault(
+        "date", lambda value, fmt="long": format_date(value, fmt) if value else "—"
+    )
     app.jinja_env.globals.update(is_htmx=is_htmx, htmx_path=htmx_path, current_locale=get_locale)
 
     from app import activities, discussion, news

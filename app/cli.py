@@ -1,11 +1,11 @@
-"""Command-line tools: `flask users …`, `flask outbox send`, `flask audit verify`, `flask demo seed`."""
+"""Command-line tools: `flask users …`, `flask outbox send|failed`, `flask audit verify`, `flask demo …`."""
 
 from __future__ import annotations
 
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.errors import DomainError
@@ -81,6 +81,20 @@ def outbox_send(limit: int) -> None:
         sys.exit(1)
 
 
+@outbox_cli.command("failed")
+def outbox_failed() -> None:
+    """List e-mails given up on after OUTBOX_MAX_ATTEMPTS failed attempts (kept for inspection)."""
+    from app.db import db
+    from app.outbox.services import failed_messages
+
+    messages = db.session.scalars(failed_messages()).all()
+    for message in messages:
+        error = (message.last_error or "").splitlines()[0][:200] if message.last_error else ""
+        click.echo(f"{message.id}\t{message.created_at:%Y-%m-%d %H:%M}\t{message.recipient}\t"
+                   f"{message.attempts} attempts\t{error}")
+    click.echo(f"{len(messages)} e-mail(s) given up on")
+
+
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Check the audit log's hash chain."""
@@ -93,10 +107,17 @@ def audit_verify() -> None:
 
 
 @demo_cli.command("seed")
-def demo_seed() -> None:
+@click.option("--force", is_flag=True, help="Seed even when MAM_ENV=production (creates public demo logins).")
+def demo_seed(force: bool) -> None:
     """Fill the database with realistic demo content (safe to run again)."""
     from app.demo.seed import seed
 
+    if current_app.config["MAM_ENV"] == "production" and not force:
+        raise click.ClickException(
+            "Refusing to seed demo content: MAM_ENV is production. The demo creates accounts, an "
+            "administrator among them, whose password is published. Run it with MAM_ENV=development, "
+            "or add --force if this really is a demo site."
+        )
     for line in seed():
         click.echo(line)
 

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
+from email.utils import parseaddr
 from pathlib import Path
 
 ENVIRONMENTS = ("production", "development", "testing")
+# When the accessibility statement (app/templates/main/accessibility.html) was prepared; set
+# ACCESSIBILITY_STATEMENT_DATE when it is reviewed again.
+ACCESSIBILITY_STATEMENT_DATE = "2026-11-25"
 
 
 class ConfigError(RuntimeError):
@@ -71,6 +76,14 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
 
     mail_server = env.get("MAIL_SERVER", "")
+    mail_from = env.get("MAIL_FROM", "MAM Na Kozłówce <mam@localhost>")
+    statement_date = env.get("ACCESSIBILITY_STATEMENT_DATE") or ACCESSIBILITY_STATEMENT_DATE
+    try:
+        statement_date = date.fromisoformat(statement_date)
+    except ValueError as error:
+        raise ConfigError(
+            f"ACCESSIBILITY_STATEMENT_DATE must be a date like 2026-11-25, not {statement_date!r}."
+        ) from error
     return {
         "MAM_ENV": mam_env,
         "SECRET_KEY": secret_key,
@@ -103,6 +116,7 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "RATELIMIT_AUTH": env.get("RATELIMIT_AUTH", "10 per minute;50 per hour"),
         "RATELIMIT_RESIDENCY_CODE": env.get("RATELIMIT_RESIDENCY_CODE", "10 per hour"),
         "RATELIMIT_RECEIPT": env.get("RATELIMIT_RECEIPT", "30 per minute"),
+        "RATELIMIT_EXPORTS": env.get("RATELIMIT_EXPORTS", "20 per minute"),  # anonymous PDF builds per IP
         "RATELIMIT_COMMENTS": env.get("RATELIMIT_COMMENTS", "5 per minute;100 per day"),
         "RATELIMIT_FLAGS": env.get("RATELIMIT_FLAGS", "10 per hour;30 per day"),
         "RATELIMIT_CONTRIBUTIONS": env.get("RATELIMIT_CONTRIBUTIONS", "30 per hour;200 per day"),
@@ -115,7 +129,12 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=True),
         "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL")),
-        "MAIL_FROM": env.get("MAIL_FROM", "MAM Na Kozłówce <mam@localhost>"),
+        "MAIL_FROM": mail_from,
+        # Where people write about the platform (the accessibility statement shows it); the sender by default.
+        "CONTACT_EMAIL": env.get("CONTACT_EMAIL") or parseaddr(mail_from)[1],
+        "ACCESSIBILITY_STATEMENT_DATE": statement_date,
+        # Failed deliveries are retried (by `flask outbox send`) this many times in all, then kept as failed.
+        "OUTBOX_MAX_ATTEMPTS": max(1, int(env.get("OUTBOX_MAX_ATTEMPTS", "10"))),
         # Token lifetimes (seconds)
         "EMAIL_VERIFY_MAX_AGE": int(env.get("EMAIL_VERIFY_MAX_AGE", 3 * 24 * 3600)),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", 3600)),

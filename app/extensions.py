@@ -26,8 +26,9 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def per_user(prefix: str):
-    """A rate-limit key per signed-in person (for views behind ``login_required``)."""
-    return lambda: f"{prefix}:{current_user.get_id()}"
+    """A rate-limit key per signed-in person (for views behind ``login_required``): the account id, not
+    the login id, which changes with the password (a new password must not reset the limits)."""
+    return lambda: f"{prefix}:{getattr(current_user, 'id', None)}"
 
 
 def contributions_limit() -> str:

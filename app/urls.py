@@ -37,7 +37,8 @@ def text_arg(name: str, limit: int = 100) -> str:
 def int_arg(name: str) -> int | None:
     """A whole-number query argument such as an id filter, or None when absent or not a sane number."""
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    # ASCII digits only: "²".isdigit() is True but int("²") raises, and int("١") reads Arabic-Indic digits.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def page_arg() -> int:

@@ -32,6 +32,62 @@ def test_readyz_reports_an_unreachable_database(tmp_path):
     assert response.get_json()["database"] == "unreachable"
 
 
+def test_sqlite_file_databases_enforce_foreign_keys_and_use_wal(tmp_path):
+    """app/db.py sets the pragmas on every new SQLite connection (not only the first one)."""
+    from app.db import db
+
+    sqlite_app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'pragmas.db'}"})
+    with sqlite_app.app_context():
+        engine = db.engine
+        try:
+            for _ in range(2):  # two separate connections, each configured on connect
+                with engine.connect() as connection:
+                    assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                    assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                    assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+                    assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+                engine.pool.dispose()
+            with engine.begin() as connection:
+                connection.exec_driver_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+                connection.exec_driver_sql(
+                    "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id))"
+                )
+            with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
+                connection.exec_driver_sql("INSERT INTO child (parent_id) VALUES (42)")
+        finally:
+            engine.dispose()
+    plain = sqlite3.connect(tmp_path / "pragmas.db")  # WAL is a property of the file, kept after closing
+    try:
+        assert plain.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        plain.close()
+
+
+def test_accessibility_statement_gives_contact_date_and_complaint_route(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "CONTACT_EMAIL", "dostepnosc@mam.example")
+
+    polish = client.get("/accessibility").get_data(as_text=True)
+
+    assert '<a href="mailto:dostepnosc@mam.example">dostepnosc@mam.example</a>' in polish
+    assert "Deklarację sporządzono 25 listopada 2026" in polish
+    assert "Rzecznika Praw Obywatelskich" in polish and "https://www.rpo.gov.pl/" in polish
+    assert "nie później niż w ciągu 7 dni" in polish and "2 miesięcy" in polish
+    client.http.set_cookie("lang", "en")
+    english = client.get("/accessibility").get_data(as_text=True)
+    assert "mailto:dostepnosc@mam.example" in english
+    assert "This statement was prepared on November 25, 2026" in english
+    assert "Commissioner for Human Rights (Rzecznik Praw Obywatelskich)" in english
+    assert "file a complaint" in english
+
+
+def test_accessibility_contact_defaults_to_the_sender_address(client, app):
+    from email.utils import parseaddr
+
+    html = client.get("/accessibility").get_data(as_text=True)
+
+    assert f'href="mailto:{parseaddr(app.config["MAIL_FROM"])[1]}"' in html
+
+
 @pytest.fixture(scope="module")
 def error_app(app):
     """A second app with routes that fail on purpose (routes cannot be added once one has served)."""

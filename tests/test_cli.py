@@ -221,6 +221,28 @@ def test_demo_accounts_can_sign_in(session, client, flask_cli):
     assert verified == {email: is_verified for email, _n, _r, is_verified, _l in PEOPLE}
 
 
+def test_demo_seed_refuses_a_production_database_without_force(app, session, flask_cli, monkeypatch):
+    monkeypatch.setitem(app.config, "MAM_ENV", "production")
+
+    result = flask_cli("demo", "seed")
+
+    assert result.exit_code != 0
+    assert "Refusing to seed demo content: MAM_ENV is production" in result.output
+    assert "--force" in result.output
+    assert "Traceback" not in result.output
+    assert count_users(session) == 0
+    assert user_by_email(session, "admin@mam.example") is None
+
+
+def test_demo_seed_on_production_with_force_seeds(app, session, flask_cli, monkeypatch):
+    monkeypatch.setitem(app.config, "MAM_ENV", "production")
+
+    result = flask_cli("demo", "seed", "--force")
+
+    assert result.exit_code == 0, result.output
+    assert count_users(session) == len(PEOPLE)
+
+
 # --- audit verify --------------------------------------------------------------------------------
 
 

@@ -234,3 +234,49 @@ def test_viewing_the_sign_in_page_is_not_limited(app, session, client):
         assert all(client.get("/login").status_code == 200 for _ in range(5))
     finally:
         app.config["RATELIMIT_AUTH"] = before
+
+
+# --- contact address, accessibility statement, export limits, outbox retries -----------------------
+
+
+def test_the_contact_address_defaults_to_the_sender_and_can_be_set(tmp_path):
+    sender = "MAM Na Kozłówce <biuro@mam.example>"
+    config = build_config(str(tmp_path), environ={**PRODUCTION, "MAIL_FROM": sender})
+    assert config["CONTACT_EMAIL"] == "biuro@mam.example"
+
+    config = build_config(str(tmp_path), environ={**PRODUCTION, "CONTACT_EMAIL": "dostepnosc@mam.example"})
+    assert config["CONTACT_EMAIL"] == "dostepnosc@mam.example"
+
+
+def test_the_accessibility_statement_date_is_a_date(tmp_path):
+    from datetime import date
+
+    config = build_config(str(tmp_path), environ={**PRODUCTION, "ACCESSIBILITY_STATEMENT_DATE": "2027-01-31"})
+    assert config["ACCESSIBILITY_STATEMENT_DATE"] == date(2027, 1, 31)
+    with pytest.raises(ConfigError, match="ACCESSIBILITY_STATEMENT_DATE"):
+        build_config(str(tmp_path), environ={**PRODUCTION, "ACCESSIBILITY_STATEMENT_DATE": "31.01.2027"})
+
+
+def test_export_limit_and_outbox_attempts_have_sane_defaults(tmp_path):
+    config = build_config(str(tmp_path), environ=dict(PRODUCTION))
+
+    assert [str(limit) for limit in parse_many(config["RATELIMIT_EXPORTS"])] == ["20 per 1 minute"]
+    assert config["OUTBOX_MAX_ATTEMPTS"] == 10
+    config = build_config(str(tmp_path), environ={**PRODUCTION, "OUTBOX_MAX_ATTEMPTS": "3",
+                                                  "RATELIMIT_EXPORTS": "5 per minute"})
+    assert config["OUTBOX_MAX_ATTEMPTS"] == 3 and config["RATELIMIT_EXPORTS"] == "5 per minute"
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    """docs/deployment.md lists each variable app/config.py reads."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    source = (root / "app" / "config.py").read_text()
+    docs = (root / "docs" / "deployment.md").read_text()
+    read = set(re.findall(r'env\.get\("([A-Z_]+)"', source))
+    new = {"CONTACT_EMAIL", "ACCESSIBILITY_STATEMENT_DATE", "RATELIMIT_EXPORTS", "OUTBOX_MAX_ATTEMPTS"}
+    assert new <= read
+    missing = sorted(name for name in read if f"`{name}`" not in docs)
+    assert missing == []

@@ -18,7 +18,7 @@ from app.api.openapi import document
 from app.db import db, utcnow
 from app.errors import InvalidInput, NotFound, PhaseClosed
 from app.news.models import NewsPost
-from app.proposals.models import Proposal
+from app.proposals.models import Proposal, Status
 from app.proposals.queries import is_public
 from app.rounds.models import Phase, Round
 from app.rounds.permissions import can_see_results
@@ -43,7 +43,8 @@ def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+    # ASCII digits only: "²".isdigit() is True but int("²") raises (a 500).
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < low or (high is not None and int(raw) > high):
         limit = f"{low}–{high}" if high is not None else f"≥ {low}"
         raise InvalidInput(_l("%(name)s must be a whole number (%(limit)s).", name=name, limit=limit))
     return int(raw)
@@ -122,6 +123,9 @@ def _public_proposals() -> sa.Select:
 def proposals():
     round_id = _int_arg("round_id", 0, 1) or None
     status = request.args.get("status", "")
+    public_statuses = [s.value for s in Status if s != Status.DRAFT]
+    if status and status not in public_statuses:
+        raise InvalidInput(_l("status must be one of: %(values)s.", values=", ".join(public_statuses)))
     query = _public_proposals()
     if round_id:
         query = query.where(Proposal.round_id == round_id)

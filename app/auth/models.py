@@ -65,6 +65,13 @@ class User(UserMixin, db.Model):
     def is_verified_resident(self) -> bool:
         return self.resident_verified_at is not None
 
+    def get_id(self) -> str:
+        """The login id Flask-Login keeps in the session and the remember-me cookie: the user id and a
+        fingerprint of the password hash, so a password change or reset signs out every other session."""
+        from app.auth.tokens import session_fingerprint
+
+        return f"{self.id}:{session_fingerprint(self.password_hash or '')}"
+
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 

@@ -26,6 +26,13 @@ def auth_limit() -> str:
     return current_app.config["RATELIMIT_AUTH"]
 
 
+def _stay_signed_in(user) -> None:
+    """After a password change the login id changes (``User.get_id``), which ends every other session;
+    sign this browser in again under the new id, renewing its remember-me cookie if it has one."""
+    cookie_name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(user, remember=cookie_name in request.cookies)
+
+
 def _form_error(form, error: DomainError, template: str, **context):
     form.attach(error)
     return render_template(template, form=form, **context), error.status
@@ -115,7 +122,7 @@ def reset_password(token: str):
         user = services.reset_password(token, form.password.data)
     except DomainError as error:
         return _form_error(form, error, "auth/reset_password.html")
-    login_user(user)
+    login_user(user)  # under the new login id: sessions signed in with the old password have ended
     flash(_("Your new password is set and you are signed in."), "success")
     return redirect_to(url_for("auth.profile"))
 
@@ -146,6 +153,7 @@ def change_password():
         services.change_password(current_user, form.current_password.data, form.password.data)
     except DomainError as error:
         return _form_error(form, error, "auth/change_password.html")
+    _stay_signed_in(current_user._get_current_object())
     flash(_("Your password is changed."), "success")
     return redirect_to(url_for("auth.profile"))
 

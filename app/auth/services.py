@@ -5,6 +5,8 @@ Each public function validates, changes, writes the outbox/audit entries and com
 
 from __future__ import annotations
 
+import hmac
+
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -126,6 +128,18 @@ def verify_email(token: str) -> User:
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
         db.session.commit()
+    return user
+
+
+def user_for_login_id(login_id: str) -> User | None:
+    """The user a session or remember-me cookie names, if its password fingerprint is still current
+    (see ``User.get_id``); ids from before a password change, or without a fingerprint, sign nobody in."""
+    uid, _, _fingerprint = login_id.partition(":")
+    if not (uid.isascii() and uid.isdigit()) or len(uid) > 18:
+        return None
+    user = db.session.get(User, int(uid))
+    if user is None or not hmac.compare_digest(user.get_id(), login_id):
+        return None
     return user
 
 

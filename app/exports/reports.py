@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from app.activities.models import Activity, Place, Signup, SignupStatus
 from app.auth.models import User
 from app.db import db
-from app.discussion.models import Comment
+from app.discussion.models import Comment, CommentState
 from app.exports.results import WARSAW, local
 from app.exports.writers import Sheet, zl
 from app.proposals.models import Category, Pledge, Proposal, Status
@@ -213,7 +213,9 @@ def month_statistics_rows() -> Iterator[list]:
         "online": _months(Participation.voted_at, Participation.channel == Channel.ONLINE),
         "paper": _months(Participation.voted_at, Participation.channel == Channel.PAPER),
         "proposals": _months(Proposal.submitted_at),
-        "comments": _months(Comment.created_at),
+        # Comments people can read, the rule of the proposals report's counts: hidden (moderated) and
+        # deleted comments are not participation to report.
+        "comments": _months(Comment.created_at, Comment.state == CommentState.VISIBLE),
         "pledges": _months(Pledge.created_at),
         "signups": _months(Signup.created_at, Signup.status != SignupStatus.CANCELLED),
         "activities": _months(Activity.starts_at, Activity.status == "held"),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, current_app, render_template, request
 from flask.globals import request_ctx
 from flask_login import current_user, login_required
 
 from app.db import db
 from app.exports import bp, permissions, queries, services
 from app.exports.ballots import has_pabulib_form
+from app.extensions import limiter
 
 
 def _streamed(download: services.Download):
@@ -27,11 +28,30 @@ def _streamed(download: services.Download):
     return body()
 
 
+PUBLIC_CACHE = "public, max-age=300"
+
+
 def _send(download: services.Download) -> Response:
-    response = Response(_streamed(download), mimetype=download.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
-    response.headers["Cache-Control"] = "no-store"
+    if download.etag is not None and request.if_none_match.contains_weak(download.etag):
+        response = Response(status=304)  # the client's copy is current: nothing is built
+    elif download.streamed:
+        response = Response(_streamed(download), mimetype=download.mimetype)
+    else:
+        response = Response(b"".join(download.body()), mimetype=download.mimetype)
+    if response.status_code == 200:
+        response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    if download.etag is None:
+        response.headers["Cache-Control"] = "no-store"
+    else:
+        # A closed round's files never change; the language of their headings comes from a cookie.
+        response.set_etag(download.etag)
+        response.headers["Cache-Control"] = PUBLIC_CACHE
+        response.vary.add("Cookie")
     return response
+
+
+def _anonymous_pdf_limit() -> str:
+    return current_app.config["RATELIMIT_EXPORTS"]
 
 
 @bp.get("/data")
@@ -53,6 +73,11 @@ def round_results(round_id: int, fmt: str):
 
 
 @bp.get("/data/rounds/<int:round_id>/protocol.pdf")
+@limiter.limit(
+    _anonymous_pdf_limit,
+    exempt_when=lambda: current_user.is_authenticated,
+    deduct_when=lambda response: response.status_code == 200,  # a PDF was built (not a 304 or an error)
+)
 def protocol(round_id: int):
     return _send(
         services.protocol_pdf(

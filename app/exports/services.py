@@ -3,15 +3,18 @@
 Each function returns a ``Download`` whose ``body`` is an iterator of bytes, produced while the response
 is sent (the route wraps it in ``stream_with_context``), so memory stays flat whatever the number of rows.
 Every export by a signed-in person is in the audit log; anonymous downloads of public results are not
-personal actions and leave no trace.
+personal actions and leave no trace. A closed round never changes, so its anonymous downloads carry a strong
+ETag (the browser or a cache asks "still the same?" and gets 304 Not Modified without a rebuild).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record
@@ -34,13 +37,23 @@ TABLE_FORMATS = ("csv", "xlsx")
 REPORTS = ("proposals", "activities", "rounds", "months")
 
 
+# Part of every ETag: raise it when the layout of a round's files changes, so caches fetch them again.
+LAYOUT_VERSION = "1"
+
+
 @dataclass
 class Download:
-    """``body()`` gives the bytes; it runs while the response is sent, so it reads the database afresh."""
+    """``body()`` gives the bytes; it runs while the response is sent, so it reads the database afresh.
+
+    ``etag`` is set when the file is the same for everyone for ever (an anonymous download of a closed
+    round); ``streamed`` is False for a small file made at once (the PDF), so its errors get a proper page.
+    """
 
     filename: str
     fmt: str
     body: Callable[[], Iterable[bytes]]
+    etag: str | None = None
+    streamed: bool = True
 
     @property
     def mimetype(self) -> str:
@@ -71,6 +84,19 @@ def closed_round(actor, round_id: int) -> Round:
     return round_
 
 
+def _public_etag(actor, round_: Round, what: str, fmt: str) -> str | None:
+    """A strong ETag for an anonymous download of a closed round: the stored hashes of its result and
+    ballots, the file and format, the language of the headings, and the few round fields the files show.
+    Signed-in people get no ETag: each of their exports is audited, so it must reach the server."""
+    if signed_in(actor):
+        return None
+    parts = (
+        LAYOUT_VERSION, what, fmt, str(get_locale()), round_.result_sha256 or "", round_.ballots_sha256 or "",
+        round_.title, round_.phase,
+    )
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
 def _round_name(round_: Round, what: str, fmt: str) -> str:
     day = (round_.closed_at or utcnow()).astimezone(WARSAW).date().isoformat()
     return f"mam-round-{round_.id}-{what}-{day}.{fmt}"
@@ -83,6 +109,7 @@ def _fresh(round_id: int) -> Round:
 def round_results(actor, round_id: int, fmt: str) -> Download:
     round_ = closed_round(actor, round_id)
     name = _round_name(round_, "results", fmt)
+    etag = _public_etag(actor, round_, "results", fmt)
     _audit(actor, "results", round_, fmt)
     if fmt == "json":
 
@@ -94,19 +121,23 @@ def round_results(actor, round_id: int, fmt: str) -> Download:
         def body():
             return _tables(results.sheets(_fresh(round_id)), fmt)
 
-    return Download(name, fmt, body)
+    return Download(name, fmt, body, etag)
 
 
 def protocol_pdf(actor, round_id: int, render_html) -> Download:
     """The paper protocol to sign; ``render_html(context)`` renders the HTML template (the route's job).
-    It is small, so it is made at once rather than streamed."""
+    It is small, so it is made at once rather than streamed, and only when the body is asked for (not for
+    a 304 answer)."""
     round_ = closed_round(actor, round_id)
     name = _round_name(round_, "protocol", "pdf")
+    etag = _public_etag(actor, round_, "protocol", "pdf")
     _audit(actor, "protocol", round_, "pdf")
     from app.exports.protocol import html_to_pdf
 
-    pdf = html_to_pdf(render_html(results.protocol_context(_fresh(round_id))))
-    return Download(name, "pdf", lambda: [pdf])
+    def body():
+        return [html_to_pdf(render_html(results.protocol_context(_fresh(round_id))))]
+
+    return Download(name, "pdf", body, etag, streamed=False)
 
 
 def round_ballots(actor, round_id: int, fmt: str) -> Download:
@@ -114,6 +145,7 @@ def round_ballots(actor, round_id: int, fmt: str) -> Download:
     if fmt == "pb" and not ballots.has_pabulib_form(round_):
         raise NotFound(_l("The ballots of this round have no Pabulib form: download them as CSV."))
     name = _round_name(round_, "ballots", fmt)
+    etag = _public_etag(actor, round_, "ballots", fmt)
     _audit(actor, "ballots", round_, fmt)
 
     def body():
@@ -122,7 +154,7 @@ def round_ballots(actor, round_id: int, fmt: str) -> Download:
             return ballots.stream_pabulib(fresh)
         return stream_csv([Sheet("ballots", ballots.csv_rows(fresh))])
 
-    return Download(name, fmt, body)
+    return Download(name, fmt, body, etag)
 
 
 def report(actor, kind: str, fmt: str) -> Download:

@@ -32,8 +32,22 @@ def queue_email(recipient: str, subject, template: str, locale: str = "pl", **co
             body=render_template(template, **context),
         )
     db.session.add(message)
-    db.session.info["outbox_pending"] = True
+    db.session.info.setdefault("outbox_pending", []).append(message)
     return message
+
+
+def max_attempts() -> int:
+    """After this many failed attempts a message is given up: kept with its last error, not retried."""
+    return current_app.config["OUTBOX_MAX_ATTEMPTS"]
+
+
+def failed_messages() -> sa.Select:
+    """Messages given up on, for an operator to inspect."""
+    return (
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts >= max_attempts())
+        .order_by(OutboxMessage.id)
+    )
 
 
 def _deliver(message: OutboxMessage) -> None:
@@ -66,51 +80,65 @@ def _deliver(message: OutboxMessage) -> None:
         smtp.send_message(email)
 
 
-def send_pending(limit: int = 100) -> tuple[int, int]:
-    """Send unsent messages; each is claimed first so several servers never send one twice.
+def send_pending(
+    limit: int = 100, ids: list[int] | None = None, stop_on_failure: bool = False
+) -> tuple[int, int]:
+    """Send unsent messages (only those in ``ids`` when given); each is claimed first so several servers
+    never send one twice. A message that has failed ``OUTBOX_MAX_ATTEMPTS`` times is no longer tried.
+    With ``stop_on_failure``, the first failure ends the run (the mail server is likely down).
 
     Returns (sent, failed).
     """
     session = db.session
     stale = utcnow() - CLAIM_TIMEOUT
-    ids = session.scalars(
-        sa.select(OutboxMessage.id)
-        .where(OutboxMessage.sent_at.is_(None))
-        .where(sa.or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < stale))
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
+    limit_attempts = max_attempts()
+    sendable = (
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.attempts < limit_attempts,
+        sa.or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < stale),
+    )
+    query = sa.select(OutboxMessage.id).where(*sendable).order_by(OutboxMessage.id).limit(limit)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
     sent = failed = 0
-    for message_id in ids:
+    for message_id in session.scalars(query).all():
         claimed = session.execute(
             sa.update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
-            .where(sa.or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < stale))
+            .where(OutboxMessage.id == message_id, *sendable)
             .values(claimed_at=utcnow())
         ).rowcount
         session.commit()
         if claimed != 1:
             continue
         message = session.get(OutboxMessage, message_id)
+        message.attempts += 1
         try:
             _deliver(message)
         except (OSError, smtplib.SMTPException) as error:
-            message.attempts += 1
             message.last_error = str(error)[:2000]
             message.claimed_at = None
             failed += 1
+            if message.attempts >= limit_attempts:
+                current_app.logger.error(
+                    "Giving up on e-mail %s to %s after %d attempts: %s",
+                    message.id, message.recipient, message.attempts, message.last_error,
+                )
         else:
-            message.attempts += 1
             message.sent_at = utcnow()
             sent += 1
         session.commit()
+        if failed and stop_on_failure:
+            break
     return sent, failed
 
 
 @event.listens_for(Session, "after_commit")
 def _outbox_committed(session):
-    if session.info.pop("outbox_pending", False):
-        session.info["outbox_committed"] = True
+    """Remember the ids of the messages this commit stored (their identity needs no SQL here)."""
+    pending = session.info.pop("outbox_pending", None)
+    if pending:
+        ids = [identity[0] for identity in (sa.inspect(message).identity for message in pending) if identity]
+        session.info.setdefault("outbox_committed", []).extend(ids)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -119,15 +147,20 @@ def _outbox_rolled_back(session):
 
 
 def register_outbox(app) -> None:
-    """Send what a request queued, right after its transaction committed."""
+    """Send what this request queued, right after its transaction committed.
+
+    Only this request's messages: older ones, and those that failed, are left to `flask outbox send` (cron),
+    so a slow or unreachable mail server delays one request by one attempt at most, not by the whole backlog.
+    """
 
     @app.after_request
     def send_after_commit(response):
         session = db.session
-        if session.info.pop("outbox_committed", False):
+        ids = session.info.pop("outbox_committed", None)
+        if ids:
             session.rollback()  # only reads can be open here: services commit once
             try:
-                send_pending()
+                send_pending(limit=len(ids), ids=ids, stop_on_failure=True)
             except Exception:  # never fail the user's request because mail is down
                 app.logger.exception("Sending the outbox failed; `flask outbox send` will retry")
                 session.rollback()

@@ -7,10 +7,16 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.models import AuditEvent
 from app.auth.models import User
+from app.privacy.services import DELETED_DOMAIN
+
+
+def active_accounts() -> sa.ColumnElement[bool]:
+    """Accounts their owners have not deleted (deletion anonymises the row in place)."""
+    return User.email.not_like(f"%@{DELETED_DOMAIN}")
 
 
 def residents(search: str = "", status: str = "", role: str = "") -> sa.Select:
-    query = sa.select(User).options(selectinload(User.resident_verified_by))
+    query = sa.select(User).options(selectinload(User.resident_verified_by)).where(active_accounts())
     if search:
         pattern = f"%{search.strip().lower()}%"
         query = query.where(

@@ -99,7 +99,7 @@ def codes():
 @login_required
 @limiter.limit(
     lambda: current_app.config["RATELIMIT_RESIDENCY_CODE"],
-    key_func=lambda: f"residency-code:{current_user.get_id()}",
+    key_func=lambda: f"residency-code:{current_user.id}",  # not get_id(): it changes with the password
 )
 def redeem():
     # The profile page only shows the code form to those who may use it, so refuse the others

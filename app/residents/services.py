@@ -13,9 +13,10 @@ from app.audit.services import record
 from app.auth.models import ResidencyCode, Role, User, VerificationMethod
 from app.auth.services import find_user_by_email
 from app.db import db, utcnow
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, InvalidInput, NotFound
 from app.permissions import require
-from app.residents import permissions
+from app.privacy.services import is_former
+from app.residents import permissions, queries
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to type from paper
 CODE_LENGTH = 10
@@ -40,8 +41,15 @@ def _mark_verified(user: User, by: User | None, method: VerificationMethod) -> N
     user.resident_verification_method = method
 
 
+def _require_active(user: User) -> None:
+    """A deleted (anonymised) account keeps its row for the audit chain, but nobody may act on it."""
+    if is_former(user):
+        raise NotFound(_l("This account has been deleted by its owner."))
+
+
 def verify_in_person(actor: User, user: User) -> None:
     require(permissions.can_verify_residents(actor))
+    _require_active(user)
     if user.is_verified_resident:
         raise Conflict(_l("%(name)s is already a verified resident.", name=user.display_name))
     _mark_verified(user, actor, VerificationMethod.IN_PERSON)
@@ -104,14 +112,17 @@ def redeem_code(actor: User, raw_code: str) -> None:
 
 
 def _change_role(actor: User | None, user: User, role: str, action: str) -> None:
+    _require_active(user)
     if role not in {r.value for r in Role}:
         raise InvalidInput(_l("Choose one of the roles."))
     if user.role == role:
         return
     if user.role == Role.ADMIN:
         # Lock the administrators' rows (PostgreSQL), so two admins demoting each other at once
-        # cannot both pass this check.
-        admins = db.session.scalars(sa.select(User.id).where(User.role == Role.ADMIN).with_for_update()).all()
+        # cannot both pass this check. A deleted account never counts as an administrator.
+        admins = db.session.scalars(
+            sa.select(User.id).where(User.role == Role.ADMIN, queries.active_accounts()).with_for_update()
+        ).all()
         if len(admins) <= 1:
             raise Conflict(_l("The platform needs at least one administrator."))
     old = user.role

@@ -71,6 +71,7 @@ def data(session, users):
         body_html="<p>x</p>",
         author_id=users.moderator().id,
         round_id=known.round.id,
+        activity=activity,
     )
     future = NewsPost(title="Jeszcze nie", body="x", body_html="x", published_at=utcnow() + timedelta(days=1))
     session.add_all([activity, post, future])
@@ -143,6 +144,8 @@ def test_activities_and_news(client, data):
     assert activities["items"][0]["place"] == "Sala główna"
     news = check(client.get("/api/v1/news"), "/news")
     assert [n["title"] for n in news["items"]] == ["Wyniki głosowania"]  # not the one published tomorrow
+    assert news["items"][0]["activity_id"] == data["activity"].id
+    assert news["items"][0]["round_id"] == data["known"].round.id and news["items"][0]["proposal_id"] is None
 
 
 def test_pagination_links_and_limits(client, session, data):
@@ -156,7 +159,8 @@ def test_pagination_links_and_limits(client, session, data):
     assert not {p["id"] for p in first["items"]} & {p["id"] for p in second["items"]}
     last = check(client.get(first["links"]["last"]), "/proposals")
     assert last["links"]["next"] is None
-    for bad in ("per_page=101", "per_page=0", "page=0", "page=abc", "page=99999999999999999999"):
+    for bad in ("per_page=101", "per_page=0", "page=0", "page=abc", "page=99999999999999999999",
+                "page=²", "page=١", "per_page=²"):
         error = check(client.get(f"/api/v1/proposals?{bad}"), "/proposals", 422)
         assert error["message"]
 
@@ -201,3 +205,11 @@ def test_api_writes_nothing(client, session, data):
     for path in ("/api/v1/rounds", "/api/v1/proposals", "/api/v1/activities", "/api/v1/news"):
         assert client.get(path).status_code == 200
     assert session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before
+
+
+def test_an_unknown_status_filter_is_refused(client, session, data):
+    for bad in ("%00", "draft", "<script>"):
+        response = client.get(f"/api/v1/proposals?status={bad}")
+        assert response.status_code == 422, bad
+        assert "submitted" in response.get_json()["message"]
+    assert client.get("/api/v1/proposals?status=accepted").status_code == 200

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from html import unescape
 
 import openpyxl
+import pytest
 import sqlalchemy as sa
 
 from app.activities.times import WARSAW
@@ -140,6 +143,77 @@ def test_protocol_html_says_what_is_signed(app, session, users):
     assert "remis" in html.lower()
 
 
+def _protocol_html(app, round_, locale: str = "pl") -> str:
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from app.exports import results
+
+    with app.test_request_context("/"), force_locale(locale):
+        return render_template("exports/protocol.html", **results.protocol_context(round_))
+
+
+def _terms(html: str) -> dict[str, str]:
+    """The protocol's <dt>term</dt><dd>value</dd> pairs, as text."""
+    pairs = re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", html, re.S)
+    return {term: unescape(value).replace("\xa0", " ").strip() for term, value in pairs}
+
+
+def _section(html: str, heading: str) -> str:
+    start = html.index(f"<h2>{heading}</h2>")
+    end = html.find("<h2>", start + 1)
+    return html[start:end]
+
+
+def test_protocol_html_states_turnout_budget_and_winners(app, session, users):
+    known = known_round(session, users)
+    assert known.eligible == 7  # the six voters and the moderator: verified residents
+
+    html = _protocol_html(app, known.round)
+
+    terms = _terms(html)
+    assert terms["Budżet"] == "10 000,00 zł"
+    assert terms["Wykorzystany budżet"] == "9 000,00 zł"  # A 4 000 + C 3 000 + D 2 000
+    assert terms["Policzone karty"] == "6"
+    assert terms["Głosowało przez internet"] == "5"
+    assert terms["Głosowało na papierze"] == "1"
+    assert terms["Uprawnieni do głosowania"] == "7"
+    assert terms["Frekwencja"] == "85,7%"  # 6 of 7
+    winners = re.findall(r"<li>(.*?)</li>", _section(html, "Zwycięskie propozycje"))
+    title = {key: proposal.title for key, proposal in known.proposals.items()}
+    assert [unescape(w).replace("\xa0", " ") for w in winners] == [
+        f"{title['A']} — 4 000,00 zł",
+        f"{title['C']} — 3 000,00 zł",
+        f"{title['D']} — 2 000,00 zł",
+    ]
+    table = _section(html, "Wyniki")
+    rows = [
+        [unescape(re.sub(r"<[^>]+>", "", cell)).replace("\xa0", " ").strip() for cell in cells]
+        for cells in (re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr>(.*?)</tr>",
+                                                                                          table, re.S))
+        if cells
+    ]
+    pid = {key: proposal.id for key, proposal in known.proposals.items()}
+    assert rows == [
+        ["1", f"{title['A']} (#{pid['A']})", "4 000,00 zł", "4", "4", "tak"],
+        ["2", f"{title['C']} (#{pid['C']})", "3 000,00 zł", "3", "3", "tak"],
+        ["3", f"{title['B']} (#{pid['B']})", "5 000,00 zł", "3", "3", "nie"],
+        ["4", f"{title['D']} (#{pid['D']})", "2 000,00 zł", "1", "1", "tak"],
+    ]
+
+
+def test_protocol_html_in_english_has_the_same_numbers(app, session, users):
+    known = known_round(session, users)
+
+    terms = _terms(_protocol_html(app, known.round, "en"))
+
+    # Babel writes "PLN10,000.00" (no space after the code): the amount is what is checked here.
+    assert terms["Budget"].startswith("PLN") and terms["Budget"].endswith("10,000.00")
+    assert terms["Budget used"].startswith("PLN") and terms["Budget used"].endswith("9,000.00")
+    assert (terms["Ballots counted"], terms["Voted online"], terms["Voted on paper"]) == ("6", "5", "1")
+    assert terms["Eligible voters"] == "7" and terms["Turnout"] == "85.7%"
+
+
 def test_exports_by_people_are_audited_and_anonymous_ones_not(client, session, users):
     known = known_round(session, users)
     count = sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action.like("export.%"))
@@ -167,3 +241,105 @@ def test_protocol_without_pdf_libraries_is_a_clear_503(client, session, users, m
     response = client.get(f"/data/rounds/{known.round.id}/protocol.pdf")
     assert response.status_code == 503
     assert "CSV, XLSX i JSON" in response.get_data(as_text=True)
+
+
+# --- anonymous downloads of a closed round: ETag, public caching, 304, rate-limited PDF builds --------
+
+
+@pytest.fixture
+def pdf_builds(monkeypatch):
+    """Count PDF builds (and make them without Pango): the protocol's HTML is still rendered."""
+    from app.exports import protocol
+
+    built = []
+
+    def fake_pdf(html: str) -> bytes:
+        assert "Protokół z głosowania" in html or "Voting protocol" in html
+        built.append(html)
+        return b"%PDF-1.7 fake"
+
+    monkeypatch.setattr(protocol, "html_to_pdf", fake_pdf)
+    return built
+
+
+@pytest.mark.parametrize(
+    "export", ["protocol.pdf", "results.xlsx", "results.csv", "results.json", "ballots.pb"]
+)
+def test_anonymous_downloads_of_a_closed_round_are_cacheable_and_revalidated(
+    export, client, session, users, pdf_builds, monkeypatch
+):
+    from app.exports import results
+
+    known = known_round(session, users)
+    url = f"/data/rounds/{known.round.id}/{export}"
+
+    first = client.get(url)
+
+    assert first.status_code == 200 and first.get_data()
+    etag = first.headers["ETag"]
+    assert re.fullmatch(r'"[0-9a-f]{64}"', etag)  # strong: no W/
+    assert first.headers["Cache-Control"] == "public, max-age=300"
+    assert "Cookie" in first.headers["Vary"]
+    assert client.get(url).headers["ETag"] == etag  # the same bytes, the same tag
+    builds = len(pdf_builds)
+    monkeypatch.setattr(results, "sheets", lambda round_: pytest.fail("rebuilt for a 304"))
+    monkeypatch.setattr(results, "document", lambda round_: pytest.fail("rebuilt for a 304"))
+
+    again = client.get(url, headers={"If-None-Match": etag})
+
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    assert again.headers["ETag"] == etag and again.headers["Cache-Control"] == "public, max-age=300"
+    assert len(pdf_builds) == builds  # no PDF was made for the 304
+    assert client.get(url, headers={"If-None-Match": '"something-else"'}).status_code != 304
+
+
+def test_etags_differ_by_file_format_language_and_round(client, session, users, pdf_builds):
+    known, other = known_round(session, users), known_round(session, users)
+
+    def tag(round_id, export, browser=client):
+        return browser.get(f"/data/rounds/{round_id}/{export}").headers["ETag"]
+
+    tags = {tag(known.round.id, e) for e in ("protocol.pdf", "results.xlsx", "results.csv", "ballots.csv")}
+    assert len(tags) == 4
+    assert tag(other.round.id, "results.xlsx") != tag(known.round.id, "results.xlsx")
+    polish = tag(known.round.id, "results.xlsx")
+    client.http.set_cookie("lang", "en")  # English headings: another file
+    english = client.get(f"/data/rounds/{known.round.id}/results.xlsx", headers={"If-None-Match": polish})
+    assert english.status_code == 200 and english.headers["ETag"] != polish
+
+
+def test_signed_in_downloads_are_not_cached_and_always_audited(client, session, users, pdf_builds):
+    known = known_round(session, users)
+    url = f"/data/rounds/{known.round.id}/protocol.pdf"
+    etag = client.get(url).headers["ETag"]
+    steering = users.steering()
+    client.login(steering)
+    audited = sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "export.protocol")
+
+    response = client.get(url, headers={"If-None-Match": etag})
+
+    assert response.status_code == 200 and response.get_data().startswith(b"%PDF-")
+    assert "ETag" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
+    assert session.scalar(audited) == 1
+
+
+def test_anonymous_pdf_builds_are_rate_limited_per_ip(app, client, session, users, pdf_builds, monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_EXPORTS", "2 per minute")
+    known = known_round(session, users)
+    url = f"/data/rounds/{known.round.id}/protocol.pdf"
+
+    etag = client.get(url).headers["ETag"]
+    for _ in range(3):  # answering "not modified" builds nothing and costs nothing
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(url).status_code == 200
+    refused = client.get(url)
+
+    assert refused.status_code == 429
+    assert "Zbyt wiele prób" in refused.get_data(as_text=True)
+    assert len(pdf_builds) == 2
+    other_ip = client.get(url, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert other_ip.status_code == 200
+    client.login(users.steering())  # signed-in people are audited, not limited
+    assert all(client.get(url).status_code == 200 for _ in range(3))

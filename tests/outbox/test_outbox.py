@@ -272,3 +272,80 @@ def test_an_english_visitor_asking_for_a_polish_users_reset_link_sends_polish(se
     assert sent["subject"] == "Ustaw nowe hasło"
     page = client.get("/login").get_data(as_text=True)
     assert "If an account with this address exists" in page
+
+
+# --- a request sends only its own messages; failing messages are given up after N attempts ---------
+
+
+def test_a_request_sends_only_the_messages_it_queued(session, users, client, mail):
+    """The backlog (older or failed messages) is left to `flask outbox send`: a request never waits on it."""
+    older = queue_one(session, users)
+
+    response = client.post(
+        "/register",
+        {"email": "swieza@kozlowka.example", "display_name": "Świeża", "password": PASSWORD,
+         "confirm": PASSWORD},
+    )
+
+    assert response.status_code == 303
+    assert [sent["to"] for sent in mail] == ["swieza@kozlowka.example"]
+    stored = {m.recipient: m for m in messages(session)}
+    assert stored[older.recipient].sent_at is None and stored[older.recipient].attempts == 0
+    assert stored["swieza@kozlowka.example"].sent_at is not None
+
+
+def test_a_request_while_mail_is_down_tries_its_own_message_once(session, users, client, mail, smtp_down):
+    backlog = queue_one(session, users)
+
+    client.post(
+        "/register",
+        {"email": "jedna@kozlowka.example", "display_name": "Jedna", "password": PASSWORD,
+         "confirm": PASSWORD},
+    )
+
+    stored = {m.recipient: m for m in messages(session)}
+    assert stored["jedna@kozlowka.example"].attempts == 1
+    assert stored[backlog.recipient].attempts == 0  # the backlog is the cron's job
+
+
+def test_send_pending_can_stop_at_the_first_failure(session, users, mail, smtp_down):
+    for _ in range(3):
+        auth_services.resend_verification(users.make(verified=False, email_verified=False))
+
+    assert send_pending(stop_on_failure=True) == (0, 1)
+
+    assert [m.attempts for m in messages(session)] == [1, 0, 0]
+
+
+def test_a_failing_message_is_given_up_after_the_maximum_attempts_and_kept(
+    app, session, users, mail, smtp_down, monkeypatch
+):
+    from app.outbox.services import failed_messages
+
+    monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTEMPTS", 3)
+    queue_one(session, users)
+
+    assert [send_pending() for _ in range(3)] == [(0, 1)] * 3
+    assert send_pending() == (0, 0)  # not tried a fourth time
+
+    [message] = messages(session)
+    assert message.attempts == 3
+    assert message.sent_at is None
+    assert message.last_error  # kept for inspection
+    assert [m.id for m in session.scalars(failed_messages())] == [message.id]
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "memory")
+    assert send_pending() == (0, 0)  # even once mail works again: an operator decides
+    assert mail == []
+
+
+def test_flask_outbox_failed_lists_the_given_up_messages(app, session, users, smtp_down, monkeypatch):
+    monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTEMPTS", 1)
+    message = queue_one(session, users)
+    send_pending()
+
+    result = app.test_cli_runner().invoke(args=["outbox", "failed"])
+
+    assert result.exit_code == 0, result.output
+    assert message.recipient in result.output and "1 attempts" in result.output
+    assert "1 e-mail(s) given up on" in result.output
+    assert app.test_cli_runner().invoke(args=["outbox", "send"]).exit_code == 0

@@ -13,8 +13,8 @@ from markupsafe import escape
 
 from app.audit.models import AuditEvent
 from app.auth.models import ResidencyCode, Role, User
-from app.errors import Conflict, InvalidInput, NotAllowed
-from app.residents import services
+from app.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.residents import queries, services
 
 CODE_FORMAT = re.compile(r"^[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5}$")
 ONE_CODE_PER_ACCOUNT = (
@@ -418,3 +418,88 @@ def test_verifying_from_a_filtered_list_returns_to_it(client, users):
     assert back.headers["Location"] == "/residents?status=unverified&q=ab"
     elsewhere = client.post(f"/residents/{users.unverified().id}/verify", {"next": "https://evil.example/"})
     assert elsewhere.headers["Location"] == "/residents"
+
+
+# --- deleted (anonymised) accounts ---------------------------------------------------------------
+
+
+def deleted_account(session, users, **kw) -> User:
+    from app.privacy.services import delete_account
+    from tests.factories import PASSWORD
+
+    person = users.make(**kw)
+    delete_account(person, PASSWORD)
+    return fresh(session, person)
+
+
+def test_deleted_accounts_are_not_listed_for_moderators(session, users, client):
+    moderator = users.moderator()
+    kept = users.unverified(name="Wanda Zostaje")
+    gone = deleted_account(session, users, verified=False)
+    client.login(moderator)
+
+    for query in ("", "?status=unverified", "?role=resident", "?q=deleted"):
+        html = client.get(f"/residents{query}").get_data(as_text=True)
+        assert gone.email not in html
+        assert f"/residents/{gone.id}/verify" not in html and f"role-{gone.id}" not in html
+    assert "Wanda Zostaje" in client.get("/residents").get_data(as_text=True)
+    listed = {user.id for user in session.scalars(queries.residents())}
+    assert kept.id in listed and gone.id not in listed
+
+
+def test_a_deleted_account_cannot_be_verified(session, users, client):
+    moderator = users.moderator()
+    gone = deleted_account(session, users, verified=False)
+
+    with pytest.raises(NotFound, match="usunięte"):
+        services.verify_in_person(moderator, gone)
+    assert not fresh(session, gone).is_verified_resident
+    client.login(moderator)
+    response = client.post(f"/residents/{gone.id}/verify")
+    assert response.status_code == 404
+    message = polish(client.app, "This account has been deleted by its owner.")
+    assert message in response.get_data(as_text=True)
+    assert not fresh(session, gone).is_verified_resident
+    assert [e.action for e in audit_events(session)] == ["account.deleted"]
+
+
+@pytest.mark.parametrize("role", ["admin", "moderator", "steering"])
+def test_a_deleted_account_cannot_be_given_a_role(session, users, client, role):
+    admin = users.admin()
+    gone = deleted_account(session, users)
+
+    with pytest.raises(NotFound):
+        services.set_role(admin, gone, role)
+    with pytest.raises(NotFound):
+        services.set_role_by_email(gone.email, role)
+    client.login(admin)
+    response = client.post(f"/residents/{gone.id}/role", {"role": role})
+    assert response.status_code == 404
+    assert fresh(session, gone).role == Role.RESIDENT
+    assert [e.action for e in audit_events(session)] == ["account.deleted"]
+
+
+def test_a_deleted_account_never_counts_as_the_remaining_administrator(session, users):
+    """Even if an old database holds a deleted account with the admin role, the last real admin stays."""
+    admin = users.admin()
+    gone = deleted_account(session, users)
+    session.execute(sa.update(User).where(User.id == gone.id).values(role=Role.ADMIN))
+    session.commit()
+
+    with pytest.raises(Conflict, match="co najmniej jednego administratora"):
+        services.set_role_by_email(admin.email, "resident")
+    assert fresh(session, admin).role == Role.ADMIN
+
+
+def test_changing_a_role_asks_for_confirmation(session, users, client):
+    admin = users.admin()
+    users.resident(name="Bożena Rola")
+    client.login(admin)
+
+    html = client.get("/residents").get_data(as_text=True)
+
+    forms = re.findall(r'<form[^>]*action="/residents/\d+/role".*?</form>', html, re.S)
+    assert forms
+    for form in forms:
+        assert re.search(r'<button type="submit"[^>]*data-confirm="[^"]+"', form), form
+    assert "Bożena Rola" in html
