@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from enum import StrEnum
 
@@ -89,12 +90,18 @@ class Round(db.Model):
     secrecy: Mapped[str] = mapped_column(sa.String(8), default=Secrecy.SECRET)
     eligibility: Mapped[str] = mapped_column(sa.String(24), default=Eligibility.VERIFIED_RESIDENTS)
 
-    # Frozen at closing.
+    # Frozen at closing. The seed of the lot is drawn when voting opens; only its SHA-256
+    # (seed_commitment) is shown until the result is published.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lot_seed: Mapped[str | None] = mapped_column(sa.String(64))
     result: Mapped[dict | None] = mapped_column(sa.JSON)
     ballots_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     result_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+
+    @property
+    def seed_commitment(self) -> str | None:
+        """SHA-256 of the lot's seed: public while voting runs, so the draw cannot be redone later."""
+        return hashlib.sha256(self.lot_seed.encode()).hexdigest() if self.lot_seed else None
 
     def __repr__(self) -> str:
         return f"<Round {self.id} {self.phase}>"

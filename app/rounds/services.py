@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record
@@ -18,14 +19,14 @@ from app.permissions import require
 from app.proposals.models import Pledge, Proposal, ProposalEvent, Status
 from app.rounds import permissions
 from app.rounds.locking import lock_round
-from app.rounds.models import BallotKind, Eligibility, Phase, Round
+from app.rounds.models import BallotKind, Eligibility, Phase, Round, Rule
 from app.rounds.settings import RoundSettings
 from app.text import render_markdown
 from app.urls import external_url
 from app.votes import counting
 from app.votes import tally as engine
 from app.votes.models import Channel, Participation
-from app.votes.services import forget_casting_order
+from app.votes.services import detach_ballots_from_casting, forget_casting_order
 
 NEXT_PHASE = {
     Phase.DRAFT: Phase.SUBMISSION,
@@ -53,6 +54,9 @@ def update_round(actor: User, round_: Round, settings: RoundSettings) -> None:
     """Change a round. Once voting has started only the title, description and dates may change."""
     require(permissions.can_manage_rounds(actor))
     settings.validate()
+    # Under the round's lock, so that voting cannot open (cron, another moderator) between the check
+    # of the phase and the change.
+    round_ = lock_round(round_.id)
     current = RoundSettings.of(round_)
     changed = [
         name for name in RoundSettings.VOTE_MEANING if getattr(settings, name) != getattr(current, name)
@@ -82,8 +86,39 @@ def _check_can_enter(round_: Round, to_phase: str) -> None:
         if waiting:
             raise Conflict(_l("%(num)d proposals still wait for review: accept or reject them first.",
                               num=waiting))
-        if not counting.ballot_projects(round_):
+        proposals = counting.ballot_projects(round_)
+        if not proposals:
             raise Conflict(_l("There is no accepted proposal to vote on."))
+        if round_.voting_ends_at is not None and round_.voting_ends_at <= utcnow():
+            raise Conflict(_l("The end of voting set for this round has already passed: change the dates "
+                              "first."))
+        _check_costs(round_, proposals)
+        _check_ballot_possible(round_, proposals)
+
+
+def _check_costs(round_: Round, proposals: list[Proposal]) -> None:
+    """A rule that spends a budget, or a cost limit on the ballot, needs every proposal's cost: a
+    proposal without one would otherwise count as free."""
+    needs_costs = round_.ballot_kind != BallotKind.YES_NO and (
+        round_.rule in (Rule.GREEDY, Rule.EQUAL_SHARES) or round_.max_ballot_cost_grosze is not None
+    )
+    missing = [p.title for p in proposals if p.cost_grosze is None]
+    if needs_costs and missing:
+        raise Conflict(_l("Set the final cost of these proposals before voting opens: %(titles)s.",
+                          titles="; ".join(missing)))
+
+
+def _check_ballot_possible(round_: Round, proposals: list[Proposal]) -> None:
+    """The ballot limits must leave at least one valid ballot with these proposals."""
+    limits = counting.limits(round_)
+    if limits.min_choices > len(proposals):
+        raise Conflict(_l("A ballot must choose at least %(min)d proposals but only %(num)d are on it: "
+                          "lower the minimum or accept more proposals.",
+                          min=limits.min_choices, num=len(proposals)))
+    cheapest = sorted(p.cost_grosze or 0 for p in proposals)[: limits.min_choices]
+    if limits.max_total_cost is not None and sum(cheapest) > limits.max_total_cost:
+        raise Conflict(_l("No ballot can stay within the cost limit with the minimum number of choices: "
+                          "raise the limit or lower the minimum."))
 
 
 def advance_phase(actor: User | None, round_id: int, expected_phase: str, seed: str | None = None) -> Round:
@@ -97,12 +132,18 @@ def advance_phase(actor: User | None, round_id: int, expected_phase: str, seed: 
         raise Conflict(_l("The round has already moved on. Reload the page to see where it is."))
     to_phase = NEXT_PHASE[round_.phase]
     if to_phase == Phase.CLOSED:
-        _close(actor, round_, seed or secrets.token_hex(16))
+        _close(actor, round_, seed or round_.lot_seed or secrets.token_hex(16))
     else:
         _check_can_enter(round_, to_phase)
         round_.phase = to_phase
+        if to_phase == Phase.VOTING:
+            # Drawn now and published as a SHA-256 while voting runs (seed_commitment), revealed with
+            # the result: nobody can draw the lot again at closing until it suits them.
+            round_.lot_seed = secrets.token_hex(16)
         record(actor, "round.phase_changed", round_, old=expected_phase, new=to_phase)
     db.session.commit()
+    if to_phase == Phase.CLOSED:
+        forget_casting_order()
     return round_
 
 
@@ -119,18 +160,25 @@ def apply_schedule(now: datetime | None = None) -> list[tuple[int, str, str]]:
         Phase.REVIEW: Round.voting_starts_at,
         Phase.VOTING: Round.voting_ends_at,
     }
-    moves = []
+    moves, moved = [], set()
     for phase, column in due.items():
         ids = db.session.scalars(
             sa.select(Round.id).where(Round.phase == phase, column.is_not(None), column <= now)
         ).all()
         for round_id in ids:
+            if round_id in moved:
+                continue  # one phase per run: the next run sees whether the next date has passed too
             try:
                 round_ = advance_phase(None, round_id, phase)
             except Conflict as error:
                 db.session.rollback()
                 moves.append((round_id, phase, f"blocked: {error.message}"))
+            except Exception as error:  # one broken round must not stop the others
+                db.session.rollback()
+                current_app.logger.exception("Round %s could not move on from %s", round_id, phase)
+                moves.append((round_id, phase, f"failed: {error}"))
             else:
+                moved.add(round_id)
                 moves.append((round_id, phase, round_.phase))
     return moves
 
@@ -183,7 +231,7 @@ def _close(actor: User | None, round_: Round, seed: str) -> None:
     round_.result_sha256 = counting.canonical_sha256(count.result)
     winners = {str(pid) for pid in count.result["tally"]["winners"]}
     _publish_outcomes(actor, round_, winners)
-    forget_casting_order()
+    detach_ballots_from_casting(round_.id)
     record(actor, "round.closed", round_, ballots=count.result["ballots"],
            ballots_sha256=round_.ballots_sha256, result_sha256=round_.result_sha256)
 

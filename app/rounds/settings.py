@@ -99,6 +99,10 @@ class RoundSettings:
         ):
             raise InvalidInput(_l("Say how many proposals win, or the score they need."),
                                field="ranking_top_n")
+        if (kind != BallotKind.YES_NO and rule == Rule.RANKING and self.ranking_top_n
+                and self.ranking_threshold is not None):
+            raise InvalidInput(_l("Give either the number of winning proposals or the score they need, "
+                                  "not both."), field="ranking_threshold")
         if kind == BallotKind.ORDINAL and not self.max_choices:
             raise InvalidInput(_l("Say how many proposals a voter ranks."), field="max_choices")
         if kind == BallotKind.CUMULATIVE and not self.points_total:

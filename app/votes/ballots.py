@@ -24,7 +24,12 @@ def parse_ballot(round_: Round, form, project_ids: list[str]) -> engine.Ballot:
     if kind == BallotKind.ORDINAL:
         depth = round_.max_choices or len(project_ids)
         ranking = [form.get(f"rank-{rank}", "") for rank in range(1, depth + 1)]
-        return engine.OrdinalBallot(tuple(pid for pid in ranking if pid))
+        filled = [pid for pid in ranking if pid]
+        if ranking[: len(filled)] != filled:
+            # "2nd choice" without a first would silently become the first, worth more points.
+            raise InvalidInput(_l("Fill the places in order, starting with your first choice."),
+                               field="ballot")
+        return engine.OrdinalBallot(tuple(filled))
     if kind == BallotKind.CUMULATIVE:
         points = []
         for pid in project_ids:

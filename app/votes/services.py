@@ -140,21 +140,33 @@ def check_receipt(round_: Round, code: str) -> bool:
     )
 
 
-def forget_casting_order() -> None:
-    """Rewrite the ballots table in the order of its random keys (PostgreSQL).
+# What PostgreSQL keeps about how a row was written can pair a secret ballot with its participation
+# row: both are written by the same transaction (the same ``xmin``), and the heap keeps rows in the
+# order they came (``ctid``). When voting closes, the round's ballots are rewritten by the closing
+# transaction (one ``xmin`` for all), and after it commits the table is rewritten in the order of
+# its random keys without the old row versions. While voting runs, someone with access to the
+# database server can still watch ballots arrive; the secrecy promised is against later readers of
+# the data. SQLite keeps neither: its ballots table has no rowid and is stored in key order.
 
-    PostgreSQL appends rows to the table's heap as they come, so the physical order of ballots would
-    follow the order of voting, which participation rows record: someone with a copy of the database
-    files could pair them. ``CLUSTER`` rewrites the table in key order and leaves no old copy behind.
-    It is run when voting closes, inside the closing transaction; it briefly locks the ballots table.
-    SQLite needs nothing: its ballots table keeps no rowid and is stored in key order already.
-    Without the privilege (the table is not owned by the app's database user) a warning is logged and
-    closing goes on.
-    """
+
+def detach_ballots_from_casting(round_id: int) -> None:
+    """In the closing transaction: give every ballot of the round a new row version (PostgreSQL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            sa.update(Ballot).where(Ballot.round_id == round_id).values(round_id=Ballot.round_id)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def forget_casting_order() -> None:
+    """After the closing commit: ``CLUSTER`` rewrites the ballots table in key order, leaving the old
+    row versions behind (PostgreSQL). It briefly locks the ballots table. Without the privilege (the
+    table is not owned by the app's database user) a warning is logged and nothing else changes."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
     try:
-        with db.session.begin_nested():
-            db.session.execute(sa.text("CLUSTER ballots USING pk_ballots"))
+        db.session.execute(sa.text("CLUSTER ballots USING pk_ballots"))
+        db.session.commit()
     except sa.exc.DBAPIError as error:
+        db.session.rollback()
         current_app.logger.warning("Could not rewrite the ballots table in key order: %s", error.orig)

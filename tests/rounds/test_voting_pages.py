@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
+from app.rounds import services as rounds
 from app.rounds.models import Phase
 from app.votes.models import Ballot, Participation
 from tests.rounds.factories import ballot_round, make_round
@@ -96,6 +97,8 @@ def test_voting_page_controls_per_kind(client, users, session):
         ("ordinal", {"max_choices": 3}, lambda p: {"rank-1": str(p[0].id), "rank-2": str(p[0].id)},
          "pojawia się więcej niż raz."),
         ("ordinal", {"max_choices": 3}, lambda p: {}, "Uszereguj co najmniej 1 propozycję."),
+        ("ordinal", {"max_choices": 3}, lambda p: {"rank-1": "", "rank-2": str(p[0].id)},
+         "Wypełniaj miejsca po kolei, zaczynając od pierwszego wyboru."),
         ("cumulative", {"points_total": 10}, lambda p: {f"points-{p[0].id}": "8", f"points-{p[1].id}": "3"},
          "Rozdaj łącznie najwyżej 10 punktów."),
         ("cumulative", {"points_total": 10, "points_per_proposal": 5}, lambda p: {f"points-{p[0].id}": "6"},
@@ -122,7 +125,7 @@ def test_invalid_ballot_is_refused_whole_and_keeps_the_choices(client, users, se
     for name, value in data.items():
         if name.startswith("points-") and value != "-2":
             assert f'name="{name}"' in page and f'value="{value}"' in page
-        if name.startswith("rank-"):
+        if name.startswith("rank-") and value:
             select = rf'<select id="{name}" name="{name}">.*?<option value="{value}" selected>'
             assert re.search(select, page, re.S)
 
@@ -144,14 +147,18 @@ def test_secret_vote_shows_the_receipt_once_and_it_can_be_checked(client, make_c
     stranger = make_client()
     assert stranger.get(f"/rounds/{round_.id}/receipt").status_code == 200
     found = stranger.post(f"/rounds/{round_.id}/receipt", {"code": code.replace("-", "").lower()})
-    assert found.status_code == 200 and "Karta z tym kodem potwierdzenia jest policzona." in html(found)
+    assert found.status_code == 200 and "Karta z tym kodem potwierdzenia jest w urnie." in html(found)
     missing = stranger.post(f"/rounds/{round_.id}/receipt", {"code": "AAAA-BBBB-CCCC-DDDD"})
     assert "Nie ma karty z tym kodem potwierdzenia." in html(missing)
     empty = stranger.post(f"/rounds/{round_.id}/receipt", {"code": ""})
     assert empty.status_code == 422 and "Wpisz kod potwierdzenia." in html(empty)
     # HTMX gets the result fragment only.
     fragment = stranger.post(f"/rounds/{round_.id}/receipt", {"code": code}, headers={"HX-Request": "true"})
-    assert "<html" not in html(fragment) and "jest policzona" in html(fragment)
+    assert "<html" not in html(fragment) and "jest w urnie" in html(fragment)
+    # Once voting has closed, the same code is confirmed as counted.
+    rounds.advance_phase(users.moderator(), round_.id, "voting")
+    counted = stranger.post(f"/rounds/{round_.id}/receipt", {"code": code})
+    assert "Karta z tym kodem potwierdzenia jest policzona." in html(counted)
 
 
 def test_second_secret_vote_is_refused_and_stores_nothing(client, users, session):
@@ -215,6 +222,9 @@ def test_htmx_summary_returns_the_counter_fragment(client, users, session):
     assert "do limitu 5 000,00 zł zostało: 2 000,00 zł" in fragment
     assert "Ta karta jest ważna." in fragment
     assert stored(session) == (0, 0)
+    over = html(client.post(f"/rounds/{round_.id}/vote/summary", {"choice": ids(*proposals)},
+                            headers={"HX-Request": "true"}))
+    assert "przekroczono limit 5 000,00 zł o 1 000,00 zł" in over and "zostało: -" not in over
 
 
 def test_check_my_ballot_without_javascript_rerenders_the_page(client, users, session):
@@ -223,7 +233,7 @@ def test_check_my_ballot_without_javascript_rerenders_the_page(client, users, se
     response = client.post(f"/rounds/{round_.id}/vote/summary", {f"points-{proposals[0].id}": "12"})
     page = html(response)
     assert response.status_code == 200 and "<html" in page
-    assert "Przyznano 12 punktów" in page
+    assert "Przyznano 12 punktów" in page and "2 punkty ponad limit" in page and "zostało -2" not in page
     assert "Jeszcze nie gotowe: Rozdaj łącznie najwyżej 10 punktów." in page
     assert 'value="12"' in page
     assert stored(session) == (0, 0)
