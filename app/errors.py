@@ -12,6 +12,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from app.htmx import is_htmx
+
 
 class DomainError(Exception):
     status = 400
@@ -89,10 +91,17 @@ def is_contention(error: DBAPIError) -> bool:
 
 
 def render_error(status: int, message=None):
+    """The error page; JSON for the API; for HTMX a one-line fragment marked ``X-MAM-Error``, which
+    mam.js shows next to the control that sent the request instead of swapping it in."""
     if request.path.startswith(("/healthz", "/readyz", "/api/")):
         return jsonify(error=str(TITLES.get(status, status)), message=str(message or "")), status
     title = TITLES.get(status, TITLES[400])
     body = message or MESSAGES.get(status, MESSAGES[400])
+    if is_htmx():
+        response = make_response(render_template("errors/_fragment.html", title=title, message=body), status)
+        response.headers["X-MAM-Error"] = "1"
+        response.vary.add("HX-Request")
+        return response
     return render_template("errors/error.html", status=status, title=title, message=body), status
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -89,3 +90,39 @@ def test_dates_and_money_follow_the_locale(app):
     assert "zł" in polish
     assert "12:00" in english or "12:00 PM" in english
     assert "1,234.56" in english
+
+
+def test_links_inside_translated_sentences_are_links(client, session, users):
+    """A sentence with a link in it is one message with a placeholder: the link must render as a link
+    in both languages, never as escaped markup."""
+    from tests.discussion.factories import make_proposal
+
+    proposal = make_proposal(session, users.resident())
+    for lang, sign_in in (("pl", "Zaloguj się"), ("en", "Sign in")):
+        client.http.set_cookie("lang", lang)
+        data = client.get("/data").get_data(as_text=True)
+        assert '<a href="/api/v1/openapi.json">/api/v1/openapi.json</a>' in data
+        page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+        assert re.search(rf'<a href="/login\?next=[^"]+">{sign_in}</a>', page)
+        assert "&lt;a href" not in data + page
+
+
+def test_no_template_folder_is_hidden_from_extraction():
+    """Babel's extraction skips folders whose names start with "_" or ".": their texts would never be
+    translated (and this test module would not notice them)."""
+    hidden = [p for p in (ROOT / "app").rglob("*") if p.is_dir() and p.name.startswith(("_", "."))
+              and p.name != "__pycache__"]
+    assert hidden == []
+
+
+def test_pagination_and_error_summaries_are_translated(client, session, users, app, monkeypatch):
+    from tests.discussion.factories import make_proposal
+
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    for _ in range(2):
+        make_proposal(session, users.resident())
+    page = client.get("/proposals").get_data(as_text=True)
+    assert "Następna" in page and "Strona 1 z 2" in page and "Next" not in page
+    client.login(users.resident())
+    form = client.post("/proposals/new", {"title": ""}).get_data(as_text=True)
+    assert "Popraw następujące pola:" in form

@@ -45,6 +45,9 @@ class Thread:
     can_moderate: bool
     reported: frozenset[int] = frozenset()  # comments with an open report by the viewer
     reported_proposal: bool = False  # the viewer's report on the proposal is still open
+    # A proposal hidden by a moderator takes its discussion with it (comments often quote it), except
+    # for its author and the moderators.
+    withheld: bool = False
 
     def can_edit(self, comment: Comment) -> Decision:
         return permissions.can_edit_comment(self.viewer, comment)
@@ -109,8 +112,11 @@ def open_reports_by(viewer_id: int, proposal_id: int) -> tuple[frozenset[int], b
 
 
 def discussion_thread(proposal: Proposal, viewer=None) -> Thread:
-    comments = list(db.session.scalars(comments_of(proposal.id)))
     viewer = viewer if signed_in(viewer) else None
+    withheld = proposal.hidden_at is not None and not (
+        is_staff(viewer) or (viewer is not None and viewer.id == proposal.author_id)
+    )
+    comments = [] if withheld else list(db.session.scalars(comments_of(proposal.id)))
     reported, reported_proposal = open_reports_by(viewer.id, proposal.id) if viewer else (frozenset(), False)
     return Thread(
         proposal=proposal,
@@ -122,6 +128,7 @@ def discussion_thread(proposal: Proposal, viewer=None) -> Thread:
         can_moderate=is_staff(viewer),
         reported=reported,
         reported_proposal=reported_proposal,
+        withheld=withheld,
     )
 
 

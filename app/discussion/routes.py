@@ -196,10 +196,14 @@ def _moderated(message: str, proposal: Proposal | None = None):
     return redirect_to(safe_next("discussion.moderation"))
 
 
-def _reason_or_422(template_context: dict):
+def _reason_or_422(template_context: dict, proposal: Proposal | None = None):
+    """The reason form, validated; or the page it came from again, with the message next to it: the
+    thread (``from=thread``) or the moderation queue (the page the moderator was on)."""
     form = ReasonForm()
     if not form.validate():
-        page = queries.moderation_queue(1, current_app.config["PAGE_SIZE"])
+        if proposal is not None and request.form.get("from") == "thread":
+            return form, _thread(proposal, 422, form=form, **template_context)
+        page = queries.moderation_queue(page_arg(), current_app.config["PAGE_SIZE"])
         return form, render("discussion/moderation.html", "discussion/_queue.html", http_status=422,
                             page=page, form=form, **template_context)
     return form, None
@@ -210,7 +214,8 @@ def _reason_or_422(template_context: dict):
 def hide_comment(comment_id: int):
     require(permissions.can_moderate(current_user))
     comment = _comment_or_404(comment_id)
-    form, invalid = _reason_or_422({"form_key": f"hide-comment-{comment.id}"})
+    form, invalid = _reason_or_422({"form_key": f"hide-comment-{comment.id}"},
+                                   db.session.get(Proposal, comment.proposal_id))
     if invalid:
         return invalid
     services.hide_comment(current_user, comment, form.reason.data)

@@ -145,6 +145,12 @@ def _resolve_flags(actor, resolution: str, comment_id=None, proposal_id=None) ->
         flag.resolved_at = now
         flag.resolved_by_id = actor.id
         flag.resolution = resolution
+    if comment_id is not None:
+        # The text of a comment its author deleted was kept only for this decision.
+        db.session.execute(
+            sa.update(Comment).where(Comment.id == comment_id, Comment.state == CommentState.DELETED)
+            .values(body="", body_html="").execution_options(synchronize_session=False)
+        )
     return len(flags)
 
 
@@ -202,8 +208,11 @@ def delete_comment(actor, comment: Comment) -> None:
     if comment.author_id == getattr(actor, "id", None) and comment.state != CommentState.VISIBLE:
         raise Conflict(gone)  # a second click: nothing to do, and nothing forbidden
     require(permissions.can_delete_comment(actor, comment))
-    _move(comment, CommentState.VISIBLE, gone,
-          state=CommentState.DELETED, body="", body_html="")
+    # A reported comment keeps its text for the moderators until they have decided (deleting must
+    # not be a way round moderation); it is cleared when its reports are resolved.
+    reported = db.session.scalar(sa.select(_open_flags(comment.id).exists()))
+    cleared = {} if reported else {"body": "", "body_html": ""}
+    _move(comment, CommentState.VISIBLE, gone, state=CommentState.DELETED, **cleared)
     _change_count(comment.proposal_id, -1)
     db.session.commit()
 

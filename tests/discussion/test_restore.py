@@ -266,3 +266,55 @@ def test_the_hidden_list_runs_a_fixed_number_of_queries(client, users, session):
             assert client.get("/moderation/hidden").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+# --- a hidden proposal takes its discussion with it -----------------------------------------------
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "resident", "author", "moderator"])
+def test_a_hidden_proposals_discussion_is_withheld_from_the_public(viewer, client, users, session):
+    author = users.resident()
+    proposal = make_proposal(session, author, hidden=True)
+    make_comment(session, proposal, users.resident(), body="Cytuję ukryty tekst propozycji")
+    person = {"anonymous": None, "resident": users.resident(), "author": author,
+              "moderator": users.moderator()}[viewer]
+    if person is not None:
+        client.login(person)
+    for url in (f"/proposals/{proposal.id}", f"/proposals/{proposal.id}/discussion"):
+        page = client.get(url).get_data(as_text=True)
+        can_read = viewer in ("author", "moderator")
+        assert ("Cytuję ukryty tekst propozycji" in page) == can_read, url
+        assert ("Dyskusja jest ukryta razem z propozycją." in page) == (not can_read), url
+
+
+# --- deleting a reported comment does not destroy what was reported -------------------------------
+
+
+def test_a_reported_comment_deleted_by_its_author_keeps_its_text_until_moderators_decide(
+        client, users, session):
+    proposal = make_proposal(session, users.resident())
+    author = users.resident()
+    comment = make_comment(session, proposal, author, body="Obraźliwy wpis do zgłoszenia")
+    make_flag(session, users.resident(), comment=comment, reason="Obraża sąsiadów")
+    client.login(author)
+    assert client.post(f"/comments/{comment.id}/delete").status_code == 303
+    public = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Obraźliwy wpis do zgłoszenia" not in public
+
+    client.login(users.moderator())
+    queue = client.get("/moderation").get_data(as_text=True)
+    assert "Autor(ka) usunął(-ęła) ten komentarz." in queue and "Obraźliwy wpis do zgłoszenia" in queue
+    assert client.post(f"/moderation/comments/{comment.id}/dismiss").status_code == 303
+    session.expire_all()
+    stored = session.get(type(comment), comment.id)
+    assert stored.state == "deleted" and stored.body == "" and stored.body_html == ""
+
+
+def test_an_unreported_comment_is_erased_when_deleted(client, users, session):
+    proposal = make_proposal(session, users.resident())
+    author = users.resident()
+    comment = make_comment(session, proposal, author, body="Zwykły komentarz")
+    client.login(author)
+    client.post(f"/comments/{comment.id}/delete")
+    session.expire_all()
+    assert session.get(type(comment), comment.id).body == ""

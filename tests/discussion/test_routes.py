@@ -79,7 +79,8 @@ def changed(action: str, before: dict, after: dict, scene, actor) -> None:
     elif action == "edit":
         assert comment.body == "Poprawka" and comment.edited_at is not None
     elif action == "delete":
-        assert comment.state == "deleted" and comment.body == ""
+        # The scene's comment is reported: its text stays for the moderators (test_restore.py).
+        assert comment.state == "deleted" and comment.body == "Chętnie pomogę przy **sadzeniu**."
         assert after["proposals"][0].comment_count == 0
     elif action == "flag comment":
         assert len(after["flags"]) == len(before["flags"]) + 1

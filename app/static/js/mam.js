@@ -22,21 +22,63 @@
     }
   }, true);
 
-  // Inside [data-swap-errors] (the discussion), the server answers refusals (409, 422, 429) with the
-  // fragment to show, so swap it like a success.
+  // An error the server could not answer with a fragment of the page (marked X-MAM-Error: a refusal,
+  // an expired form, "busy, try again"), or no answer at all: say so next to the control that sent
+  // the request, and move focus there, instead of leaving the page unchanged.
+  function showError(elt, text) {
+    var anchor = elt && elt.closest ? (elt.closest("form") || elt) : null;
+    var box = document.createElement("p");
+    box.className = "flash flash-error htmx-error";
+    box.setAttribute("role", "alert");
+    box.setAttribute("tabindex", "-1");
+    box.textContent = text;
+    if (anchor && anchor.parentNode) {
+      var next = anchor.nextElementSibling;
+      if (next && next.classList.contains("htmx-error")) { next.remove(); }
+      anchor.insertAdjacentElement("afterend", box);
+    } else {
+      var region = document.getElementById("flash-messages");
+      if (!region) { return; }
+      region.appendChild(box);
+    }
+    box.focus();
+  }
+
+  function requestElement(event) {
+    var config = event.detail.requestConfig;
+    return (config && config.elt) || event.detail.elt || event.target;
+  }
+
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var status = event.detail.xhr.status;
+    var xhr = event.detail.xhr;
+    var status = xhr.status;
     var target = event.detail.target;
+    if (status >= 400 && xhr.getResponseHeader("X-MAM-Error")) {
+      event.detail.shouldSwap = false;
+      event.detail.isError = false;
+      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      showError(requestElement(event), (page.body.textContent || "").trim());
+      return;
+    }
+    // Inside [data-swap-errors] (the discussion, pledges), the server answers refusals (409, 422, 429)
+    // with the fragment to show, so swap it like a success.
     if ((status === 409 || status === 422 || status === 429) && target && target.closest("[data-swap-errors]")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
   });
 
+  document.addEventListener("htmx:sendError", function (event) {
+    showError(requestElement(event), document.body.getAttribute("data-network-error") || "");
+  });
+
   // After an HTMX swap, move focus to what asks for it (error summaries, new content) and
   // announce the result in the live region.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
+    // An outerHTML swap (the pledges) replaces the target: detail.target is the old, detached
+    // element, and the event fires on the new one.
+    if (target && !target.isConnected && event.target instanceof Element) { target = event.target; }
     var focus = target.querySelector("[data-autofocus]") || (target.hasAttribute("data-focus-after-swap") ? target : null);
     if (focus) {
       if (!focus.hasAttribute("tabindex")) { focus.setAttribute("tabindex", "-1"); }
@@ -45,7 +87,9 @@
     var announcement = target.querySelector("[data-announce]");
     var region = document.getElementById("flash-messages");
     if (announcement && region) {
-      region.textContent = announcement.getAttribute("data-announce");
+      // Emptied first, so that the same message twice in a row is announced twice.
+      region.textContent = "";
+      window.setTimeout(function () { region.textContent = announcement.getAttribute("data-announce"); }, 50);
     }
   });
 
