@@ -4,39 +4,21 @@ the activity's page fragment, and what happens when the activity goes away."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from markupsafe import escape
-from sqlalchemy import event
 
 from app.activities.models import Activity
-from app.db import db
 from app.news import queries, services
 from app.news.models import NewsPost
 from tests.activities.factories import in_days, make_activity
 from tests.news.test_news import ROLES, STAFF, make_post, snapshot
+from tests.queries import count_queries
 
 TITLE = "Wieczór planszówek & <b>gry</b> dla rodzin"
 REFUSED = "Wybierz jedno z wydarzeń z kalendarza."
-
-
-@contextmanager
-def count_queries(app):
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
 
 
 def form(**fields) -> dict:

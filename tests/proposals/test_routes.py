@@ -6,34 +6,17 @@ from __future__ import annotations
 import contextvars
 import re
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from app.db import db, utcnow
 from app.discussion.models import Comment
 from app.proposals.models import Pledge, Proposal, ProposalRevision, Status
 from app.text import fold
 from tests.proposals.factories import make_category, make_proposal, make_round
-
-
-@contextmanager
-def count_queries(app):
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
+from tests.queries import count_queries
 
 
 def titles(html: str) -> list[str]:
