@@ -65,3 +65,18 @@ def test_downgrade_to_base_then_upgrade_again_with_data(scratch_app):
     assert table_names() == set()
     upgrade()
     assert schema_differences() == []
+
+
+def test_drafts_withdrawn_by_an_older_version_become_private_again(scratch_app):
+    upgrade(revision="0006")
+    insert = sa.text(
+        "INSERT INTO proposals (title, body, body_html, needs, status, search_text, pledge_count, "
+        "comment_count, created_at, updated_at, submitted_at) "
+        "VALUES (:title, '', '', '', 'withdrawn', '', 0, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :submitted)"
+    )
+    db.session.execute(insert, {"title": "never published", "submitted": None})
+    db.session.execute(insert, {"title": "published, then withdrawn", "submitted": "2026-10-01 12:00:00+00"})
+    db.session.commit()
+    upgrade()
+    statuses = dict(db.session.execute(sa.text("SELECT title, status FROM proposals")).all())
+    assert statuses == {"never published": "draft", "published, then withdrawn": "withdrawn"}

@@ -246,7 +246,8 @@ class HiddenItem:
 
 
 def hidden_content(kind: str, page: int = 1, per_page: int = 20) -> Page:
-    """Hidden proposals (latest hiding first) or hidden comments (newest first); three queries a page."""
+    """Hidden proposals (latest hiding first) or hidden comments (newest first), in a fixed number of
+    queries a page (four or five, whatever the number hidden)."""
     if kind == "proposal":
         query = sa.select(Proposal).where(Proposal.hidden_at.is_not(None))
         total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))

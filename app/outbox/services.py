@@ -114,8 +114,8 @@ def send_pending(
         message.attempts += 1
         try:
             _deliver(message)
-        except (OSError, smtplib.SMTPException) as error:
-            message.last_error = str(error)[:2000]
+        except Exception as error:  # any failure counts as an attempt, or the message would loop forever
+            message.last_error = str(error)[:2000] or type(error).__name__
             message.claimed_at = None
             failed += 1
             if message.attempts >= limit_attempts:

@@ -64,7 +64,7 @@ CRITERION_LABELS = {
     "fewer_voters": _l("fewer voters"),
     "more_top_ranks": _l("more first places"),
     "id": _l("lower proposal number"),
-    "lot": _l("a lot drawn from the seed recorded at closing"),
+    "lot": _l("a lot from a seed drawn when voting opens and published with the results"),
 }
 
 NUMBER_FIELDS = (

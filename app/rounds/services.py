@@ -89,6 +89,10 @@ def _check_can_enter(round_: Round, to_phase: str) -> None:
         proposals = counting.ballot_projects(round_)
         if not proposals:
             raise Conflict(_l("There is no accepted proposal to vote on."))
+        try:  # settings saved before a rule was added must not fail at closing instead
+            RoundSettings.of(round_).validate_kind()
+        except InvalidInput as error:
+            raise Conflict(error.message) from error
         if round_.voting_ends_at is not None and round_.voting_ends_at <= utcnow():
             raise Conflict(_l("The end of voting set for this round has already passed: change the dates "
                               "first."))
@@ -123,8 +127,9 @@ def _check_ballot_possible(round_: Round, proposals: list[Proposal]) -> None:
 
 def advance_phase(actor: User | None, round_id: int, expected_phase: str, seed: str | None = None) -> Round:
     """Move a round one phase on. ``expected_phase`` is the phase the moderator saw, so a double
-    submit (or two moderators at once) cannot skip a phase. Voting → closed counts the votes, with a
-    fresh random seed for the lot unless ``seed`` is given (an imported count keeps its own)."""
+    submit (or two moderators at once) cannot skip a phase. Review → voting draws the seed of the lot
+    (its SHA-256 is shown while voting runs); voting → closed counts the votes with that seed, or
+    with ``seed`` when given (an imported count keeps its own)."""
     if actor is not None:
         require(permissions.can_manage_rounds(actor))
     round_ = lock_round(round_id)

@@ -87,10 +87,10 @@ class RoundSettings:
             bad("tie_break", _l("Choose how ties are broken."))
         if self.equal_shares_completion not in (None, "add1", "add1-comparison"):
             bad("equal_shares_completion", _l("Choose one of the completion methods."))
-        self._validate_kind()
+        self.validate_kind()
         self._validate_schedule()
 
-    def _validate_kind(self) -> None:
+    def validate_kind(self) -> None:
         kind, rule = self.ballot_kind, self.rule
         if kind != BallotKind.YES_NO and rule in (Rule.GREEDY, Rule.EQUAL_SHARES) and not self.budget_grosze:
             raise InvalidInput(_l("This selection rule needs a budget."), field="budget_grosze")

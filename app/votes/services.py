@@ -161,10 +161,14 @@ def detach_ballots_from_casting(round_id: int) -> None:
 def forget_casting_order() -> None:
     """After the closing commit: ``CLUSTER`` rewrites the ballots table in key order, leaving the old
     row versions behind (PostgreSQL). It briefly locks the ballots table. Without the privilege (the
-    table is not owned by the app's database user) a warning is logged and nothing else changes."""
+    table is not owned by the app's database user), or when the table stays busy for two seconds, a
+    warning is logged and nothing else changes (the next closing clusters the whole table again)."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
     try:
+        # CLUSTER needs the whole table to itself: rather than queue every vote of other rounds
+        # behind a long export holding a read lock, give up after a moment (logged, done next time).
+        db.session.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
         db.session.execute(sa.text("CLUSTER ballots USING pk_ballots"))
         db.session.commit()
     except sa.exc.DBAPIError as error:

@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-27 10:00:00.000000
+Create Date: 2026-11-25 16:20:00.000000
 
 """
 from alembic import op

@@ -2,7 +2,7 @@
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-12-02 10:00:00.000000
+Create Date: 2026-11-25 16:40:00.000000
 
 """
 import sqlalchemy as sa

@@ -534,9 +534,17 @@ def test_calendar_link_is_made_once_and_can_be_reset(session, users):
 # --- audit fixes: the start of an activity, series edits, changes, reminders ------------------------
 
 
-def started_hours_ago(minutes: int = 30) -> datetime:
+def started_minutes_ago(minutes: int = 30) -> datetime:
     """A whole-minute instant in the past (the edit form speaks HH:mm, so re-saving keeps it)."""
     return (utcnow() - timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+
+
+def hours_left_that_day(start: datetime, wanted: float) -> float:
+    """``wanted`` hours, or fewer so that the activity ends by 23:59 of its day in Warsaw: the edit form
+    has one date, so an activity past midnight could not be saved back unchanged (whatever the time
+    the tests run at)."""
+    end_of_day = local(start).replace(hour=23, minute=59, second=0, microsecond=0)
+    return min(wanted, (end_of_day - local(start)).total_seconds() / 3600)
 
 
 def form_for(activity, **extra) -> ActivityInput:
@@ -557,7 +565,7 @@ def form_for(activity, **extra) -> ActivityInput:
 
 
 def test_cancelling_after_the_start_is_refused_and_promotes_nobody(session, users):
-    activity = make_activity(session, capacity=1, starts_at=started_hours_ago(), roles=[("herbata", 1)])
+    activity = make_activity(session, capacity=1, starts_at=started_minutes_ago(), roles=[("herbata", 1)])
     attendee, waiting, volunteer = users.resident(), users.resident(), users.resident()
     sign(session, activity, attendee)
     sign(session, activity, waiting, status="waitlisted")
@@ -575,7 +583,8 @@ def test_cancelling_after_the_start_is_refused_and_promotes_nobody(session, user
 
 
 def test_no_promotion_after_the_start_even_when_places_are_added(session, users):
-    activity = make_activity(session, capacity=1, starts_at=started_hours_ago(), hours=3)
+    start = started_minutes_ago()
+    activity = make_activity(session, capacity=1, starts_at=start, hours=hours_left_that_day(start, 3))
     attendee, waiting = users.resident(), users.resident()
     sign(session, activity, attendee)
     sign(session, activity, waiting, status="waitlisted")
@@ -600,7 +609,7 @@ def test_editing_a_series_together_moves_only_occurrences_that_have_not_started(
     series_id = "a" * 32
     past = make_activity(session, place=place, starts_at=in_days(-7), series_id=series_id, title="Seria")
     running = make_activity(
-        session, place=place, starts_at=started_hours_ago(), series_id=series_id, title="Seria"
+        session, place=place, starts_at=started_minutes_ago(), series_id=series_id, title="Seria"
     )
     coming = make_activity(session, place=place, starts_at=in_days(7), series_id=series_id, title="Seria")
     last = make_activity(session, place=place, starts_at=in_days(14), series_id=series_id, title="Seria")

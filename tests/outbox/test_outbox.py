@@ -349,3 +349,19 @@ def test_flask_outbox_failed_lists_the_given_up_messages(app, session, users, sm
     assert message.recipient in result.output and "1 attempts" in result.output
     assert "1 e-mail(s) given up on" in result.output
     assert app.test_cli_runner().invoke(args=["outbox", "send"]).exit_code == 0
+
+
+def test_an_unexpected_error_counts_as_an_attempt_too(session, users, mail, monkeypatch):
+    """Not only SMTP and network errors: anything that stops a delivery is recorded and counted, so
+    OUTBOX_MAX_ATTEMPTS ends the retries."""
+    from app.outbox import services as outbox_services
+
+    auth_services.resend_verification(users.make(verified=False, email_verified=False))
+
+    def broken(message):
+        raise UnicodeEncodeError("ascii", "ż", 0, 1, "the server took only ASCII")
+
+    monkeypatch.setattr(outbox_services, "_deliver", broken)
+    assert send_pending() == (0, 1)
+    [message] = [m for m in messages(session) if m.sent_at is None]
+    assert message.attempts == 1 and "ASCII" in message.last_error and message.claimed_at is None

@@ -144,3 +144,14 @@ def test_closing_leaves_no_row_metadata_pairing_a_secret_ballot_with_its_voter(s
         assert len(stamps(Ballot)) == 1 and not stamps(Ballot) & stamps(Participation)
     else:
         assert dialect == "sqlite"  # no per-row transaction stamps, no rowid (test_ballot_order.py)
+
+
+def test_settings_stored_before_a_check_existed_are_caught_before_voting_not_at_closing(session, users):
+    round_ = make_round(session, phase="review", ballot_kind="approval", max_choices=2, rule="ranking",
+                        budget_grosze=None, ranking_top_n=1)
+    make_proposal(session, round_)
+    round_.ranking_threshold = 5  # as an older version of the platform could store it
+    session.commit()
+    with pytest.raises(Conflict) as refused:
+        services.advance_phase(users.moderator(), round_.id, "review")
+    assert "nie oba naraz" in str(refused.value.message)

@@ -3,7 +3,7 @@
 Criteria: ``lower_cost``, ``higher_cost``, ``more_voters``, ``fewer_voters``,
 ``more_top_ranks`` (ordinal: more first places, then more second places, ...), ``id``
 (lexicographic on the id string, pabutools' default) and ``lot`` (sha256 of seed and id: a
-deterministic draw from the seed recorded when voting closed).
+deterministic draw from the round's seed, drawn when voting opens and published with the result).
 """
 
 from __future__ import annotations
