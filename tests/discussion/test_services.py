@@ -91,9 +91,9 @@ def test_markdown_bombs_are_inert_and_fast(session, users, bomb):
     # compiled, translations loaded) that can take half of the time limit on a busy machine.
     services.post_comment(users.resident(), make_proposal(session, users.resident()), "Rozgrzewka")
     proposal = make_proposal(session, users.resident())
-    started = time.perf_counter()
+    started = time.process_time()
     comment = services.post_comment(users.resident(), proposal, bomb)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     html = stored(session, Comment, comment.id).body_html
     assert html.count("<blockquote>") <= 12 and html.count("<ul>") <= 12
     assert "<script" not in html

@@ -139,10 +139,10 @@ def test_draft_proposals_cannot_be_linked(client, users, session):
 
 def test_markdown_bomb_in_news_is_fast(client, users, session):
     client.login(users.moderator())
-    started = time.perf_counter()
+    started = time.process_time()
     response = client.post("/news/new", {"title": "Bomba", "body": "> " * 9000 + "x", "round_id": "",
                                          "proposal_id": ""})
-    assert response.status_code == 303 and time.perf_counter() - started < 2
+    assert response.status_code == 303 and time.process_time() - started < 2
     assert session.scalar(sa.select(NewsPost.body_html)).count("<blockquote>") <= 12
 
 

@@ -58,9 +58,9 @@ def test_the_largest_bodies_from_a_small_vocabulary_compare_fast_and_correctly(s
     edited = old[:9_000] + " zmiana w środku " + old[9_000:]
     with app.test_request_context():
         for a, b in ((old, new), (old, edited), (new, old[:100])):
-            started = time.monotonic()
+            started = time.process_time()
             markup = word_diff(a, b)
-            assert time.monotonic() - started < 2
+            assert time.process_time() - started < 2
             assert sides(markup) == (a, b)
         # A local edit of a long text stays local, however repetitive the text.
         changes = re.findall(r"<(del|ins)>(.*?)</\1>", HIDDEN.sub("", word_diff(old, edited)), re.S)
@@ -86,9 +86,11 @@ def test_the_versions_page_of_the_largest_bodies_is_fast(client, users, session)
     session.add(ProposalRevision(proposal_id=proposal.id, number=1, title=proposal.title, body=old,
                                  needs="", cost_grosze=proposal.cost_grosze, editor_id=proposal.author_id))
     session.commit()
-    started = time.monotonic()
+    # CPU time of this process, not wall-clock time: a busy CI machine must not make it fail (about
+    # 0.6 s here; the quadratic diff it replaced took 3-5 s).
+    started = time.process_time()
     response = client.get(f"/proposals/{proposal.id}/revisions")
-    assert response.status_code == 200 and time.monotonic() - started < 2
+    assert response.status_code == 200 and time.process_time() - started < 2
     page = response.get_data(as_text=True)
     body = page.split("<dt>Opis</dt>", 1)[1].split("</dd>", 1)[0].split(">", 1)[1]
     assert sides(body) == (old, new)
