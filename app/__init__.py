@@ -89,7 +89,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _configure_jinja(app: Flask) -> None:
-    from flask_babel import format_date, get_locale
+    from flask_babel import get_locale
 
     from app.htmx import is_htmx
     from app.i18n import register_filters
@@ -97,9 +97,6 @@ def _configure_jinja(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     register_filters(app)
-    app.jinja_env.filters.setdefault(
-        "date", lambda value, fmt="long": format_date(value, fmt) if value else "—"
-    )
     app.jinja_env.globals.update(is_htmx=is_htmx, htmx_path=htmx_path, current_locale=get_locale)
 
     from app import activities, discussion, news

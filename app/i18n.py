@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_currency, format_datetime, format_decimal
+from flask_babel import format_currency, format_date, format_datetime, format_decimal
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -32,5 +32,6 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else "—"
     )
+    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else "—"
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["money"] = money
