@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import sqlite3
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -140,31 +141,46 @@ def check_receipt(round_: Round, code: str) -> bool:
     )
 
 
-# What PostgreSQL keeps about how a row was written can pair a secret ballot with its participation
-# row: both are written by the same transaction (the same ``xmin``), and the heap keeps rows in the
-# order they came (``ctid``). When voting closes, the round's ballots are rewritten by the closing
-# transaction (one ``xmin`` for all), and after it commits the table is rewritten in the order of
-# its random keys without the old row versions. While voting runs, someone with access to the
-# database server can still watch ballots arrive; the secrecy promised is against later readers of
-# the data. SQLite keeps neither: its ballots table has no rowid and is stored in key order.
+# What the database keeps about how a row was written can pair a secret ballot with its
+# participation row:
+# - PostgreSQL's heap keeps rows in the order they came (``ctid``), and rows written by one
+#   transaction share its ``xmin``. When voting closes, the closing transaction deletes the round's
+#   ballots and inserts them again in the order of their random keys: the live rows then share one
+#   ``xmin`` and lie in key order whatever else is running. After the commit, ``CLUSTER`` also drops
+#   the old row versions from the table file when it can take the table within two seconds.
+# - SQLite stores the ballots table by key (WITHOUT ROWID), but its write-ahead log keeps every page
+#   as it was written during voting, and freed pages keep old copies. After the commit, the log is
+#   checkpointed and truncated, the file is rebuilt (VACUUM), and the log truncated again.
+# What stays (PostgreSQL's WAL segments written during voting, backups taken then) is described
+# in docs/deployment.md.
 
 
 def detach_ballots_from_casting(round_id: int) -> None:
-    """In the closing transaction: give every ballot of the round a new row version (PostgreSQL)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            sa.update(Ballot).where(Ballot.round_id == round_id).values(round_id=Ballot.round_id)
-            .execution_options(synchronize_session=False)
-        )
+    """In the closing transaction: write the round's ballots again in key order (PostgreSQL)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    params = {"round_id": round_id}
+    db.session.execute(sa.text(
+        "CREATE TEMPORARY TABLE closing_ballots ON COMMIT DROP AS "
+        "SELECT * FROM ballots WHERE round_id = :round_id"), params)
+    db.session.execute(sa.text("DELETE FROM ballots WHERE round_id = :round_id"), params)
+    db.session.execute(sa.text("INSERT INTO ballots SELECT * FROM closing_ballots ORDER BY id"))
 
 
 def forget_casting_order() -> None:
-    """After the closing commit: ``CLUSTER`` rewrites the ballots table in key order, leaving the old
-    row versions behind (PostgreSQL). It briefly locks the ballots table. Without the privilege (the
-    table is not owned by the app's database user), or when the table stays busy for two seconds, a
-    warning is logged and nothing else changes (the next closing clusters the whole table again)."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    """After the closing commit: remove the old copies of the ballots from the database files."""
+    bind = db.session.get_bind()
+    if isinstance(bind, sa.engine.Connection):
+        # The session works inside a transaction it does not own (a caller's): nothing can be
+        # rewritten outside it. The live rows are already in key order (detach_ballots_from_casting).
         return
+    if bind.dialect.name == "postgresql":
+        _cluster_ballots()
+    elif bind.dialect.name == "sqlite":
+        _compact_sqlite(bind)
+
+
+def _cluster_ballots() -> None:
     try:
         # CLUSTER needs the whole table to itself: rather than queue every vote of other rounds
         # behind a long export holding a read lock, give up after a moment (logged, done next time).
@@ -173,4 +189,21 @@ def forget_casting_order() -> None:
         db.session.commit()
     except sa.exc.DBAPIError as error:
         db.session.rollback()
-        current_app.logger.warning("Could not rewrite the ballots table in key order: %s", error.orig)
+        current_app.logger.warning(
+            "Old row versions of the ballots stay in the table file until the next closing: %s", error.orig)
+
+
+def _compact_sqlite(engine: sa.Engine) -> None:
+    """Checkpoint and truncate the write-ahead log, rebuild the file, truncate the log again."""
+    raw = engine.raw_connection()  # outside SQLAlchemy's BEGIN: VACUUM cannot run in a transaction
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.execute("VACUUM")
+        busy, _log, _moved = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            current_app.logger.warning("The write-ahead log could not be truncated: a reader held it")
+    except sqlite3.Error as error:
+        current_app.logger.warning("Could not compact the database after closing: %s", error)
+    finally:
+        raw.close()
