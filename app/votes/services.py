@@ -165,6 +165,8 @@ def detach_ballots_from_casting(round_id: int) -> None:
         "SELECT * FROM ballots WHERE round_id = :round_id"), params)
     db.session.execute(sa.text("DELETE FROM ballots WHERE round_id = :round_id"), params)
     db.session.execute(sa.text("INSERT INTO ballots SELECT * FROM closing_ballots ORDER BY id"))
+    # Dropped at once, not only at commit: one transaction may close several rounds (an import).
+    db.session.execute(sa.text("DROP TABLE closing_ballots"))
 
 
 def forget_casting_order() -> None:
