@@ -6,10 +6,10 @@ the right status, so routes stay thin.
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.htmx import is_htmx
@@ -78,6 +78,9 @@ MESSAGES = {
 BUSY = _l("Many people are saving at this moment and your change could not be saved. "
           "Nothing was changed: please try again.")
 
+UNAVAILABLE = _l("The platform cannot reach its database at the moment. Nothing you sent was saved: "
+                 "please try again in a few minutes.")
+
 # SQLite: another writer holds the database (or committed after this transaction read);
 # PostgreSQL: serialization failure, deadlock, lock timeout.
 _CONTENTION_SQLSTATES = {"40001", "40P01", "55P03"}
@@ -88,6 +91,11 @@ def is_contention(error: DBAPIError) -> bool:
     if getattr(error.orig, "sqlstate", None) in _CONTENTION_SQLSTATES:
         return True
     return "database is locked" in str(error.orig) or "database table is locked" in str(error.orig)
+
+
+def is_unreachable(error: DBAPIError) -> bool:
+    """The database cannot be reached (down, restarting, refusing connections): nothing was written."""
+    return isinstance(error, OperationalError) and not is_contention(error)
 
 
 def render_error(status: int, message=None):
@@ -128,6 +136,14 @@ def register_error_handlers(app: Flask) -> None:
         from app.db import db
 
         db.session.rollback()
+        if is_unreachable(error):
+            # The page reads the current user; loading it would hit the database again and leave
+            # gunicorn's bare 500: this request goes on as a visitor (Flask-Login keeps it in g).
+            g._login_user = app.login_manager.anonymous_user()
+            app.logger.error("Database unreachable on %s %s: %s", request.method, request.path, error.orig)
+            response = make_response(render_error(503, UNAVAILABLE))
+            response.headers["Retry-After"] = "30"
+            return response
         if not is_contention(error):
             app.logger.exception("Database error on %s %s", request.method, request.path)
             return render_error(500)

@@ -31,5 +31,5 @@ def readyz():
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
-        return jsonify(status="unavailable", database="unreachable"), 503
+        return jsonify(status="unavailable", database="unreachable"), 503, {"Retry-After": "30"}
     return jsonify(status="ok", database="ok")
