@@ -93,9 +93,23 @@ def is_contention(error: DBAPIError) -> bool:
     return "database is locked" in str(error.orig) or "database table is locked" in str(error.orig)
 
 
+# PostgreSQL: connection exceptions, and the server shutting down or starting up.
+_UNREACHABLE_SQLSTATES = {"57P01", "57P02", "57P03"}
+# SQLite: the file or its directory cannot be opened or read.
+_UNREACHABLE_SQLITE = ("unable to open database file", "disk I/O error")
+
+
 def is_unreachable(error: DBAPIError) -> bool:
-    """The database cannot be reached (down, restarting, refusing connections): nothing was written."""
-    return isinstance(error, OperationalError) and not is_contention(error)
+    """The database cannot be reached (down, restarting, refusing connections): nothing was written.
+    Other operational errors (a missing table, say) are the platform's own fault: a 500."""
+    if not isinstance(error, OperationalError) or is_contention(error):
+        return False
+    if error.connection_invalidated:
+        return True
+    if hasattr(error.orig, "sqlstate"):  # psycopg: no SQLSTATE at all when the connection failed
+        sqlstate = error.orig.sqlstate
+        return sqlstate is None or sqlstate.startswith("08") or sqlstate in _UNREACHABLE_SQLSTATES
+    return any(message in str(error.orig) for message in _UNREACHABLE_SQLITE)
 
 
 def render_error(status: int, message=None):
