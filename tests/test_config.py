@@ -167,6 +167,19 @@ def test_rate_limit_storage_comes_from_the_environment(tmp_path):
     assert parse_many(config["RATELIMIT_AUTH"])  # the default limits are valid limit strings
 
 
+def test_redis_gets_short_timeouts_and_an_in_memory_fallback(tmp_path):
+    """A Redis that is down or hangs costs a request a fraction of a second, then each process counts on
+    its own (tests/test_rate_limit_storage.py runs it against a real Redis)."""
+    config = build_config(str(tmp_path), environ={**PRODUCTION, "RATELIMIT_STORAGE_URI": REDIS_URL})
+    assert config["RATELIMIT_STORAGE_OPTIONS"] == {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+    assert config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
+
+    config = build_config(str(tmp_path), environ={**PRODUCTION, "RATELIMIT_STORAGE_URI": "rediss://r:6380/1",
+                                                  "RATELIMIT_STORAGE_TIMEOUT": "0.1"})
+    assert config["RATELIMIT_STORAGE_OPTIONS"] == {"socket_connect_timeout": 0.1, "socket_timeout": 0.1}
+    assert build_config(str(tmp_path), environ=dict(PRODUCTION))["RATELIMIT_STORAGE_OPTIONS"] == {}
+
+
 def _redis_answers() -> bool:
     try:
         return storage_from_string(REDIS_URL).check()
