@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from flask import Flask
+from flask.logging import default_handler
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import build_config
@@ -49,6 +51,11 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    # Flask-Limiter says through its own logger when the rate-limit storage is unreachable and each process
+    # counts on its own: write that where the app's own warnings go (stderr, collected by gunicorn).
+    limiter_log = logging.getLogger("flask-limiter")
+    if default_handler not in limiter_log.handlers:
+        limiter_log.addHandler(default_handler)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -40,6 +40,14 @@ def _dev_secret_key(instance_path: Path) -> str:
     return key
 
 
+def _rate_limit_storage_options(storage_uri: str, timeout: float) -> dict:
+    """Short connect and read timeouts for Redis: a Redis that is down or does not answer costs a request
+    at most ``timeout`` seconds, then Flask-Limiter falls back to counting in each process."""
+    if storage_uri.startswith(("redis", "valkey")):
+        return {"socket_connect_timeout": timeout, "socket_timeout": timeout}
+    return {}
+
+
 def build_config(instance_path: str, environ: dict[str, str] | None = None) -> dict:
     env = os.environ if environ is None else environ
     mam_env = env.get("MAM_ENV", "production").strip().lower()
@@ -75,6 +83,9 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
 
+    rate_limit_storage = env.get("RATELIMIT_STORAGE_URI", "memory://")
+    rate_limit_timeout = float(env.get("RATELIMIT_STORAGE_TIMEOUT", "0.25"))
+
     mail_server = env.get("MAIL_SERVER", "")
     mail_from = env.get("MAIL_FROM", "MAM Na Kozłówce <mam@localhost>")
     statement_date = env.get("ACCESSIBILITY_STATEMENT_DATE") or ACCESSIBILITY_STATEMENT_DATE
@@ -107,8 +118,12 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "BABEL_DEFAULT_LOCALE": "pl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
         "LANGUAGES": ("pl", "en"),
-        # Rate limits: memory by default, Redis (shared by all app servers) in production.
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Rate limits: memory by default (each process counts on its own), Redis (shared by every worker
+        # and app server) in production. When Redis is unreachable, each process counts in memory until
+        # it answers again (Flask-Limiter tries it again after pauses that double up to 32 s).
+        "RATELIMIT_STORAGE_URI": rate_limit_storage,
+        "RATELIMIT_STORAGE_OPTIONS": _rate_limit_storage_options(rate_limit_storage, rate_limit_timeout),
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
         # A moving window: no burst of twice the limit across a window boundary.

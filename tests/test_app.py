@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_healthz_and_readyz_answer_json(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
-    assert client.get("/readyz").get_json() == {"status": "ok", "database": "ok"}
+    assert client.get("/readyz").get_json() == {"status": "ok", "database": "ok", "rate_limits": "ok"}
 
 
 def test_readyz_reports_an_unreachable_database(tmp_path):

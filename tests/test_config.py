@@ -12,7 +12,7 @@ from limits.strategies import STRATEGIES
 
 from app import create_app
 from app.config import ConfigError, build_config
-from tests.conftest import require_system
+from tests.conftest import CSRF_META, require_system
 from tests.factories import PASSWORD
 
 PRODUCTION = {"SECRET_KEY": "a-long-random-production-key", "BASE_URL": "https://mam.example.org/"}
@@ -59,6 +59,31 @@ def test_create_app_in_production_without_a_secret_key_fails(tmp_path, monkeypat
 
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app()
+
+
+def test_production_refuses_https_posts_without_a_referer_from_this_site(monkeypatch, database_url, session):
+    """WTF_CSRF_SSL_STRICT: over HTTPS a form must come with a Referer from the site itself, on top of the
+    CSRF token (a token leaked to another site is not enough)."""
+    assert build_config("/nonexistent", environ=dict(PRODUCTION))["WTF_CSRF_SSL_STRICT"] is True
+    monkeypatch.setenv("MAM_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", PRODUCTION["SECRET_KEY"])
+    monkeypatch.setenv("BASE_URL", PRODUCTION["BASE_URL"])
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    http = create_app().test_client()
+    site = "https://mam.example.org"
+    page = http.get("/login", base_url=site).get_data(as_text=True)
+    form = {"csrf_token": CSRF_META.search(page).group(1), "email": "ktos@example.org",
+            "password": "zle-haslo-zle-haslo"}
+
+    no_referer = http.post("/login", data=form, base_url=site)
+    elsewhere = http.post("/login", data=form, base_url=site, headers={"Referer": "https://inna.example/login"})
+    from_the_site = http.post("/login", data=form, base_url=site, headers={"Referer": f"{site}/login"})
+
+    for refused in (no_referer, elsewhere):
+        assert refused.status_code == 400
+        assert "Formularz wygasł lub został wysłany z innego miejsca." in refused.get_data(as_text=True)
+    assert from_the_site.status_code == 422  # past the CSRF check: only the password is wrong
+    assert "Nieprawidłowy adres e-mail lub hasło." in from_the_site.get_data(as_text=True)
 
 
 # --- development keeps a generated key -----------------------------------------------------------
@@ -165,6 +190,19 @@ def test_rate_limit_storage_comes_from_the_environment(tmp_path):
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
     assert config["RATELIMIT_ENABLED"] is True
     assert parse_many(config["RATELIMIT_AUTH"])  # the default limits are valid limit strings
+
+
+def test_redis_gets_short_timeouts_and_an_in_memory_fallback(tmp_path):
+    """A Redis that is down or hangs costs a request a fraction of a second, then each process counts on
+    its own (tests/test_rate_limit_storage.py runs it against a real Redis)."""
+    config = build_config(str(tmp_path), environ={**PRODUCTION, "RATELIMIT_STORAGE_URI": REDIS_URL})
+    assert config["RATELIMIT_STORAGE_OPTIONS"] == {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+    assert config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
+
+    config = build_config(str(tmp_path), environ={**PRODUCTION, "RATELIMIT_STORAGE_URI": "rediss://r:6380/1",
+                                                  "RATELIMIT_STORAGE_TIMEOUT": "0.1"})
+    assert config["RATELIMIT_STORAGE_OPTIONS"] == {"socket_connect_timeout": 0.1, "socket_timeout": 0.1}
+    assert build_config(str(tmp_path), environ=dict(PRODUCTION))["RATELIMIT_STORAGE_OPTIONS"] == {}
 
 
 def _redis_answers() -> bool:

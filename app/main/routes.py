@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import jsonify, render_template
 
 from app.db import db
+from app.extensions import limiter
 from app.main import bp
 from app.proposals.lifecycle import STATUS_LABELS
 from app.proposals.queries import latest_public
@@ -27,9 +28,14 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
+    """503 when the database is unreachable: nothing works without it. An unreachable rate-limit storage
+    (Redis) is "degraded" but still 200: the site works, only each process counts limits on its own, and
+    taking every server out of the load balancer for it would take the whole site down instead."""
+    rate_limits = "ok" if limiter.storage.check() else "degraded"
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
-        return jsonify(status="unavailable", database="unreachable"), 503, {"Retry-After": "30"}
-    return jsonify(status="ok", database="ok")
+        return (jsonify(status="unavailable", database="unreachable", rate_limits=rate_limits), 503,
+                {"Retry-After": "30"})
+    return jsonify(status="ok" if rate_limits == "ok" else "degraded", database="ok", rate_limits=rate_limits)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.activities import services
 from app.activities.models import Activity, RoomRequest, Signup
@@ -730,3 +731,45 @@ def test_the_clash_message_reads_well_in_polish(session, users):
         f"Miejsce „Sala główna” jest w tym czasie zajęte przez „{existing.title}” "
         "(sobota, 30 listopada 2030, 18:00–20:00). Wybierz inny termin lub miejsce."
     )
+
+
+# --- the permission is checked again under the activity's lock ------------------------------------
+
+
+def cancelled_meanwhile(session, activity: Activity) -> None:
+    """Another request cancels the activity and commits after this one loaded it (still "planned" here)."""
+    session.execute(sa.update(Activity).where(Activity.id == activity.id).values(status="cancelled"),
+                    execution_options={"synchronize_session": False})
+    session.commit()
+    session.refresh(activity)
+    set_committed_value(activity, "status", "planned")
+
+
+@pytest.mark.parametrize("as_volunteer", [False, True], ids=["attend", "volunteer"])
+def test_signing_up_to_an_activity_cancelled_meanwhile_is_refused(session, users, as_volunteer):
+    activity = make_activity(session, roles=[("herbata", 2)])
+    role_id = activity.roles[0].id if as_volunteer else None
+    resident = users.resident()
+    cancelled_meanwhile(session, activity)
+
+    with pytest.raises(NotAllowed) as error:
+        services.sign_up(resident, activity, role_id)
+
+    assert error.value.message == "Zapisy na to wydarzenie są zamknięte."
+    assert count(session, Signup) == 0
+
+
+def test_cancelling_a_sign_up_of_an_activity_cancelled_meanwhile_is_refused(session, users):
+    activity = make_activity(session, capacity=1)
+    attendee, waiting = users.resident(), users.resident()
+    sign(session, activity, attendee)
+    sign(session, activity, waiting, status="waitlisted")
+    cancelled_meanwhile(session, activity)
+
+    with pytest.raises(NotAllowed) as error:
+        services.cancel_signup(attendee, activity)
+
+    assert error.value.message == "To wydarzenie już się zakończyło; zapisów nie można zmieniać."
+    statuses = {s.user_id: s.status for s in session.scalars(sa.select(Signup))}
+    assert statuses == {attendee.id: "registered", waiting.id: "waitlisted"}
+    assert outbox(session) == []  # nobody promoted into a cancelled activity

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit.models import AuditEvent
 from app.errors import Conflict, InvalidInput, NotAllowed
-from app.rounds.models import BallotKind, Eligibility, Secrecy
+from app.rounds.models import BallotKind, Eligibility, Round, Secrecy
 from app.votes import services
 from app.votes import tally as engine
 from app.votes.models import Ballot, Participation
@@ -160,3 +161,44 @@ def test_every_ballot_kind_is_stored_as_cast(session, users, kind, settings, bal
         assert stored == dict(expected.points)
     else:
         assert stored == dict(expected.answers)
+
+
+def test_a_vote_arriving_just_after_voting_closed_is_refused(app, session, users, approval_round):
+    """The request loaded the round while voting was open; closing committed before it took the round's
+    lock. The check made under the lock refuses it."""
+    round_, ids = approval_round
+    voter = users.resident()
+    session.execute(sa.update(Round).where(Round.id == round_.id).values(phase="closed"),
+                    execution_options={"synchronize_session": False})
+    session.commit()
+    session.refresh(round_)
+    set_committed_value(round_, "phase", "voting")  # what the request read before closing
+    before = counts(session)
+
+    with app.test_request_context():
+        with pytest.raises(Conflict) as refused:
+            services.cast_ballot(voter, round_, engine.ApprovalBallot((ids[0],)))
+        assert str(refused.value.message) == "Głosowanie w tej rundzie nie jest otwarte."
+
+    assert counts(session) == before
+    assert session.get(Round, round_.id).phase == "closed"
+
+
+def test_an_online_vote_never_replaces_a_paper_ballot_in_a_public_round(app, session, users):
+    round_ = make_round(session, ballot_kind=BallotKind.CHOOSE_ONE, secrecy=Secrecy.PUBLIC)
+    on_paper, online = make_proposal(session, round_), make_proposal(session, round_)
+    moderator, voter = users.moderator(), users.resident()
+    services.enter_paper_ballot(moderator, round_, voter, engine.ApprovalBallot((str(on_paper.id),)))
+    before = counts(session)
+
+    with app.test_request_context():
+        with pytest.raises(Conflict) as refused:
+            services.cast_ballot(voter, round_, engine.ApprovalBallot((str(online.id),)))
+        assert str(refused.value.message) == "Już głosowałeś(-aś) w tej rundzie."
+
+    assert counts(session) == before
+    ballot = session.scalar(sa.select(Ballot).where(Ballot.round_id == round_.id))
+    assert (ballot.user_id, ballot.choices) == (voter.id, [str(on_paper.id)])
+    participation = session.scalar(sa.select(Participation).where(Participation.round_id == round_.id))
+    assert (participation.channel, participation.entered_by_id) == ("paper", moderator.id)
+    assert services.own_public_ballot(voter, round_) == [str(on_paper.id)]

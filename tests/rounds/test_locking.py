@@ -1,0 +1,66 @@
+"""lock_round holds the round's write lock until the caller's commit, on both engines: another connection
+can neither take the lock nor (on SQLite) start writing meanwhile. Casting and closing rely on it for their
+phase checks; the unique constraint alone would not stop a vote counted after closing."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.db import db
+from app.rounds.locking import lock_round
+from tests.live_server import scratch_database
+from tests.votes.helpers import make_round
+
+
+def try_to_lock(url: str, round_id: int) -> None:
+    """What another app server does to take the round's lock, without waiting for it; raises when it is
+    taken."""
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(sa.make_url(url).database, timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+        return
+    other = sa.create_engine(url)
+    try:
+        with other.connect() as conn:
+            conn.execute(sa.text("SELECT id FROM rounds WHERE id = :id FOR UPDATE NOWAIT"), {"id": round_id})
+            conn.rollback()
+    finally:
+        other.dispose()
+
+
+@pytest.fixture
+def fresh_app(tmp_path):
+    """An app on an empty database of the engine under test, outside the tests' rolled-back transaction
+    (which would itself hold SQLite's write lock)."""
+    with scratch_database(tmp_path) as url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade()
+            yield app, url
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.mark.parametrize("end", ["commit", "rollback"])
+def test_the_round_stays_locked_until_the_transaction_ends(fresh_app, end):
+    app, url = fresh_app
+    round_id = make_round(db.session).id
+    db.session.close()
+    try_to_lock(url, round_id)  # free before
+
+    locked = lock_round(round_id)
+    assert (locked.id, locked.phase) == (round_id, "voting")
+    with pytest.raises((sqlite3.OperationalError, sa.exc.OperationalError), match="locked|lock"):
+        try_to_lock(url, round_id)
+
+    getattr(db.session, end)()
+    try_to_lock(url, round_id)  # free again
