@@ -228,6 +228,10 @@ class Add1Trace:
     computed: int = 0  # runs actually computed: shares that cannot change the outcome are skipped
 
 
+#: Steps a proof must skip to have been worth its cost (see :func:`run_mes_add1`).
+_WORTH_A_PROOF = 8
+
+
 def run_mes_add1(
     setup: MesSetup, budget: int, step: int, tie_key: Callable[[int], tuple]
 ) -> tuple[MesRun, Add1Trace]:
@@ -244,11 +248,16 @@ def run_mes_add1(
     k, run = 0, run_mes(setup, start, tie_key)
     computed = 1
     stop = "all_selected"
+    # A proof costs about ten runs and, on real files, an outcome often lasts less than a step: prove
+    # at once, and again only after as many unchanged steps as the last useless proof had to wait.
+    quiet, wait = 0, 0
     while len(run.selected) < supported:
-        share = start + k * step
-        until = stable_until(setup, share, tie_key)
-        # Every share in [share, until) gives this run's outcome: jump to the first step not below it.
-        nk = k + 1 if until is None else max(k + 1, -((start - until) // step))
+        nk = k + 1
+        if quiet >= wait:
+            until = stable_until(setup, start + k * step, tie_key)
+            if until is not None:  # every share in [share, until) gives this outcome: skip them
+                nk = max(k + 1, -((start - until) // step))
+            wait = 0 if nk - k > _WORTH_A_PROOF else max(_WORTH_A_PROOF, 2 * wait)
         nxt = run_mes(setup, start + nk * step, tie_key)
         computed += 1
         if nxt.cost(setup) > budget:
@@ -257,6 +266,7 @@ def run_mes_add1(
                 k, run = nk - 1, run_mes(setup, start + (nk - 1) * step, tie_key)
                 computed += 1
             break
+        quiet = quiet + 1 if nxt.selected == run.selected else 0
         k, run = nk, nxt
     runs = k + 2 if stop == "next_overspends" else k + 1
     return run, Add1Trace(k, start, run.share, runs, stop, computed)
