@@ -122,6 +122,40 @@ def bench(name: str) -> bool:
     return same and official and (p2 + t2) >= 100 * (p1 + t1) and t2 >= 100 * t1
 
 
+def estate_round():
+    """Issue 14's estate round: 50 voters, four 1 000 zł proposals, one of 500 000 zł backed by 3 voters,
+    a budget of 10 000 zł (step by step, add1 needs 166 594 runs of MES)."""
+    import random
+
+    from app.votes.tally import EQUAL_SHARES, ApprovalBallot, Election, Project, Rule
+
+    rng = random.Random(5)
+    small = ["bench", "garden", "library", "repair"]
+    ballots = tuple(
+        ApprovalBallot(tuple(rng.sample(small, rng.randint(1, 3)) + (["hall"] if voter < 3 else [])))
+        for voter in range(50)
+    )
+    projects = tuple(Project(p, 100_000) for p in small) + (Project("hall", 50_000_000),)
+    return Election(projects, ballots, "approval", budget=1_000_000, rule=Rule(EQUAL_SHARES))
+
+
+def add1_ratio(name: str, election, goal: float) -> bool:
+    """add1 completion against plain MES on the same election, best of several runs each."""
+    from dataclasses import replace
+
+    from app.votes.tally import EQUAL_SHARES, Rule
+
+    plain = replace(election, rule=Rule(EQUAL_SHARES))
+    add1 = replace(election, rule=Rule(EQUAL_SHARES, completion="add1"))
+    t_plain = min(clock(lambda: tally(plain))[1] for _ in range(REPEATS))
+    t_add1 = min(clock(lambda: tally(add1))[1] for _ in range(REPEATS))
+    steps = tally(add1).details["completion"]["increments"]
+    ratio = t_add1 / t_plain
+    print(f"  {name}: add1 {t_add1:.4f} s, plain MES {t_plain:.4f} s: {ratio:.1f}x plain "
+          f"({steps} steps of 1 zł), goal <= {goal:g}x: {ratio <= goal}")
+    return ratio <= goal
+
+
 def main() -> int:
     print("CPU time of this process (time.process_time); both engines in the same run;")
     print(f"ours: the best of {REPEATS} runs, pabutools: one run.\n")
@@ -130,6 +164,10 @@ def main() -> int:
     print(f"  Kraków 2022 parse + tally under 1 s: {p1 + t1 < 1} ({p1 + t1:.3f} s)\n")
     ok = ok and p1 + t1 < 1
     ok = bench("Poland_Wieliczka_2023_Green_Budget.pb") and ok
+    print("\nadd1 completion, as a ratio to plain MES on the same election:")
+    ok = add1_ratio("estate round", estate_round(), 5) and ok
+    wieliczka = parse_pabulib(DATA / "Poland_Wieliczka_2023_Green_Budget.pb").election
+    add1_ratio("Wieliczka 2023 (no goal: the outcome changes almost every step)", wieliczka, float("inf"))
     print("\nall targets met" if ok else "\nSOME TARGET MISSED")
     return 0 if ok else 1
 

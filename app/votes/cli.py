@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask.cli import AppGroup
@@ -12,6 +14,7 @@ from app.votes.tally import (
     CRITERIA,
     EQUAL_SHARES,
     GREEDY,
+    PabulibError,
     Rule,
     format_money,
     parse_pabulib,
@@ -31,6 +34,12 @@ RULE_CHOICES = {
 def _units(grosze: int) -> int | float:
     """Grosze as a JSON number in the file's currency units (exact for whole units)."""
     return grosze // 100 if grosze % 100 == 0 else float(format_money(grosze))
+
+
+def _refuse(file: Path, error: PabulibError) -> NoReturn:
+    """One line on stderr naming the file, the section, the line and the reason; exit status 2."""
+    click.echo(f"{file.name}: {error}", err=True)
+    sys.exit(2)
 
 
 def _tie_break(value: str | None) -> tuple[str, ...] | None:
@@ -63,15 +72,13 @@ def tally_command(
     file: Path, rule: str | None, tie_break: str | None, seed: str | None, explain: bool
 ) -> None:
     """Tally a Pabulib FILE.pb and print the result as JSON."""
+    tie_break_policy = _tie_break(tie_break)
     try:
         parsed = parse_pabulib(
-            file,
-            rule=RULE_CHOICES[rule] if rule else None,
-            tie_break=_tie_break(tie_break),
-            seed=seed,
+            file, rule=RULE_CHOICES[rule] if rule else None, tie_break=tie_break_policy, seed=seed
         )
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except PabulibError as error:
+        _refuse(file, error)
     result = tally(parsed.election)
     out = {
         "file": file.name,
@@ -102,8 +109,8 @@ def import_pabulib_command(file: Path, title: str | None) -> None:
 
     try:
         round_ = import_pabulib(file, title)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except PabulibError as error:
+        _refuse(file, error)
     winners = round_.result["tally"]["winners"]
     click.echo(f"round {round_.id}: {round_.result['ballots']} ballots, {len(winners)} selected proposals")
     click.echo(f"ballots sha256: {round_.ballots_sha256}")

@@ -71,3 +71,19 @@ def test_gdansk():
     assert out["selected"] == ["1", "18", "7", "27", "13"]
     assert out["budget_used"] == 3596300
     assert "matches_official" not in out
+
+
+def test_a_malformed_file_is_one_line_and_exit_status_2(tmp_path):
+    broken = tmp_path / "broken.pb"
+    text = (DATA / "Poland_Krakow_2022_Czyzyny.pb").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    votes_at = lines.index("VOTES")
+    voter, _vote, *rest = lines[votes_at + 5].split(";")
+    lines[votes_at + 5] = ";".join([voter, "999", *rest])
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(votes_cli, ["tally", str(broken)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f'broken.pb: VOTES, line {votes_at + 6}, column "vote": project "999" is not in PROJECTS'
+    )
+    assert "Traceback" not in result.output

@@ -35,6 +35,7 @@ from .model import (
 )
 from .pabulib import (
     ORDINAL_TIE_BREAK,
+    PabulibError,
     PabulibFile,
     format_money,
     parse_pabulib,
@@ -74,6 +75,7 @@ __all__ = [
     "Election",
     "MesRound",
     "OrdinalBallot",
+    "PabulibError",
     "PabulibFile",
     "Payment",
     "Project",

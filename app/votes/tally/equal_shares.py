@@ -218,32 +218,163 @@ def run_mes(setup: MesSetup, share: Fraction, tie_key: Callable[[int], tuple]) -
 
 @dataclass(slots=True)
 class Add1Trace:
-    """How the add1 completion went."""
+    """How the add1 completion went, in the terms of its definition (one run per step)."""
 
     increments: int  # how many steps were added to the first share
     start_share: Fraction
     final_share: Fraction
-    runs: int
+    runs: int  # runs the step-by-step definition makes (the last one overspends, unless all_selected)
     stop: str  # "next_overspends" or "all_selected"
+    computed: int = 0  # runs actually computed: shares that cannot change the outcome are skipped
+
+
+#: Steps a proof must skip to have been worth its cost (see :func:`run_mes_add1`).
+_WORTH_A_PROOF = 8
 
 
 def run_mes_add1(
     setup: MesSetup, budget: int, step: int, tie_key: Callable[[int], tuple]
 ) -> tuple[MesRun, Add1Trace]:
     """MES, then raise the starting share by ``step`` grosze at a time; keep the last outcome that
-    fits ``budget``, stopping when the next would overspend (not at the first exhaustive one)."""
+    fits ``budget``, stopping when the next would overspend (not at the first exhaustive one).
+
+    Step by step this can take millions of runs (a project far dearer than the budget).  The same
+    outcome is reached by skipping every share at which no run could differ from the last one
+    computed: :func:`stable_until` proves, for the run at share ``s``, up to which share every
+    decision of that run stays the same, and only the first step at or beyond it is run.
+    """
     start = Fraction(budget, setup.voters)
-    best = run_mes(setup, start, tie_key)
     supported = sum(1 for s in setup.support if s > 0)
-    k = 0
-    runs = 1
+    k, run = 0, run_mes(setup, start, tie_key)
+    computed = 1
     stop = "all_selected"
-    while len(best.selected) < supported:
-        nxt = run_mes(setup, start + (k + 1) * step, tie_key)
-        runs += 1
+    # A proof costs about ten runs and, on real files, an outcome often lasts less than a step: prove
+    # at once, and again only after as many unchanged steps as the last useless proof had to wait.
+    quiet, wait = 0, 0
+    while len(run.selected) < supported:
+        nk = k + 1
+        if quiet >= wait:
+            until = stable_until(setup, start + k * step, tie_key)
+            if until is not None:  # every share in [share, until) gives this outcome: skip them
+                nk = max(k + 1, -((start - until) // step))
+            wait = 0 if nk - k > _WORTH_A_PROOF else max(_WORTH_A_PROOF, 2 * wait)
+        nxt = run_mes(setup, start + nk * step, tie_key)
+        computed += 1
         if nxt.cost(setup) > budget:
             stop = "next_overspends"
+            if nk - 1 != k:  # the same outcome as at ``share``: run it at its own share for the payments
+                k, run = nk - 1, run_mes(setup, start + (nk - 1) * step, tie_key)
+                computed += 1
             break
-        best = nxt
-        k += 1
-    return best, Add1Trace(k, start, best.share, runs, stop)
+        quiet = quiet + 1 if nxt.selected == run.selected else 0
+        k, run = nk, nxt
+    runs = k + 2 if stop == "next_overspends" else k + 1
+    return run, Add1Trace(k, start, run.share, runs, stop, computed)
+
+
+def stable_until(setup: MesSetup, share: Fraction, tie_key: Callable[[int], tuple]) -> Fraction | None:
+    """The least share ``t >= share`` at which a run of MES might decide anything differently from
+    the run at ``share``; None if no larger share changes a decision.
+
+    Every quantity of a run is an affine function ``a * t + c`` of the starting share ``t`` as long as
+    the run takes the same path: a voter's money is ``t`` minus what they paid, a price is the cost
+    less what the poorer supporters pay, shared among the others, and ``rho`` is the price over the
+    cost.  The path is the same as long as every comparison the run makes keeps its sign: is a
+    project affordable, is a supporter poorer than the price, is a project's ``rho`` above the
+    winner's (``lower`` bounds stand in for projects whose ``rho`` was not needed, as in
+    :func:`run_mes`: prices only rise within a run).  Each comparison of two affine functions changes
+    sign at most once; the least such change above ``share`` bounds the path.  A comparison that is
+    an equality at ``share`` (a tie) between different functions bounds it at ``share`` itself.
+    """
+    s = Fraction(share)
+    limit: Fraction | None = None
+
+    def holds_until(a: Fraction, c: Fraction) -> None:
+        nonlocal limit
+        if a == 0:
+            return  # constant: the comparison never changes
+        root = -c / a
+        if root >= s and (limit is None or root < limit):
+            limit = root
+
+    costs, weights = setup.costs, setup.weights
+    slope: list[Fraction] = [Fraction(1)]  # per class of equal budgets: money = slope * t + offset
+    offset: list[Fraction] = [Fraction(0)]
+    cls = [0] * len(weights)
+    active = [j for j in range(len(costs)) if setup.support[j] > 0 and costs[j] > 0]
+    lower: dict[int, tuple[Fraction, Fraction]] = {
+        j: (Fraction(0), Fraction(1, setup.support[j])) for j in active
+    }
+    while active:
+        best: tuple[Fraction, Fraction] | None = None
+        best_value: Fraction | None = None
+        chosen = -1
+        quotes: dict[int, tuple[Fraction, Fraction, dict[int, int], set[int]]] = {}
+        gone = []
+        order = sorted(active, key=lambda j: lower[j][0] * s + lower[j][1])
+        for n, j in enumerate(order):
+            la, lc = lower[j]
+            if best_value is not None and la * s + lc > best_value:
+                for other in order[n:]:  # not computed: their lower bounds stay above the winner's rho
+                    oa, oc = lower[other]
+                    holds_until(oa - best[0], oc - best[1])
+                break
+            acc: dict[int, int] = {}
+            for g in setup.supporters[j]:
+                c = cls[g]
+                if c != _BROKE:
+                    acc[c] = acc.get(c, 0) + weights[g]
+            money_a = sum((slope[c] * w for c, w in acc.items()), Fraction(0))
+            money_c = sum((offset[c] * w for c, w in acc.items()), Fraction(0))
+            holds_until(money_a, money_c - costs[j])  # affordable, or not
+            if money_a * s + money_c < costs[j]:
+                gone.append(j)
+                continue
+            poor: set[int] = set()
+            remaining, payers = Fraction(costs[j]), sum(acc.values())
+            for c in sorted(acc, key=lambda c: slope[c] * s + offset[c]):
+                if (slope[c] * s + offset[c]) * payers >= remaining:
+                    break
+                poor.add(c)
+                remaining -= (slope[c] * s + offset[c]) * acc[c]
+                payers -= acc[c]
+            rich = sum(w for c, w in acc.items() if c not in poor)
+            price_a = -sum((slope[c] * acc[c] for c in poor), Fraction(0)) / rich
+            price_c = (costs[j] - sum((offset[c] * acc[c] for c in poor), Fraction(0))) / rich
+            for c in acc:  # each class stays on its side of the price
+                if c in poor:
+                    holds_until(price_a - slope[c], price_c - offset[c])
+                else:
+                    holds_until(slope[c] - price_a, offset[c] - price_c)
+            rho = (price_a / costs[j], price_c / costs[j])
+            lower[j] = rho
+            quotes[j] = (price_a, price_c, acc, poor)
+            value = rho[0] * s + rho[1]
+            if best_value is None or value < best_value or (
+                value == best_value and tie_key(j) < tie_key(chosen)
+            ):
+                best, best_value, chosen = rho, value, j
+        for j in gone:
+            active.remove(j)
+        if best is None:
+            break
+        for j in quotes:  # the winner's rho stays the least
+            if j != chosen:
+                holds_until(lower[j][0] - best[0], lower[j][1] - best[1])
+        active.remove(chosen)
+        price_a, price_c, acc, poor = quotes[chosen]
+        moved: dict[int, int] = {}
+        for g in setup.supporters[chosen]:
+            c = cls[g]
+            if c == _BROKE:
+                continue
+            if c not in moved:
+                a, b = slope[c] - price_a, offset[c] - price_c
+                if c in poor or a * s + b <= 0:
+                    moved[c] = _BROKE
+                else:
+                    slope.append(a)
+                    offset.append(b)
+                    moved[c] = len(slope) - 1
+            cls[g] = moved[c]
+    return limit

@@ -1,8 +1,13 @@
 """Read and write Pabulib (``.pb``) files.
 
 A file has sections ``META``, ``PROJECTS`` and ``VOTES``; each is a ``;``-separated table with a
-header row.  Line endings may be CRLF, LF or mixed.  Money is parsed with :class:`Decimal` into
-integer grosze, exactly.
+header row (the format: https://pabulib.org/format).  What real files vary in is accepted: CR, LF or
+CRLF line endings, a UTF-8 byte-order mark, trailing separators, spaces (no-break spaces too) around
+ids and numbers, quoted fields, and a comma or a dot in a whole amount.  Anything else that does not
+read as the format says raises :class:`PabulibError`, naming the section, the line (1-based, in the
+whole file) and the column: a file is never read with a guess.  Project ids are case-sensitive.
+
+Money is parsed with :class:`Decimal` into integer grosze, exactly.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import csv
 import functools
 import gc
 import io
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +41,7 @@ from .model import (
     Project,
     Rule,
 )
+from .ties import CRITERIA
 
 #: Tie-break used for ordinal files: more first places, then more second places ... (this is
 #: how Kraków's regulation breaks ties), then the default policy.
@@ -42,6 +49,28 @@ ORDINAL_TIE_BREAK = ("more_top_ranks", *DEFAULT_TIE_BREAK)
 
 _SECTIONS = ("meta", "projects", "votes")
 _KINDS = (APPROVAL, CHOOSE_ONE, ORDINAL, CUMULATIVE)
+_RULE_NAMES = "greedy, equalshares, equalshares/add1, equalshares/add1-comparison"
+
+
+class PabulibError(ValueError):
+    """A Pabulib file that cannot be read as it stands: where, and what was expected.
+
+    ``str()`` gives one line, e.g. ``VOTES, line 214, column "vote": project "17" is not in
+    PROJECTS``.  ``reason`` is the part after the colon.
+    """
+
+    def __init__(self, reason: str, *, section: str | None = None, line: int | None = None,
+                 column: str | None = None) -> None:
+        self.reason, self.section, self.line, self.column = reason, section, line, column
+        super().__init__(reason)
+
+    def __str__(self) -> str:
+        where = [part for part in (
+            self.section.upper() if self.section else None,
+            f"line {self.line}" if self.line else None,
+            f'column "{self.column}"' if self.column else None,
+        ) if part]
+        return f"{', '.join(where)}: {self.reason}" if where else self.reason
 
 
 @dataclass(frozen=True)
@@ -57,14 +86,30 @@ class PabulibFile:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _number(text: str) -> Decimal:
+    """A finite decimal number; a comma is accepted as the decimal separator."""
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(f"{text.strip()!r} is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"{text.strip()!r} is not a finite number")
+    return value
+
+
 def to_grosze(text: str) -> int:
     """``"1925834.77"`` -> ``192583477`` exactly; a comma is accepted as decimal separator."""
-    try:
-        value = Decimal(text.strip().replace(",", ".")) * 100
-    except InvalidOperation as exc:
-        raise ValueError(f"not an amount of money: {text!r}") from exc
+    value = _number(text) * 100
     if value != value.to_integral_value():
-        raise ValueError(f"amount has fractions of a grosz: {text!r}")
+        raise ValueError(f"{text.strip()!r} has fractions of a grosz")
+    return int(value)
+
+
+def _whole(text: str) -> int:
+    """A whole number written as digits (``"3"``, ``" 3 "``, ``"3.0"``); anything else is refused."""
+    value = _number(text)
+    if value != value.to_integral_value():
+        raise ValueError(f"{text.strip()!r} is not a whole number")
     return int(value)
 
 
@@ -80,13 +125,13 @@ def rule_from_text(text: str) -> Rule:
     t = text.strip().lower()
     if t == "greedy":
         return Rule(GREEDY)
-    if t.startswith("equalshares"):
+    if t in ("equalshares", "equalshares/add1", "equalshares/add1-comparison", "equalshares/comparison"):
         return Rule(
             EQUAL_SHARES,
             completion="add1" if "add1" in t else None,
             compare_with_greedy="comparison" in t,
         )
-    raise ValueError(f"unsupported rule {text!r}")
+    raise ValueError(f"rule {text.strip()!r} is not supported; supported: {_RULE_NAMES}")
 
 
 def rule_to_text(rule: Rule) -> str:
@@ -105,108 +150,306 @@ def rule_to_text(rule: Rule) -> str:
     raise ValueError(f"rule {rule.name!r} has no Pabulib name")
 
 
-_HEADER = re.compile(r"^[ \t]*(meta|projects|votes)[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
-_VOTE_PAIR = re.compile(r"^([^;\r\n]*);([^;\r\n]*)", re.MULTILINE)
+# Sections -------------------------------------------------------------------------------------
+
+_HEADER = re.compile(r"^[ \t]*(meta|projects|votes)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 
 
-def _find_headers(text: str) -> list[tuple[str, int, int]] | None:
-    """Fast path: titles written in capitals at the start of a line (as Pabulib does)."""
+@dataclass(frozen=True, slots=True)
+class _Section:
+    """A section's text below its title line; ``first`` is the file line number of that text."""
+
+    name: str
+    text: str
+    first: int
+
+    def lines(self) -> list[tuple[int, str]]:
+        """The non-blank lines, with their line numbers in the file."""
+        return [(self.first + n, line) for n, line in enumerate(self.text.split("\n"))
+                if line and not line.isspace()]
+
+    def error(self, reason: str, line: int | None = None, column: str | None = None) -> PabulibError:
+        return PabulibError(reason, section=self.name, line=line, column=column)
+
+
+def _capital_titles(text: str) -> list[tuple[str, int, int]] | None:
+    """Fast path: each title written once, in capitals, on a line of its own (as Pabulib does)."""
+    padded = f"\n{text}\n"
     marks = []
     for key in _SECTIONS:
-        title = key.upper()
-        at = 0 if text.startswith(title) else text.find("\n" + title) + 1
-        if at == 0 and not text.startswith(title):
-            continue
-        end = at + len(title)
-        rest = text[end : end + 2]
-        if rest[:1] not in ("\r", "\n", ""):
+        line = f"\n{key.upper()}\n"
+        if padded.count(line) != 1:
             return None
-        marks.append((key, at, end))
-    return sorted(marks, key=lambda m: m[1]) if marks else None
+        at = padded.index(line)  # the title starts at ``at`` in ``text`` (one newline was added)
+        marks.append((key, at, at + len(key)))
+    return sorted(marks, key=itemgetter(1))
 
 
-def _sections(text: str) -> dict[str, str]:
-    """The text of each section (without its title line)."""
-    out = dict.fromkeys(_SECTIONS, "")
-    marks = _find_headers(text)
-    if marks is None or len(marks) < 3:
+def _sections(text: str) -> dict[str, _Section]:
+    """Each section by name; every one of META, PROJECTS and VOTES must be there, once."""
+    marks = _capital_titles(text)
+    if marks is None:
         marks = [(m.group(1).lower(), m.start(), m.end()) for m in _HEADER.finditer(text)]
-    for n, (key, _, end) in enumerate(marks):
+    seen: set[str] = set()
+    for key, start, _end in marks:
+        if key in seen:
+            raise PabulibError(f"a second {key.upper()} section", line=text.count("\n", 0, start) + 1)
+        seen.add(key)
+    for key in _SECTIONS:
+        if key not in seen:
+            raise PabulibError(f"the file has no {key.upper()} section")
+    out = {}
+    for n, (key, _start, end) in enumerate(marks):
         stop = marks[n + 1][1] if n + 1 < len(marks) else len(text)
-        out[key] = text[end:stop]
+        body = text[end:stop]
+        first = text.count("\n", 0, end) + 1
+        if body.startswith("\n"):
+            body, first = body[1:], first + 1
+        out[key] = _Section(key, body, first)
     return out
 
 
-def _lines(section: str) -> list[str]:
-    return [line for line in section.splitlines() if line and not line.isspace()]
+def _header(cells: list[str]) -> list[str]:
+    names = [h.strip() for h in cells]
+    while names and not names[-1]:
+        names.pop()  # a trailing separator
+    return names
 
 
-def _table(lines: list[str]) -> tuple[list[str], list[list[str]]]:
-    if not lines:
-        return [], []
-    rows = list(csv.reader(lines, delimiter=";"))
-    return [h.strip() for h in rows[0]], rows[1:]
+def _table(section: _Section, required: tuple[str, ...]) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the rows (with their line numbers) of a small section, checked for shape."""
+    numbered = section.lines()
+    if not numbered:
+        raise section.error("the section is empty: a header row is expected")
+    try:
+        rows = list(csv.reader([line for _, line in numbered], delimiter=";", strict=True))
+    except csv.Error:
+        rows = []
+    if len(rows) != len(numbered):  # a quoted field ran over the end of its line
+        raise section.error(_BAD_QUOTE, _unclosed_quote(numbered))
+    header = _header(rows[0])
+    for name in required:
+        if name not in header:
+            raise section.error(f'the column "{name}" is missing from the header', numbered[0][0])
+    width = len(header)
+    out = []
+    for (number, _), row in zip(numbered[1:], rows[1:], strict=True):
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            raise section.error(f"{len(row)} cells, but the header has {width}", number)
+        if len(row) < width:
+            raise section.error(f"{len(row)} cells, but the header has {width}", number)
+        out.append((number, row[:width]))
+    return header, out
 
 
-def _int_or_none(meta: dict[str, str], key: str) -> int | None:
-    value = meta.get(key, "").strip()
-    return int(Decimal(value)) if value and value.lower() != "none" else None
+_BAD_QUOTE = "a quote is not closed, or a cell goes on after its closing quote"
 
 
-def _limits(meta: dict[str, str], kind: str) -> BallotLimits:
-    max_cost = meta.get("max_sum_cost", "").strip()
+def _unclosed_quote(numbered: list[tuple[int, str]]) -> int | None:
+    return next((number for number, line in numbered if line.count('"') % 2), None)
+
+
+# META -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Meta:
+    values: dict[str, str]
+    lines: dict[str, int]
+    section: _Section
+
+    def get(self, key: str) -> str:
+        value = self.values.get(key, "").strip()
+        return "" if value.lower() == "none" else value
+
+    def convert(self, key: str, convert):
+        """``convert(value)`` for a present value, else None; a bad value names its line."""
+        value = self.get(key)
+        if not value:
+            return None
+        try:
+            result = convert(value)
+        except ValueError as exc:
+            raise self.section.error(f"{key}: {exc}", self.lines[key], "value") from None
+        if result < 0:
+            raise self.section.error(f"{key} cannot be negative", self.lines[key], "value")
+        return result
+
+    def fail(self, key: str, reason: str) -> PabulibError:
+        return self.section.error(reason, self.lines.get(key), "value")
+
+
+def _meta(section: _Section) -> _Meta:
+    header, rows = _table(section, ())
+    values: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    # The header row is "key;value"; files that begin with a key directly are read the same way.
+    if header and header[0].lower() != "key":
+        rows = [(section.lines()[0][0], header), *rows]
+    for number, row in rows:
+        key = row[0].strip()
+        values[key] = row[1].strip() if len(row) > 1 else ""
+        lines[key] = number
+    return _Meta(values, lines, section)
+
+
+def _limits(meta: _Meta) -> BallotLimits:
     return BallotLimits(
-        min_choices=_int_or_none(meta, "min_length") or 0,
-        max_choices=_int_or_none(meta, "max_length"),
-        max_total_cost=to_grosze(max_cost) if max_cost and max_cost.lower() != "none" else None,
-        min_points=_int_or_none(meta, "min_sum_points") or 0,
-        max_points=_int_or_none(meta, "max_sum_points"),
-        max_points_per_project=_int_or_none(meta, "max_points"),
+        min_choices=meta.convert("min_length", _whole) or 0,
+        max_choices=meta.convert("max_length", _whole),
+        max_total_cost=meta.convert("max_sum_cost", to_grosze),
+        min_points=meta.convert("min_sum_points", _whole) or 0,
+        max_points=meta.convert("max_sum_points", _whole),
+        max_points_per_project=meta.convert("max_points", _whole),
     )
 
 
-def _ballots(section: str, kind: str) -> tuple[tuple[str, ...], tuple[Ballot, ...]]:
-    section = section.lstrip()
-    first, _, rest = section.partition("\n")
-    if not first.strip():
-        return (), ()
-    header = [h.strip() for h in next(csv.reader([first.strip()], delimiter=";"))]
-    iv = header.index("vote")
-    ip = header.index("points") if "points" in header else None
-    if kind == CUMULATIVE and ip is None:
-        raise ValueError("cumulative votes need a points column")
-    if '"' in rest:
-        rows = list(csv.reader(_lines(rest), delimiter=";"))
-    elif iv == 1 and kind != CUMULATIVE:
-        rows = _VOTE_PAIR.findall(rest)  # one C-level pass: (voter_id, vote) pairs
-    else:
-        cut = max(iv, ip or 0) + 1  # split only as far as needed
-        rows = [line.split(";", cut) for line in _lines(rest)]
-    voter_ids = list(map(itemgetter(0), rows))
-    if _needs_stripping("\n".join(voter_ids)):
-        voter_ids = [vid.strip() for vid in voter_ids]
-    texts = list(map(itemgetter(iv), rows))
-    if kind == CUMULATIVE:
-        assert ip is not None
-        return tuple(voter_ids), tuple(
-            _cumulative(vid, text, row[ip])
-            for vid, text, row in zip(voter_ids, texts, rows, strict=True)
-        )
-    make = OrdinalBallot if kind == ORDINAL else ApprovalBallot
-    # Identical votes share one (immutable) ballot object. The common case, "12,5,7" in every row,
-    # is recognised once for all distinct votes and needs no stripping.
-    distinct = list(set(texts))
-    joined = "\n".join(distinct)
-    if all(distinct) and not _needs_stripping(joined) and not _has_empty_item(joined):
-        cache = dict(zip(distinct, map(make, map(tuple, (t.split(",") for t in distinct))), strict=True))
-    else:
-        cache = {text: make(_ids(text)) for text in distinct}
-    ballots = list(map(cache.__getitem__, texts))
-    return tuple(voter_ids), tuple(ballots)
+# PROJECTS -------------------------------------------------------------------------------------
+
+
+def _projects(section: _Section, meta: _Meta):
+    header, rows = _table(section, ("project_id", "cost"))
+    ip, ic = header.index("project_id"), header.index("cost")
+    iname = header.index("name") if "name" in header else None
+    isel = header.index("selected") if "selected" in header else None
+    columns: dict[str, dict[str, str]] = {}
+    projects: list[Project] = []
+    selected: list[str] | None = [] if isel is not None else None
+    for number, row in rows:
+        pid = row[ip].strip()
+        if not pid:
+            raise section.error("the project id is missing", number, "project_id")
+        if pid in columns:
+            raise section.error(f'project "{pid}" is listed twice', number, "project_id")
+        if not row[ic].strip():
+            raise section.error(f'project "{pid}" has no cost', number, "cost")
+        try:
+            cost = to_grosze(row[ic])
+        except ValueError as exc:
+            raise section.error(str(exc), number, "cost") from None
+        if cost < 0:
+            raise section.error("a cost cannot be negative", number, "cost")
+        columns[pid] = dict(zip(header, row, strict=True))
+        projects.append(Project(pid, cost, row[iname] if iname is not None else ""))
+        if selected is not None and row[isel].strip() == "1":
+            selected.append(pid)
+    declared = meta.convert("num_projects", _whole)
+    if declared is not None and declared != len(projects):
+        raise meta.fail("num_projects", f"num_projects is {declared}, but PROJECTS lists {len(projects)}")
+    return projects, columns, selected
+
+
+# VOTES ----------------------------------------------------------------------------------------
+
+
+_BLANK_LINE = re.compile(r"\n[ \t\xa0]*\n")
+
+
+@functools.cache
+def _exact_cells(width: int, needed: int) -> re.Pattern:
+    """A line of exactly ``width`` cells; the groups are its first ``needed`` cells."""
+    cell = r"[^;\n]*"
+    groups = [f"({cell})"] * needed + [cell] * (width - needed)
+    return re.compile("^" + ";".join(groups) + "$", re.MULTILINE)
+
+
+def _without_trailing_blank_lines(text: str) -> str:
+    while text:
+        cut = text.rfind("\n")
+        if text[cut + 1:].strip():
+            break
+        text = text[:max(cut, 0)]
+    return text
+
+
+class _Votes:
+    """The VOTES rows, read fast (one pass in C for the common two-column file), checked strictly.
+
+    Errors are found on whole columns at once; only then is the offending line looked up.
+    """
+
+    def __init__(self, section: _Section, kind: str) -> None:
+        self.section = section
+        text = section.text
+        blank_above = re.match(r"(?:[ \t\xa0]*\n)*", text).end()
+        end_of_header = text.find("\n", blank_above)
+        if end_of_header < 0:
+            end_of_header = len(text)
+        header_line = text[blank_above:end_of_header]
+        if not header_line.strip():
+            raise section.error("the section is empty: a header row is expected")
+        header_number = section.first + text.count("\n", 0, blank_above)
+        self.header = _header(next(csv.reader([header_line], delimiter=";")))
+        for name in ("vote", *(("points",) if kind == CUMULATIVE else ())):
+            if name not in self.header:
+                raise section.error(f'the column "{name}" is missing from the header', header_number)
+        self.iv = self.header.index("vote")
+        self.ip = self.header.index("points") if kind == CUMULATIVE else None
+        self.iid = self.header.index("voter_id") if "voter_id" in self.header else 0
+        self.first = header_number + 1  # the line number of the first vote
+        self.numbers: list[int] | None = None
+        body = _without_trailing_blank_lines(text[end_of_header + 1:])
+        width = len(self.header)
+        needed = max(self.iid, self.iv, self.ip or 0) + 1
+        rows: list = []
+        if body and _BLANK_LINE.search(f"\n{body}\n"):  # blank lines inside: number the others
+            kept = [(self.first + n, line) for n, line in enumerate(body.split("\n"))
+                    if line and not line.isspace()]
+            self.numbers = [n for n, _ in kept]
+            body = "\n".join(line for _, line in kept)
+        if not body:
+            pass
+        elif '"' in body or needed == 1:
+            lines = body.split("\n")
+            try:  # (a file whose first column is the vote comes here too: it is rare)
+                rows = list(csv.reader(lines, delimiter=";", strict=True))
+            except csv.Error:
+                rows = []
+            if len(rows) != len(lines):
+                raise section.error(_BAD_QUOTE, self.line_of(_unclosed_row(lines)))
+        else:
+            # The common case in one pass in C: each line has exactly its cells; keep those needed.
+            rows = _exact_cells(width, needed).findall(body)
+            if len(rows) == body.count("\n") + 1:
+                width = needed
+            else:  # some line is off: read them all one by one, to say which
+                rows = [line.split(";") for line in body.split("\n")]
+        if rows and set(map(len, rows)) != {width}:
+            for n, row in enumerate(rows):
+                if len(row) < width or (len(row) > width and any(c.strip() for c in row[width:])):
+                    raise section.error(f"{len(row)} cells, but the header has {width}"
+                                        + (" (is a separator missing?)" if len(row) == 1 else ""),
+                                        self.line_of(n))
+        self.rows = rows
+
+    def column(self, index: int) -> list[str]:
+        return list(map(itemgetter(index), self.rows))
+
+    def line_of(self, row: int) -> int:
+        return self.numbers[row] if self.numbers is not None else self.first + row
+
+
+def _unclosed_row(lines: list[str]) -> int:
+    return next((n for n, line in enumerate(lines) if line.count('"') % 2), 0)
+
+
+def _stripped(texts: list[str]) -> list[str]:
+    joined = "\n".join(texts)
+    if " " in joined or "\t" in joined or "\xa0" in joined:
+        return [t.strip() for t in texts]
+    return texts
+
+
+def _items(text: str) -> tuple[str, ...]:
+    """``"1,5, 7"`` -> ``("1", "5", "7")``; empty items (a trailing comma) are dropped."""
+    items = text.split(",")
+    if " " in text or "\t" in text or "\xa0" in text or "" in items:
+        return tuple(x.strip() for x in items if x.strip())
+    return tuple(items)
 
 
 def _needs_stripping(joined: str) -> bool:
-    return " " in joined or "\t" in joined or "\r" in joined
+    return " " in joined or "\t" in joined or "\xa0" in joined
 
 
 def _has_empty_item(joined: str) -> bool:
@@ -215,20 +458,99 @@ def _has_empty_item(joined: str) -> bool:
             or joined.startswith(",") or joined.endswith(","))
 
 
-def _cumulative(voter_id: str, text: str, points: str) -> CumulativeBallot:
-    vote = _ids(text)
-    pts = [int(Decimal(x)) for x in points.split(",") if x.strip()]
+def _all_valid(split: list[tuple[str, ...]], kind: str, projects: set[str], limits: BallotLimits) -> bool:
+    """Whether every vote passes :func:`_check_vote`, checked on all of them at once."""
+    if not set(itertools.chain.from_iterable(split)) <= projects:
+        return False
+    if sum(map(len, map(set, split))) != sum(map(len, split)):
+        return False
+    longest = max(map(len, split), default=0)
+    if kind == CHOOSE_ONE:
+        return longest <= 1 and min(map(len, split), default=1) == 1
+    return kind not in (APPROVAL, ORDINAL) or limits.max_choices is None or longest <= limits.max_choices
+
+
+def _unknown(pid: str, projects: set[str]) -> str:
+    same = sorted(p for p in projects if p.lower() == pid.lower())
+    hint = f' (ids are case-sensitive: PROJECTS has "{same[0]}")' if same else ""
+    return f'project "{pid}" is not in PROJECTS{hint}'
+
+
+def _check_vote(items: tuple[str, ...], kind: str, projects: set[str], limits: BallotLimits) -> str | None:
+    """Why a vote's list of projects breaks the file (None if it does not); an empty vote is blank."""
+    for pid in items:
+        if pid not in projects:
+            return _unknown(pid, projects)
+    if len(set(items)) != len(items):
+        twice = next(p for p in items if items.count(p) > 1)
+        return f'project "{twice}" appears twice in one vote'
+    if kind == CHOOSE_ONE and len(items) != 1:
+        return f"a choose-1 vote names {len(items)} projects"
+    if kind in (APPROVAL, ORDINAL) and limits.max_choices is not None and len(items) > limits.max_choices:
+        return f"{len(items)} projects, more than max_length {limits.max_choices}"
+    return None
+
+
+def _ballots(votes: _Votes, kind: str, projects: set[str],
+             limits: BallotLimits) -> tuple[tuple[str, ...], tuple[Ballot, ...]]:
+    section = votes.section
+    voter_ids = _stripped(votes.column(votes.iid))
+    if len(set(voter_ids)) != len(voter_ids):
+        seen: set[str] = set()
+        for n, vid in enumerate(voter_ids):
+            if vid in seen:
+                raise section.error(f'voter "{vid}" votes twice', votes.line_of(n), "voter_id")
+            seen.add(vid)
+    texts = votes.column(votes.iv)
+    # Identical votes share one (immutable) ballot object, and each distinct vote is checked once:
+    # in the common case ("12,5,7" in every row) for all of them at a time.
+    distinct = list(set(texts))
+    joined = "\n".join(distinct)
+    if all(distinct) and not _needs_stripping(joined) and not _has_empty_item(joined):
+        split = [tuple(t.split(",")) for t in distinct]
+        clean = _all_valid(split, kind, projects, limits)
+    else:
+        split = [_items(t) for t in distinct]
+        clean = False
+    items_of = dict(zip(distinct, split, strict=True))
+    if not clean:
+        for n, text in enumerate(texts):
+            reason = _check_vote(items_of[text], kind, projects, limits)
+            if reason:
+                raise section.error(reason, votes.line_of(n), "vote")
+    if kind == CUMULATIVE:
+        points = votes.column(votes.ip)
+        return tuple(voter_ids), tuple(
+            _cumulative(votes, n, items_of[text], cell, limits)
+            for n, (text, cell) in enumerate(zip(texts, points, strict=True))
+        )
+    make = OrdinalBallot if kind == ORDINAL else ApprovalBallot
+    cache = {text: make(items) for text, items in items_of.items()}
+    return tuple(voter_ids), tuple(map(cache.__getitem__, texts))
+
+
+def _cumulative(votes: _Votes, row: int, vote: tuple[str, ...], cell: str,
+                limits: BallotLimits) -> CumulativeBallot:
+    def fail(reason: str) -> PabulibError:
+        return votes.section.error(reason, votes.line_of(row), "points")
+
+    items = [x for x in cell.split(",") if x.strip()]
+    try:
+        pts = [_whole(x) for x in items]
+    except ValueError as exc:
+        raise fail(f"points must be whole numbers: {exc}") from None
     if len(pts) != len(vote):
-        raise ValueError(f"voter {voter_id!r}: {len(vote)} projects but {len(pts)} points")
+        raise fail(f"{len(vote)} projects but {len(pts)} points")
+    if any(p < 0 for p in pts):
+        raise fail("points cannot be negative")
+    if limits.max_points is not None and sum(pts) > limits.max_points:
+        raise fail(f"{sum(pts)} points, more than max_sum_points {limits.max_points}")
+    if limits.max_points_per_project is not None and max(pts) > limits.max_points_per_project:
+        raise fail(f"{max(pts)} points on one project, more than max_points {limits.max_points_per_project}")
     return CumulativeBallot(tuple(zip(vote, pts, strict=True)))
 
 
-def _ids(text: str) -> tuple[str, ...]:
-    """``"1,5, 7"`` -> ``("1", "5", "7")``; empty items are dropped."""
-    items = text.split(",")
-    if " " in text or "\t" in text or "" in items:
-        return tuple(x.strip() for x in items if x.strip())
-    return tuple(items)
+# The whole file -------------------------------------------------------------------------------
 
 
 def parse_pabulib(
@@ -242,9 +564,13 @@ def parse_pabulib(
 
     The rule defaults to the file's META ``rule``; the tie-break to META ``tie_break`` if
     present, else :data:`ORDINAL_TIE_BREAK` for ordinal files and the default policy otherwise.
+    Raises :class:`PabulibError` for a file that does not read as the format says.
     """
     if isinstance(source, Path) or "\n" not in source:
-        text = Path(source).read_bytes().decode("utf-8-sig")  # line endings kept as they are
+        try:
+            text = Path(source).read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise PabulibError(f"the file is not UTF-8 text (byte {exc.start})") from None
     else:
         text = source
     return parse_pabulib_text(text, rule=rule, tie_break=tie_break, seed=seed)
@@ -267,6 +593,18 @@ def _without_gc(func):
     return wrapper
 
 
+def _tie_break(meta: _Meta, kind: str) -> tuple[str, ...]:
+    text = meta.get("tie_break")
+    if not text:
+        return ORDINAL_TIE_BREAK if kind == ORDINAL else DEFAULT_TIE_BREAK
+    criteria = tuple(c.strip() for c in text.split(",") if c.strip())
+    unknown = [c for c in criteria if c not in CRITERIA]
+    if unknown or not criteria:
+        raise meta.fail("tie_break", f"unknown tie_break criterion {', '.join(unknown) or text}; "
+                                     f"known: {', '.join(CRITERIA)}")
+    return criteria
+
+
 @_without_gc
 def parse_pabulib_text(
     text: str,
@@ -276,45 +614,49 @@ def parse_pabulib_text(
     seed: str | None = None,
 ) -> PabulibFile:
     """Parse the text of a ``.pb`` file; see :func:`parse_pabulib`."""
-    sections = _sections(text.lstrip("\ufeff"))
-    _, meta_rows = _table(_lines(sections["meta"]))
-    meta = {r[0].strip(): (r[1].strip() if len(r) > 1 else "") for r in meta_rows if r}
-    kind = meta.get("vote_type", "").strip().lower()
+    text = text.lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise PabulibError("the file holds a NUL byte", line=line)
+    sections = _sections(text)
+    meta = _meta(sections["meta"])
+    kind = meta.get("vote_type").lower()
     if kind not in _KINDS:
-        raise ValueError(f"unsupported vote_type {kind!r}")
-    header, rows = _table(_lines(sections["projects"]))
-    project_columns: dict[str, dict[str, str]] = {}
-    projects = []
-    selected: list[str] | None = [] if "selected" in header else None
-    for row in rows:
-        cols = dict(zip(header, row, strict=False))
-        pid = cols["project_id"].strip()
-        project_columns[pid] = cols
-        projects.append(Project(pid, to_grosze(cols["cost"]), cols.get("name", "")))
-        if selected is not None and cols.get("selected", "").strip() == "1":
-            selected.append(pid)
-    voter_ids, ballots = _ballots(sections["votes"], kind)
-    rule_text = meta.get("rule", "")
+        raise meta.fail("vote_type", f"vote_type {kind!r} is not one of {', '.join(_KINDS)}")
+    limits = _limits(meta)
+    budget = meta.convert("budget", to_grosze)
+    rule_text = meta.values.get("rule", "")
     if rule is None:
-        rule = rule_from_text(rule_text)
+        try:
+            rule = rule_from_text(rule_text)
+        except ValueError as exc:
+            raise meta.fail("rule", str(exc)) from None
     if tie_break is None:
-        if meta.get("tie_break"):
-            tie_break = tuple(c.strip() for c in meta["tie_break"].split(","))
-        else:
-            tie_break = ORDINAL_TIE_BREAK if kind == ORDINAL else DEFAULT_TIE_BREAK
-    election = Election(
-        projects=tuple(projects),
-        ballots=ballots,
-        kind=kind,
-        budget=to_grosze(meta["budget"]) if meta.get("budget") else None,
-        rule=rule,
-        limits=_limits(meta, kind),
-        tie_break=tie_break,
-        seed=meta.get("seed", "") if seed is None else seed,
-    )
+        tie_break = _tie_break(meta, kind)
+    projects, project_columns, selected = _projects(sections["projects"], meta)
+    votes = _Votes(sections["votes"], kind)
+    voter_ids, ballots = _ballots(votes, kind, set(project_columns), limits)
+    declared = meta.convert("num_votes", _whole)
+    if declared is not None and declared != len(ballots):
+        raise meta.fail("num_votes", f"num_votes is {declared}, but VOTES has {len(ballots)} votes")
+    try:
+        election = Election(
+            projects=tuple(projects),
+            ballots=ballots,
+            kind=kind,
+            budget=budget,
+            rule=rule,
+            limits=limits,
+            tie_break=tie_break,
+            seed=meta.values.get("seed", "") if seed is None else seed,
+        )
+    except ValueError as exc:  # e.g. a budget rule without a budget
+        raise meta.fail("budget", str(exc)) from None
     return PabulibFile(
         election=election,
-        meta=meta,
+        meta=meta.values,
         project_columns=project_columns,
         voter_ids=voter_ids,
         selected=tuple(selected) if selected is not None else None,
