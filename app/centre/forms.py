@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, StringField, TextAreaField
-from wtforms.validators import Email
+from wtforms.validators import Email, InputRequired
 
 from app.centre.models import Compliance
 from app.centre.settings import FIELDS, Centre
@@ -40,8 +40,11 @@ class CentreForm(BaseForm):
     email = _email(_l("E-mail address"))
     compliance = RadioField(_l("Compliance with the act on digital accessibility"),
                             choices=list(COMPLIANCE_LABELS.items()), validators=[required()])
-    statement_published_on = DateField(_l("Statement published on"), validators=[required()])
-    statement_updated_on = DateField(_l("Statement last updated on"), validators=[required()])
+    # InputRequired (not DataRequired): a date that cannot be read is reported as such.
+    statement_published_on = DateField(_l("Statement published on"),
+                                       validators=[InputRequired(_l("This field is required."))])
+    statement_updated_on = DateField(_l("Statement last updated on"),
+                                     validators=[InputRequired(_l("This field is required."))])
     assessment = _text(_l("How accessibility was assessed"))
     accessibility_contact = StringField(_l("Contact person for accessibility"),
                                         validators=[required(), max_length(200)])

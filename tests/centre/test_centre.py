@@ -108,8 +108,8 @@ def test_the_functions_other_packages_use(app, session, users):
         ({"email": "nie-adres"}, "email", "Wpisz poprawny adres e-mail"),
         ({"statement_updated_on": "2026-02-01"}, "statement_updated_on",
          "Ostatnia aktualizacja nie może być wcześniejsza niż publikacja."),
-        ({"statement_published_on": "1 marca"}, "statement_published_on", "Niepoprawna wartość daty"),
-        ({"compliance": "maybe"}, "compliance", "Niepoprawny wybór"),
+        ({"statement_published_on": "1 marca"}, "statement_published_on", "Nieprawidłowa data"),
+        ({"compliance": "maybe"}, "compliance", "Nieprawidłowy wybór"),
         ({"entrance": "<script>alert(1)</script>\x00"}, "entrance", "niedozwolone znaki"),
     ],
 )
@@ -149,8 +149,7 @@ def test_only_an_admin_edits_the_details(client, users, session, role):
 
 
 def test_the_admin_form_is_in_english_too(client, users):
-    client.login(users.admin())
-    client.http.set_cookie("lang", "en")
+    client.login(users.admin(locale="en"))
 
     page = html(client.get("/admin/centre"))
 
