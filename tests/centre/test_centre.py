@@ -3,6 +3,7 @@ accessibility statement built from them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -92,8 +93,8 @@ def test_the_functions_other_packages_use(app, session, users):
     with app.test_request_context():
         assert address_text() == "ul. Kozłówka 14, 30-664 Kraków"
         assert hours_text().splitlines()[0] == "poniedziałek–piątek 10:00–20:00"
-        services.update_settings(users.admin(), settings().__class__(**{
-            **settings().__dict__, "street": "  ul. Nowa 1 ", "opening_hours": "pon. 9–17\n\n wt. 9–17"}))
+        services.update_settings(users.admin(), replace(settings(), street="  ul. Nowa 1 ",
+                                                        opening_hours="pon. 9–17\n\n wt. 9–17"))
     with app.test_request_context():
         assert address_text() == "ul. Nowa 1, 30-664 Kraków"
         assert hours_text() == "pon. 9–17\nwt. 9–17"
