@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
+    from app.audit import subscribers  # noqa: F401  (listens to the core layer's signals)
     from app.errors import register_error_handlers
     from app.outbox.services import register_outbox
     from app.security import register_security_headers
@@ -75,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     # Importing a package's routes module attaches its views to the package's blueprint.
     from app.activities import routes as activities_routes
     from app.auth import routes as auth_routes
+    from app.centre import routes as centre_routes
     from app.discussion import routes as discussion_routes
     from app.main import routes as main_routes
     from app.news import routes as news_routes
@@ -83,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.rounds import routes as rounds_routes
     from app.votes import bp as votes_bp
 
+    app.register_blueprint(centre_routes.bp)
     for blueprint in (main_routes.bp, auth_routes.bp, residents_routes.bp, proposals_routes.bp, votes_bp):
         app.register_blueprint(blueprint)
     for blueprint in (discussion_routes.bp, news_routes.bp, rounds_routes.bp, activities_routes.bp):

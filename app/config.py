@@ -16,6 +16,29 @@ ENVIRONMENTS = ("production", "development", "testing")
 # When the accessibility statement (app/templates/main/accessibility.html) was prepared; set
 # ACCESSIBILITY_STATEMENT_DATE when it is reviewed again.
 ACCESSIBILITY_STATEMENT_DATE = "2026-11-25"
+# The centre's details (app/centre) until an administrator saves them at /admin/centre; each can be set
+# in the environment. The values are the demo centre's.
+CENTRE_DEFAULTS = {
+    "CENTRE_NAME": "Miejsce Aktywności Mieszkańców Na Kozłówce",
+    "CENTRE_STREET": "ul. Kozłówka 14",
+    "CENTRE_POSTCODE": "30-664",
+    "CENTRE_CITY": "Kraków",
+    "CENTRE_HOURS": "poniedziałek–piątek 10:00–20:00\nsobota 10:00–14:00\nniedziela i święta: zamknięte",
+    "CENTRE_PHONE": "+48 12 345 67 89",
+    "CENTRE_ACCESSIBILITY_CONTACT": "Anna Nowak, koordynatorka MAM",
+    "CENTRE_ENTRANCE": "Wejście główne od ulicy, z poziomu chodnika, bez progów i schodów. "
+    "Drzwi otwierają się automatycznie.",
+    "CENTRE_LIFT": "Wszystkie sale są na parterze; budynek nie ma pięter ani windy.",
+    "CENTRE_TOILET": "Toaleta dostosowana do potrzeb osób poruszających się na wózku, na parterze, "
+    "obok sali głównej.",
+    "CENTRE_PARKING": "Jedno miejsce dla osób z niepełnosprawnościami przed wejściem; "
+    "przystanek autobusowy „Kozłówek” 150 m od budynku.",
+    "CENTRE_ASSISTANCE_DOG": "Do budynku można wejść z psem asystującym i psem przewodnikiem.",
+    "CENTRE_SIGN_LANGUAGE": "Tłumacza polskiego języka migowego (PJM) zapewnimy na miejscu, "
+    "jeśli zgłosisz to co najmniej 3 dni robocze wcześniej. Tłumacza online nie ma.",
+    "CENTRE_ASSESSMENT": "Samoocena przeprowadzona przez zespół platformy i mieszkańców: przejście "
+    "wszystkich stron klawiaturą i czytnikiem ekranu (NVDA), automatyczne testy axe na każdej stronie.",
+}
 
 
 class ConfigError(RuntimeError):
@@ -148,6 +171,7 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         # Where people write about the platform (the accessibility statement shows it); the sender by default.
         "CONTACT_EMAIL": env.get("CONTACT_EMAIL") or parseaddr(mail_from)[1],
         "ACCESSIBILITY_STATEMENT_DATE": statement_date,
+        **{key: env.get(key) or value for key, value in CENTRE_DEFAULTS.items()},
         # Failed deliveries are retried (by `flask outbox send`) this many times in all, then kept as failed.
         "OUTBOX_MAX_ATTEMPTS": max(1, int(env.get("OUTBOX_MAX_ATTEMPTS", "10"))),
         # Token lifetimes (seconds)

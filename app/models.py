@@ -3,6 +3,7 @@
 from app.activities.models import Activity, Place, RoomRequest, Signup, VolunteerRole
 from app.audit.models import AuditEvent
 from app.auth.models import ResidencyCode, User
+from app.centre.models import CentreSettings
 from app.discussion.models import Comment, Flag
 from app.news.models import NewsPost
 from app.outbox.models import OutboxMessage
@@ -19,6 +20,7 @@ __all__ = [
     "AuditEvent",
     "Ballot",
     "Category",
+    "CentreSettings",
     "Comment",
     "Flag",
     "NewsPost",

@@ -86,6 +86,26 @@ def protocol(round_id: int):
     )
 
 
+@bp.get("/rounds/<int:round_id>/ballot.pdf")
+@login_required
+def ballot_form(round_id: int):
+    """A blank paper ballot of a round in voting, to print at the centre."""
+    return _send(services.ballot_pdf(
+        current_user, round_id, lambda context: render_template("exports/ballot.html", **context)))
+
+
+@bp.get("/rounds/<int:round_id>/poster.pdf")
+@limiter.limit(
+    _anonymous_pdf_limit,
+    exempt_when=lambda: current_user.is_authenticated,
+    deduct_when=lambda response: response.status_code == 200,
+)
+def poster(round_id: int):
+    """The noticeboard poster of a round in voting."""
+    return _send(services.poster_pdf(
+        current_user, round_id, lambda context: render_template("exports/poster.html", **context)))
+
+
 @bp.get("/data/rounds/<int:round_id>/ballots.csv", defaults={"fmt": "csv"})
 @bp.get("/data/rounds/<int:round_id>/ballots.pb", defaults={"fmt": "pb"})
 def round_ballots(round_id: int, fmt: str):

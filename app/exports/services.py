@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from app.audit.services import record
 from app.db import db, utcnow
 from app.errors import NotFound, PhaseClosed
-from app.exports import ballots, permissions, reports, results
+from app.exports import ballots, permissions, printouts, reports, results
 from app.exports.results import WARSAW
 from app.exports.writers import Sheet, stream_csv, stream_xlsx
 from app.permissions import require, signed_in
@@ -138,6 +138,40 @@ def protocol_pdf(actor, round_id: int, render_html) -> Download:
         return [html_to_pdf(render_html(results.protocol_context(_fresh(round_id))))]
 
     return Download(name, "pdf", body, etag, streamed=False)
+
+
+def voting_round(actor, round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or not permissions.can_see_round(actor, round_):
+        raise NotFound()
+    decision = permissions.round_in_voting(round_)
+    if not decision:
+        raise PhaseClosed(decision.reason)
+    return round_
+
+
+def _printout(actor, round_: Round, what: str, html: str) -> Download:
+    """A printout of a round in voting: it changes with the ballot, so it is made afresh, never cached."""
+    _audit(actor, what, round_, "pdf")
+    from app.exports.protocol import html_to_pdf
+
+    def body():
+        return [html_to_pdf(html)]
+
+    return Download(f"mam-round-{round_.id}-{what}.pdf", "pdf", body, streamed=False)
+
+
+def ballot_pdf(actor, round_id: int, render_html) -> Download:
+    """A blank paper ballot (A4) for moderators to print; ``render_html(context)`` is the route's job."""
+    require(permissions.can_print_ballot(actor))
+    round_ = voting_round(actor, round_id)
+    return _printout(actor, round_, "ballot", render_html(printouts.ballot_context(round_)))
+
+
+def poster_pdf(actor, round_id: int, render_html) -> Download:
+    """The noticeboard poster (A4): what is decided, until when, where to vote on paper, the QR code."""
+    round_ = voting_round(actor, round_id)
+    return _printout(actor, round_, "poster", render_html(printouts.poster_context(round_)))
 
 
 def round_ballots(actor, round_id: int, fmt: str) -> Download:

@@ -21,6 +21,11 @@ def accessibility():
     return render_template("main/accessibility.html")
 
 
+@bp.get("/how-we-vote")
+def how_we_vote():
+    return render_template("main/how_we_vote.html")
+
+
 @bp.get("/healthz")
 def healthz():
     return jsonify(status="ok")

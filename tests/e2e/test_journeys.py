@@ -106,6 +106,7 @@ def test_moderator_verifies_a_resident_in_person(new_context, live_server, js):
     page.on("dialog", accept)
 
     login(page, live, moderator)
+    page.locator("header .staff-menu > summary").click()  # the moderators' pages sit under "Zarządzanie"
     page.locator("header").get_by_role("link", name=live.t("pl", "Residents"), exact=True).click()
     expect(page).to_have_url(f"{live.url}/residents")
     expect(page.locator("h1")).to_have_text(live.t("pl", "Residents"))
