@@ -106,7 +106,7 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         # Translations
         "BABEL_DEFAULT_LOCALE": "pl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
-        "LANGUAGES": ("pl", "en"),
+        "LANGUAGES": ("pl", "uk", "en"),
         # Rate limits: memory by default, Redis (shared by all app servers) in production.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
