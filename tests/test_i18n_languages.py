@@ -121,6 +121,18 @@ def test_english_registers_as_en_not_as_the_formatting_locale(client, session):
     assert session.query(User).filter_by(email="jane@kozlowka.example").one().locale == "en"
 
 
+def test_a_visitor_who_registers_from_a_ukrainian_browser_keeps_ukrainian(client, session, mail):
+    from app.auth.models import User
+
+    response = client.post("/register", {"email": "oksana@kozlowka.example", "display_name": "Оксана",
+                                         "password": "zielony-parasol-nad-wisla",
+                                         "confirm": "zielony-parasol-nad-wisla"}, headers=UKRAINIAN)
+    assert response.status_code == 303
+    assert session.query(User).filter_by(email="oksana@kozlowka.example").one().locale == "uk"
+    [message] = mail
+    assert "Підтверди свою адресу e-mail" in message["body"]
+
+
 def test_dates_and_money_in_british_english_and_ukrainian(app):
     from flask_babel import force_locale
 
