@@ -19,7 +19,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-app
 
 translations: $(VENV)/.installed-app
-	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f --statistics 2>&1 | tail -n 2
+	$(BIN)/pybabel compile -d app/translations -f --statistics 2>&1 | tail -n 2
 
 # Serve the platform on SQLite (instance/mam.db), migrated and ready, at http://127.0.0.1:5000
 run: export MAM_ENV ?= development

@@ -45,12 +45,13 @@ def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model known to SQLAlchemy and Alembic)
     from app.db import db
     from app.extensions import babel, csrf, limiter, login_manager, migrate
-    from app.i18n import select_locale
+    from app.i18n import select_locale, vary_on_language
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    app.after_request(vary_on_language)
     limiter.init_app(app)
     # Flask-Limiter says through its own logger when the rate-limit storage is unreachable and each process
     # counts on its own: write that where the app's own warnings go (stderr, collected by gunicorn).
@@ -99,15 +100,13 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _configure_jinja(app: Flask) -> None:
-    from flask_babel import get_locale
-
     from app.htmx import is_htmx
-    from app.i18n import register_filters
+    from app.i18n import register_filters, ui_language
     from app.static_files import htmx_path
 
     app.jinja_env.add_extension("jinja2.ext.do")
     register_filters(app)
-    app.jinja_env.globals.update(is_htmx=is_htmx, htmx_path=htmx_path, current_locale=get_locale)
+    app.jinja_env.globals.update(is_htmx=is_htmx, htmx_path=htmx_path, current_locale=ui_language)
 
     from app import activities, discussion, news
 

@@ -140,7 +140,7 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         # Translations
         "BABEL_DEFAULT_LOCALE": "pl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
-        "LANGUAGES": ("pl", "en"),
+        "LANGUAGES": ("pl", "uk", "en"),
         # Rate limits: memory by default (each process counts on its own), Redis (shared by every worker
         # and app server) in production. When Redis is unreachable, each process counts in memory until
         # it answers again (Flask-Limiter tries it again after pauses that double up to 32 s).

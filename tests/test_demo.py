@@ -41,7 +41,8 @@ def test_demo_seed_is_idempotent_and_covers_every_feature(demo):
 
 
 @pytest.mark.parametrize("email", [None, "michal@mam.example", "jadwiga@mam.example",
-                                   "moderator@mam.example", "rada@mam.example", "admin@mam.example"])
+                                   "moderator@mam.example", "rada@mam.example", "admin@mam.example",
+                                   "oksana@mam.example"])
 def test_every_linked_page_answers_without_error(demo, client, email):
     if email:
         client.login(demo.scalar(sa.select(User).where(User.email == email)), DEMO_PASSWORD)
@@ -59,3 +60,11 @@ def test_every_linked_page_answers_without_error(demo, client, email):
             queue.extend(LINK.findall(response.get_data(as_text=True)))
     assert len(seen) > 30
     assert failures == []
+
+
+def test_the_demo_has_a_resident_who_uses_the_platform_in_ukrainian(demo, client):
+    oksana = demo.scalar(sa.select(User).where(User.email == "oksana@mam.example"))
+    assert oksana.locale == "uk"
+    client.login(oksana, DEMO_PASSWORD)
+    page = client.get("/proposals").get_data(as_text=True)
+    assert '<html lang="uk">' in page and "Пропозиції" in page

@@ -80,3 +80,20 @@ def test_drafts_withdrawn_by_an_older_version_become_private_again(scratch_app):
     upgrade()
     statuses = dict(db.session.execute(sa.text("SELECT title, status FROM proposals")).all())
     assert statuses == {"never published": "draft", "published, then withdrawn": "withdrawn"}
+
+
+def test_0011_lets_users_choose_ukrainian_and_going_back_gives_them_polish(scratch_app):
+    insert = sa.text(
+        "INSERT INTO users (email, display_name, password_hash, role, locale, created_at) "
+        "VALUES (:email, 'Oksana', 'x', 'resident', :locale, CURRENT_TIMESTAMP)")
+    upgrade(revision="0011")
+    db.session.execute(insert, {"email": "oksana@b.example", "locale": "uk"})
+    db.session.commit()
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.execute(insert, {"email": "ivan@b.example", "locale": "ru"})
+    db.session.rollback()
+    downgrade(revision="0007")
+    assert db.session.scalar(sa.text("SELECT locale FROM users WHERE email = 'oksana@b.example'")) == "pl"
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.execute(insert, {"email": "olena@b.example", "locale": "uk"})
+    db.session.rollback()

@@ -10,6 +10,7 @@ from app.forms import BaseForm, email_field, max_length, required
 
 LANGUAGE_CHOICES = [
     SelectChoice("pl", "Polski", render_kw={"lang": "pl"}),
+    SelectChoice("uk", "Українська", render_kw={"lang": "uk"}),
     SelectChoice("en", "English", render_kw={"lang": "en"}),
 ]
 

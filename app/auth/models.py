@@ -30,7 +30,7 @@ class User(UserMixin, db.Model):
         sa.CheckConstraint(
             "role IN ('resident', 'moderator', 'steering', 'admin')", name="role_known"
         ),
-        sa.CheckConstraint("locale IN ('pl', 'en')", name="locale_known"),
+        sa.CheckConstraint("locale IN ('pl', 'uk', 'en')", name="locale_known"),
         sa.CheckConstraint(
             "resident_verification_method IS NULL "
             "OR resident_verification_method IN ('in_person', 'code')",

@@ -17,7 +17,7 @@ from app.auth.forms import (
 from app.errors import DomainError
 from app.extensions import limiter
 from app.htmx import redirect_to
-from app.i18n import select_locale
+from app.i18n import ui_language
 from app.residents.forms import RedeemCodeForm
 from app.urls import safe_next
 
@@ -48,7 +48,7 @@ def register():
         return render_template("auth/register.html", form=form), 422 if form.errors else 200
     try:
         user = services.register(
-            form.email.data, form.display_name.data, form.password.data, select_locale()
+            form.email.data, form.display_name.data, form.password.data, ui_language()
         )
     except DomainError as error:
         return _form_error(form, error, "auth/register.html")

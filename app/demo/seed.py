@@ -22,7 +22,7 @@ PEOPLE = [
     ("ngo@mam.example", "Fundacja Kozłówka — Paweł Nowak", Role.STEERING, True, "pl"),
     ("jadwiga@mam.example", "Jadwiga Łukasik", Role.RESIDENT, True, "pl"),
     ("zbigniew@mam.example", "Zbigniew Śliwa", Role.RESIDENT, True, "pl"),
-    ("oksana@mam.example", "Oksana Melnyk", Role.RESIDENT, True, "en"),
+    ("oksana@mam.example", "Oksana Melnyk", Role.RESIDENT, True, "uk"),
     ("kasia@mam.example", "Kasia Dąbrowska", Role.RESIDENT, True, "pl"),
     ("michal@mam.example", "Michał Grzegorczyk", Role.RESIDENT, False, "pl"),
     ("ewa@mam.example", "Ewa Pająk", Role.RESIDENT, False, "pl"),

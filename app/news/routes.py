@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from flask import flash, make_response, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.db import db
 from app.errors import DomainError, NotFound
 from app.htmx import redirect_to, render
+from app.i18n import ui_language
 from app.news import bp, permissions, queries, services
 from app.news.feed import CONTENT_TYPE, atom_feed
 from app.news.forms import DeleteForm, NewsForm
@@ -56,7 +56,7 @@ def show(post_id: int):
 def feed():
     posts = list(db.session.scalars(queries.news_posts().limit(FEED_SIZE)))
     body = atom_feed(posts, _("News") + " · MAM Na Kozłówce",
-                     _("News from the Residents' Activity Place Na Kozłówce"), str(get_locale()))
+                     _("News from the Residents' Activity Place Na Kozłówce"), ui_language())
     response = make_response(body)
     response.headers["Content-Type"] = CONTENT_TYPE
     return response

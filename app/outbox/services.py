@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.db import db, utcnow
+from app.i18n import babel_locale
 from app.outbox.models import OutboxMessage
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -25,7 +26,7 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 
 def queue_email(recipient: str, subject, template: str, locale: str = "pl", **context):
     """Render ``template`` (plain text) in the recipient's language and add it to the outbox."""
-    with force_locale(locale):
+    with force_locale(babel_locale(locale)):
         message = OutboxMessage(
             recipient=recipient,
             subject=str(subject),

@@ -23,6 +23,7 @@ from app.auth.passwords import verify_password
 from app.db import db, utcnow
 from app.discussion.models import Comment, Flag
 from app.errors import Conflict, InvalidInput
+from app.i18n import babel_locale
 from app.news.models import NewsPost
 from app.outbox.models import OutboxMessage
 from app.permissions import ALLOW, Decision, deny, require, signed_in
@@ -50,7 +51,7 @@ def _iso(value):
 
 def _secret_ballots_note(locale: str) -> str:
     """The export's note, in the person's language (the file may be read long after, outside the site)."""
-    with force_locale(locale or "pl"):
+    with force_locale(babel_locale(locale or "pl")):
         return gettext(
             "Ballots of secret rounds are stored without any link to the voter, so they cannot be part of "
             "this export."

@@ -96,3 +96,20 @@ def test_every_page_a_moderator_sees_is_accessible(new_context, demo_server):
                    "proposals.new", "activities.new", "news.new", "residents.index"):
         assert needed in endpoints, endpoints
     audit.assert_clean()
+
+
+def test_every_page_a_ukrainian_resident_sees_is_accessible(new_context, demo_server):
+    """Oksana uses the platform in Ukrainian: longer words must still fit a phone, and every page says
+    lang="uk"."""
+    audit = Audit(new_context, demo_server, "uk")
+    page = audit.open()
+    page.goto(demo_server.url + "/login")
+    page.fill("#email", "oksana@mam.example")
+    page.fill("#password", DEMO_PASSWORD)
+    page.locator("main form").get_by_role("button", name="Увійти", exact=True).click()
+    expect(page.locator("#flash-messages")).to_contain_text("Вхід виконано.")
+    endpoints = crawl(audit, demo_server.app)
+    for needed in ("proposals.index", "proposals.show", "rounds.detail", "rounds.vote", "activities.show",
+                   "auth.profile"):
+        assert needed in endpoints, endpoints
+    audit.assert_clean()

@@ -343,3 +343,16 @@ def test_anonymous_pdf_builds_are_rate_limited_per_ip(app, client, session, user
     assert other_ip.status_code == 200
     client.login(users.steering())  # signed-in people are audited, not limited
     assert all(client.get(url).status_code == 200 for _ in range(3))
+
+
+def test_protocol_html_in_ukrainian_has_the_same_numbers(app, session, users):
+    known = known_round(session, users)
+
+    html = _protocol_html(app, known.round, "uk")
+    terms = _terms(html)
+
+    assert '<html lang="uk">' in html
+    assert terms["Бюджет"].replace("\u202f", " ") == "10 000,00 PLN"
+    assert terms["Використаний бюджет"].replace("\u202f", " ") == "9 000,00 PLN"
+    counted = ("Пораховані бюлетені", "Проголосували онлайн", "Проголосували на папері")
+    assert [terms[term] for term in counted] == ["6", "5", "1"]
