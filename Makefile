@@ -45,7 +45,7 @@ test: $(VENV)/.installed-test translations lint
 messages: $(VENV)/.installed-app
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project MAM --copyright-holder "MAM Na Kozłówce" -o app/translations/messages.pot .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --width 100
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --width 100 --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
