@@ -89,6 +89,7 @@ def test_every_page_a_moderator_sees_is_accessible(new_context, demo_server):
     page.fill("#password", DEMO_PASSWORD)
     page.locator("main form").get_by_role("button", name="Sign in", exact=True).click()
     expect(page.locator("#flash-messages")).to_contain_text("Zalogowano.")  # the account's language
+    page.locator(".language-menu > summary").click()
     page.locator(".language-switch").get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     endpoints = crawl(audit, demo_server.app)

@@ -17,7 +17,7 @@ ROLES = ["visitor", "resident", "admin"]
 # The boxes of the header's visible parts: the brand, each menu item and the language buttons.
 HEADER_BOXES = """() => {
   const header = document.querySelector('.site-header');
-  const selector = '.brand, .site-menu > summary, .site-nav > ul > li, .language-switch';
+  const selector = '.brand, .site-menu > summary, .site-nav > ul > li, .language-menu > summary';
   const parts = [...header.querySelectorAll(selector)]
     .filter(e => e.getClientRects().length > 0)
     .map(e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; });
