@@ -7,12 +7,16 @@ them through these labels. An unknown code (a newer feature's) is shown as it is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import moment
+
 ACTIONS = {
     "account.deleted": _l("Account deleted"),
+    "activity.scheduled": _l("Activity added to the calendar"),
     "activity.updated": _l("Activity changed"),
     "activity.held": _l("Activity marked held"),
     "activity.cancelled": _l("Activity cancelled"),
@@ -62,6 +66,8 @@ ACTIONS = {
     "round.imported_from_pabulib": _l("Round imported from Pabulib"),
     "round.phase_changed": _l("Round moved to another stage"),
     "round.updated": _l("Round changed"),
+    "user.role_changed": _l("Role changed"),
+    "user.role_changed_from_cli": _l("Role changed on the server"),
 }
 
 # The kinds of action the log can be filtered by (the codes' first part).
@@ -80,6 +86,7 @@ KINDS = {
     "resident": _l("Residency verification"),
     "room_request": _l("Room requests"),
     "round": _l("Rounds"),
+    "user": _l("Roles"),
 }
 
 SUBJECTS = {
@@ -114,12 +121,30 @@ DETAILS = {
     "new": _l("After"),
     "note": _l("Note"),
     "old": _l("Before"),
+    "place": _l("Place"),
     "proposal_id": _l("Proposal number"),
     "reason": _l("Reason"),
+    "series_id": _l("Series"),
+    "starts_at": _l("Starts"),
     "subject": _l("Subject"),
     "title": _l("Title"),
     "together": _l("Together"),
     "voter_id": _l("Voter number"),
+}
+
+
+# Codes that details carry (a role or a round's phase before and after a change), in words.
+VALUES = {
+    "resident": _l("Resident"),
+    "moderator": _l("Moderator"),
+    "steering": _l("Steering group"),
+    "admin": _l("Administrator"),
+    "draft": _l("Draft"),
+    "submission": _l("Proposals open"),
+    "review": _l("Review"),
+    "voting": _l("Voting"),
+    "closed": _l("Results"),
+    "archived": _l("Archived"),
 }
 
 
@@ -130,13 +155,20 @@ class EventView:
     details: list[tuple[str, str]]
 
 
-def _value(value) -> str:
+def _value(value, key: str = "") -> str:
+    if key.endswith("_at") and isinstance(value, str):
+        try:
+            return moment(datetime.fromisoformat(value))
+        except ValueError:
+            return value
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list | tuple):
         return ", ".join(_value(v) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{_value(k)}: {_value(v)}" for k, v in value.items())
+    if isinstance(value, str) and value in VALUES:
+        return str(VALUES[value])
     return str(value)
 
 
@@ -149,7 +181,7 @@ def describe(event) -> EventView:
         subject = (template % {"id": event.subject_id} if template
                    else f"{event.subject_type} #{event.subject_id}")
     details = [
-        (str(DETAILS.get(key, key)), _value(value))
+        (str(DETAILS.get(key, key)), _value(value, key))
         for key, value in (event.data or {}).items()
         if value is not None and value != "" and value != []
     ]

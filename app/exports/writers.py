@@ -154,7 +154,7 @@ def _xlsx_cell(worksheet, value, header: bool = False):
     if isinstance(value, Decimal):
         value, number_format = float(value), MONEY_FORMAT  # two decimals: exact enough for a cell
     elif isinstance(value, datetime):
-        value, number_format = value.replace(tzinfo=None), DATETIME_FORMAT
+        value, number_format = value.replace(tzinfo=None, second=0, microsecond=0), DATETIME_FORMAT
     elif isinstance(value, date):
         number_format = DATE_FORMAT
     elif isinstance(value, float):
