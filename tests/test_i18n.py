@@ -153,3 +153,25 @@ def test_pagination_and_error_summaries_are_translated(client, session, users, a
     client.login(users.resident())
     form = client.post("/proposals/new", {"title": ""}).get_data(as_text=True)
     assert "Popraw następujące pola:" in form
+
+
+def test_polish_uses_one_gender_inclusive_convention():
+    """Neutral phrasing ("Twój głos został oddany"); where a form cannot be avoided, only "zapisany(-a)".
+    No slashes ("zapisana/zapisany"), bare brackets ("skomentował(a)", "koordynator(ka)") or "(-aś)"."""
+    letter = "[a-ząćęłńóśźż]"
+    other_forms = re.compile(rf"{letter}/{letter}|{letter}\((?!-){letter}+\)|\(-(?!a\))", re.IGNORECASE)
+    found = []
+    for entry in polish_catalog():
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        found += [text for text in strings if entry.id and text and other_forms.search(text)]
+    assert found == []
+
+
+def test_pgettext_splits_verbs_from_nouns(app):
+    from flask_babel import force_locale, pgettext
+
+    with app.test_request_context(), force_locale("pl"):
+        assert pgettext("verb", "Schedule") == "Zaplanuj działanie"
+        assert pgettext("noun", "Schedule") == "Harmonogram"
+        assert pgettext("verb", "Report") == "Zgłoś"
+        assert pgettext("noun", "Report") == "Sprawozdanie"

@@ -328,7 +328,7 @@ def test_review_form_for_moderators_in_the_review_phase(client, users, session, 
                                                                 "final_cost": "3 000"})
     assert response.status_code == 303
     html = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
-    assert "Dopuszczona do głosowania" in html and "3000,00" in html.replace("\u00a0", "").replace(" ", "")
+    assert "Przyjęta do głosowania" in html and "3000,00" in html.replace("\u00a0", "").replace(" ", "")
     assert mail[-1]["to"] == author.email and "Accepted for voting" in mail[-1]["subject"]
 
 

@@ -168,7 +168,7 @@ def test_second_secret_vote_is_refused_and_stores_nothing(client, users, session
     page = html(client.get(f"/rounds/{round_.id}"))
     assert "Zagłosowano" in page and f'href="/rounds/{round_.id}/receipt"' in page
     again = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[1])})
-    assert again.status_code == 409 and "Już głosowałeś(-aś) w tej rundzie." in html(again)
+    assert again.status_code == 409 and "Twój głos w tej rundzie został już oddany." in html(again)
     assert stored(session) == (1, 1)
     assert session.scalar(sa.select(Ballot.choices)) == ids(proposals[0])
     assert client.get(f"/rounds/{round_.id}/vote").status_code == 303
