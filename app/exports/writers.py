@@ -63,7 +63,7 @@ def _csv_cell(value, delimiter: str):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+    if isinstance(value, Decimal | float):
         text = str(value)
         return text.replace(".", ",") if delimiter == SEMICOLON else text
     return neutralise(value)

@@ -60,7 +60,7 @@ def test_list_shows_public_rounds_with_phase_and_dates_and_hides_drafts(client, 
     assert "Głosujemy teraz" in page and f'href="/rounds/{voting.id}"' in page
     assert "Szkic tajny" not in page
     assert '<span class="badge phase-badge phase-voting">Głosowanie</span>' in page
-    assert "1.06.2025, 18:00" in page  # the date in Warsaw time (UTC+2 in June)
+    assert "1 czerwca 2025, 18:00" in page  # the date in Warsaw time (UTC+2 in June), in words
     assert "10 000,00" in page  # the budget in zł
 
 
