@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.proposals.models import Status
-from tests.activities.factories import in_days, make_activity
+from tests.activities.factories import in_days, make_activity, sign
 from tests.proposals.factories import make_proposal
 
 
@@ -22,3 +22,12 @@ def test_the_after_activity_field_is_sprawozdanie(client, session, users):
     page = client.get(f"/activities/{activity.id}/report").get_data(as_text=True)
     assert ">Sprawozdanie" in page and "opublikuj sprawozdanie" in page
     assert ">Zgłoś<" not in page
+
+
+def test_cancelling_a_sign_up_is_wypisz_sie(client, session, users):
+    resident = users.resident()
+    activity = make_activity(session)
+    sign(session, activity, resident)
+    client.login(resident)
+    page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert ">Wypisz się</button>" in page and "Wypisz mnie" not in page

@@ -412,10 +412,13 @@ def plain(html: str) -> str:
 
 
 def short_date(app, moment) -> str:
-    from flask_babel import force_locale, format_datetime
+    """The one date-and-time format of the pages: "2 grudnia 2026, 11:16"."""
+    from flask_babel import force_locale
+
+    from app.i18n import moment as when
 
     with app.test_request_context(), force_locale("pl"):
-        return format_datetime(moment, "short")
+        return when(moment)
 
 
 def test_a_category_is_required_once_moderators_have_made_some(client, users, session):
