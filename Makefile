@@ -43,7 +43,7 @@ test: $(VENV)/.installed-test translations lint
 
 # Re-extract translatable strings after changing the text of the UI
 messages: $(VENV)/.installed-app
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 -k lazy_pgettext:1c,2 -k npgettext:1c,2,3 --no-location --sort-output \
 		--project MAM --copyright-holder "MAM Na Kozłówce" -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --width 100 --no-fuzzy-matching
 

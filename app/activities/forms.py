@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
@@ -209,7 +210,7 @@ class RoomRequestForm(_Parsing, BaseForm):
 class HeldForm(_Parsing, BaseForm):
     attendance = _number_field(_l("How many people came"))
     report = TextAreaField(
-        _l("Report"),
+        lazy_pgettext("noun", "Report"),
         validators=[required(), max_length(10_000)],
         render_kw={"rows": 6},
         description=_l("What happened, and what next? Markdown works."),

@@ -46,7 +46,7 @@ def to_utc(day: date, at: time, field: str = "starts") -> datetime:
             _l(
                 "%(time)s does not exist on %(day)s in Warsaw: the clocks go forward. Choose another time.",
                 time=format_time(at, "short"),
-                day=format_date(day, "medium"),
+                day=format_date(day, "long"),
             ),
             field=field,
         )

@@ -86,7 +86,7 @@ def results(r: Round) -> dict:
         ],
         "ballots_sha256": r.ballots_sha256,
         "result_sha256": r.result_sha256,
-        "ballots_url": url_for("exports.round_ballots", round_id=r.id, fmt="csv"),
+        "ballots_url": url_for("exports.round_ballots", round_id=r.id, fmt="csv", sep="comma"),
     }
 
 

@@ -12,13 +12,16 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.activities.labels import STATUS_LABELS as ACTIVITY_STATUS_LABELS
 from app.activities.models import Activity, Place, Signup, SignupStatus
 from app.auth.models import User
 from app.db import db
 from app.discussion.models import Comment, CommentState
-from app.exports.results import WARSAW, local
+from app.exports.results import WARSAW, label, local
 from app.exports.writers import Sheet, zl
+from app.proposals.lifecycle import STATUS_LABELS
 from app.proposals.models import Category, Pledge, Proposal, Status
+from app.rounds.display import PHASE_LABELS
 from app.rounds.models import Phase, Round
 from app.votes.models import Channel, Participation
 
@@ -40,6 +43,7 @@ def proposal_rows() -> Iterator[list]:
         _("Created"),
         _("Submitted"),
         _("Last change"),
+        _("Status code"),
     ]
     query = (
         sa.select(
@@ -71,13 +75,14 @@ def proposal_rows() -> Iterator[list]:
             row[3],
             row[4] or "",
             zl(row[5]),
-            row[6],
+            label(STATUS_LABELS, row[6]),
             _("yes") if row[7] else _("no"),
             row[8],
             row[9],
             local(row[10]),
             local(row[11]),
             local(row[12]),
+            row[6],
         ]
 
 
@@ -95,6 +100,7 @@ def activity_rows() -> Iterator[list]:
         _("Volunteers signed up"),
         _("Attendance (people)"),
         _("From proposal number"),
+        _("Status code"),
     ]
     counts: dict[int, Counter] = {}
     signups = (
@@ -135,13 +141,14 @@ def activity_rows() -> Iterator[list]:
             local(row[2]),
             local(row[3]),
             row[4],
-            row[5],
+            label(ACTIVITY_STATUS_LABELS, row[5]),
             row[6] or "",
             c["participants"],
             c["waitlisted"],
             c["volunteers"],
             "" if row[7] is None else row[7],
             row[8] or "",
+            row[5],
         ]
 
 
@@ -159,6 +166,7 @@ def round_statistics_rows() -> Iterator[list]:
         _("Voted online"),
         _("Voted on paper"),
         _("Turnout (%)"),
+        _("Phase code"),
     ]
     proposals: dict[int, Counter] = {}
     for round_id, status, n in db.session.execute(
@@ -185,7 +193,7 @@ def round_statistics_rows() -> Iterator[list]:
         yield [
             round_.id,
             round_.title,
-            round_.phase,
+            label(PHASE_LABELS, round_.phase),
             local(round_.closed_at),
             sum(p.values()),
             sum(p[s] for s in on_ballot),
@@ -195,6 +203,7 @@ def round_statistics_rows() -> Iterator[list]:
             t[Channel.ONLINE],
             t[Channel.PAPER],
             round(voters / eligible * 100, 1) if eligible else "",
+            round_.phase,
         ]
 
 

@@ -13,15 +13,31 @@ from flask_babel import gettext as _
 
 from app.exports.writers import Sheet, zl
 from app.rounds import display
-from app.rounds.forms import describe_policy
+from app.rounds.forms import BALLOT_KIND_LABELS, CRITERION_LABELS, RULE_LABELS, describe_policy
 from app.rounds.models import Round
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 
-def local(value: datetime | None) -> str:
-    """A UTC time as local (Europe/Warsaw) ``YYYY-MM-DD HH:MM``; empty when missing."""
-    return value.astimezone(WARSAW).strftime("%Y-%m-%d %H:%M") if value else ""
+def local(value: datetime | None) -> datetime | None:
+    """A stored (UTC) moment in Warsaw time, for a typed cell; None (an empty cell) when missing."""
+    return value.astimezone(WARSAW) if value else None
+
+
+def label(labels: dict, code: str | None) -> str:
+    """A code's words in the current language (the code itself when it has none)."""
+    return str(labels[code]) if code in labels else (code or "")
+
+
+def criterion(code: str) -> str:
+    return label(CRITERION_LABELS, code)
+
+
+def stage(code: str) -> str:
+    """Where in the count a tie was met: the order by score, or a round of equal shares."""
+    if code.startswith("round "):
+        return _("round %(num)s of equal shares", num=code.removeprefix("round "))
+    return _("order by score") if code == "order" else code
 
 
 def yes_no(flag: bool) -> str:
@@ -32,7 +48,7 @@ def tie_notes(result: dict) -> dict[str, str]:
     """For each proposal met in a tie: with whom, and what decided the order."""
     notes: dict[str, list[str]] = {}
     for n, tie in enumerate(result["tally"]["ties"], start=1):
-        steps = "; ".join(f"{s['first']} > {s['second']} ({s['criterion']})" for s in tie["steps"])
+        steps = "; ".join(f"{s['first']} > {s['second']} ({criterion(s['criterion'])})" for s in tie["steps"])
         for pid in tie["projects"]:
             notes.setdefault(pid, []).append(_("tie %(num)d: %(steps)s", num=n, steps=steps))
     return {pid: " | ".join(texts) for pid, texts in notes.items()}
@@ -47,15 +63,15 @@ def facts(round_: Round) -> list[list]:
         [_("Round number"), round_.id],
         [_("Voting opened"), local(round_.voting_starts_at)],
         [_("Voting closed"), local(round_.closed_at)],
-        [_("Ballot kind"), result["ballot_kind"]],
-        [_("Rule"), result["rule"]],
+        [_("Ballot kind"), label(BALLOT_KIND_LABELS, result["ballot_kind"])],
+        [_("Rule"), label(RULE_LABELS, result["rule"])],
         [_("Budget (zł)"), zl(result["budget"])],
         [_("Budget used (zł)"), zl(tally["budget_used"])],
         [_("Ballots counted"), result["ballots"]],
         [_("Voted online"), turnout["online"]],
         [_("Voted on paper"), turnout["paper"]],
         [_("Eligible voters"), result["eligible_voters"]],
-        [_("Tie-break policy"), ", ".join(result["tie_break"])],
+        [_("Tie-break policy"), describe_policy(result["tie_break"])],
         [_("Seed of the lot"), result["seed"]],
         [_("Ballots SHA-256"), round_.ballots_sha256],
         [_("Result SHA-256"), round_.result_sha256],
@@ -76,6 +92,7 @@ def project_rows(round_: Round) -> list[list]:
         _("Selected"),
         _("Reason"),
         _("Ties"),
+        _("Reason code"),
     ]
     rows = [header]
     for p in result["tally"]["projects"]:
@@ -89,8 +106,9 @@ def project_rows(round_: Round) -> list[list]:
                 p["votes"],
                 p.get("no", ""),
                 yes_no(p["selected"]),
-                p["reason"],
+                display.explain(p),
                 notes.get(p["id"], ""),
+                p["reason"],
             ]
         )
     return rows
@@ -113,8 +131,8 @@ def tie_rows(round_: Round) -> list[list]:
                 n,
                 ", ".join(tie["projects"]),
                 tie["score"],
-                tie["criterion"],
-                tie["stage"],
+                criterion(tie["criterion"]),
+                stage(tie["stage"]),
                 yes_no(tie["affects_selection"]),
             ]
         )

@@ -35,9 +35,9 @@ def _send(download: services.Download) -> Response:
     if download.etag is not None and request.if_none_match.contains_weak(download.etag):
         response = Response(status=304)  # the client's copy is current: nothing is built
     elif download.streamed:
-        response = Response(_streamed(download), mimetype=download.mimetype)
+        response = Response(_streamed(download), content_type=download.content_type)
     else:
-        response = Response(b"".join(download.body()), mimetype=download.mimetype)
+        response = Response(b"".join(download.body()), content_type=download.content_type)
     if response.status_code == 200:
         response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
     if download.etag is None:
@@ -48,6 +48,11 @@ def _send(download: services.Download) -> Response:
         response.headers["Cache-Control"] = PUBLIC_CACHE
         response.vary.add("Cookie")
     return response
+
+
+def _comma() -> bool:
+    """The comma-separated CSV was asked for (``?sep=comma``), not the form for the reader's language."""
+    return request.args.get("sep") == "comma"
 
 
 def _anonymous_pdf_limit() -> str:
@@ -69,7 +74,7 @@ def index():
 @bp.get("/data/rounds/<int:round_id>/results.xlsx", defaults={"fmt": "xlsx"})
 @bp.get("/data/rounds/<int:round_id>/results.json", defaults={"fmt": "json"})
 def round_results(round_id: int, fmt: str):
-    return _send(services.round_results(current_user, round_id, fmt))
+    return _send(services.round_results(current_user, round_id, fmt, comma=_comma()))
 
 
 @bp.get("/data/rounds/<int:round_id>/protocol.pdf")
@@ -109,7 +114,7 @@ def poster(round_id: int):
 @bp.get("/data/rounds/<int:round_id>/ballots.csv", defaults={"fmt": "csv"})
 @bp.get("/data/rounds/<int:round_id>/ballots.pb", defaults={"fmt": "pb"})
 def round_ballots(round_id: int, fmt: str):
-    return _send(services.round_ballots(current_user, round_id, fmt))
+    return _send(services.round_ballots(current_user, round_id, fmt, comma=_comma()))
 
 
 @bp.get("/data/proposals.csv", defaults={"kind": "proposals", "fmt": "csv"})
@@ -122,4 +127,4 @@ def round_ballots(round_id: int, fmt: str):
 @bp.get("/data/statistics/months.xlsx", defaults={"kind": "months", "fmt": "xlsx"})
 @login_required
 def report(kind: str, fmt: str):
-    return _send(services.report(current_user, kind, fmt))
+    return _send(services.report(current_user, kind, fmt, comma=_comma()))

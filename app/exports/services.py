@@ -5,6 +5,10 @@ is sent (the route wraps it in ``stream_with_context``), so memory stays flat wh
 Every export by a signed-in person is in the audit log; anonymous downloads of public results are not
 personal actions and leave no trace. A closed round never changes, so its anonymous downloads carry a strong
 ETag (the browser or a cache asks "still the same?" and gets 304 Not Modified without a rebuild).
+
+CSV files follow the reader's spreadsheet: for the Polish and Ukrainian interface they are separated by
+semicolons with decimal commas (what Excel set to those languages opens on a double click); the
+comma-separated form stays available on request (``comma=True``), and it is what the API links to.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from app.db import db, utcnow
 from app.errors import NotFound, PhaseClosed
 from app.exports import ballots, permissions, printouts, reports, results
 from app.exports.results import WARSAW
-from app.exports.writers import Sheet, stream_csv, stream_xlsx
+from app.exports.writers import COMMA, SEMICOLON, Sheet, stream_csv, stream_xlsx
 from app.permissions import require, signed_in
 from app.rounds.models import Round
 
-MIMETYPES = {
+# Full Content-Type values (given as such, so the charset is not added a second time).
+CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
@@ -35,10 +40,11 @@ MIMETYPES = {
 }
 TABLE_FORMATS = ("csv", "xlsx")
 REPORTS = ("proposals", "activities", "rounds", "months")
+SEMICOLON_LOCALES = ("pl", "uk")  # languages whose spreadsheets separate CSV fields with ";"
 
 
 # Part of every ETag: raise it when the layout of a round's files changes, so caches fetch them again.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 
 
 @dataclass
@@ -56,8 +62,13 @@ class Download:
     streamed: bool = True
 
     @property
-    def mimetype(self) -> str:
-        return MIMETYPES[self.fmt]
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.fmt]
+
+
+def csv_delimiter(comma: bool = False) -> str:
+    """``;`` for the languages whose spreadsheets expect it, unless the comma-separated form is asked for."""
+    return SEMICOLON if not comma and str(get_locale()) in SEMICOLON_LOCALES else COMMA
 
 
 def _audit(actor, kind: str, subject, fmt: str) -> None:
@@ -66,8 +77,13 @@ def _audit(actor, kind: str, subject, fmt: str) -> None:
         db.session.commit()
 
 
-def _tables(sheets: list[Sheet], fmt: str) -> Iterator[bytes]:
-    return stream_csv(sheets) if fmt == "csv" else stream_xlsx(sheets)
+def _tables(sheets: list[Sheet], fmt: str, delimiter: str) -> Iterator[bytes]:
+    return stream_csv(sheets, delimiter) if fmt == "csv" else stream_xlsx(sheets)
+
+
+def _variant(fmt: str, delimiter: str) -> str:
+    """The file's form in names and ETags: ``csv`` (semicolons), ``comma.csv``, or the format itself."""
+    return "comma." + fmt if fmt == "csv" and delimiter == COMMA else fmt
 
 
 def closed_round(actor, round_id: int) -> Round:
@@ -98,6 +114,7 @@ def _public_etag(actor, round_: Round, what: str, fmt: str) -> str | None:
 
 
 def _round_name(round_: Round, what: str, fmt: str) -> str:
+    """``mam-round-7-results-2026-12-02.csv``; the comma-separated CSV ends in ``.comma.csv``."""
     day = (round_.closed_at or utcnow()).astimezone(WARSAW).date().isoformat()
     return f"mam-round-{round_.id}-{what}-{day}.{fmt}"
 
@@ -106,10 +123,11 @@ def _fresh(round_id: int) -> Round:
     return db.session.get(Round, round_id)
 
 
-def round_results(actor, round_id: int, fmt: str) -> Download:
+def round_results(actor, round_id: int, fmt: str, comma: bool = False) -> Download:
     round_ = closed_round(actor, round_id)
-    name = _round_name(round_, "results", fmt)
-    etag = _public_etag(actor, round_, "results", fmt)
+    delimiter = csv_delimiter(comma)
+    name = _round_name(round_, "results", _variant(fmt, delimiter))
+    etag = _public_etag(actor, round_, "results", _variant(fmt, delimiter))
     _audit(actor, "results", round_, fmt)
     if fmt == "json":
 
@@ -119,7 +137,7 @@ def round_results(actor, round_id: int, fmt: str) -> Download:
     else:
 
         def body():
-            return _tables(results.sheets(_fresh(round_id)), fmt)
+            return _tables(results.sheets(_fresh(round_id)), fmt, delimiter)
 
     return Download(name, fmt, body, etag)
 
@@ -174,28 +192,31 @@ def poster_pdf(actor, round_id: int, render_html) -> Download:
     return _printout(actor, round_, "poster", render_html(printouts.poster_context(round_)))
 
 
-def round_ballots(actor, round_id: int, fmt: str) -> Download:
+def round_ballots(actor, round_id: int, fmt: str, comma: bool = False) -> Download:
     round_ = closed_round(actor, round_id)
     if fmt == "pb" and not ballots.has_pabulib_form(round_):
         raise NotFound(_l("The ballots of this round have no Pabulib form: download them as CSV."))
-    name = _round_name(round_, "ballots", fmt)
-    etag = _public_etag(actor, round_, "ballots", fmt)
+    delimiter = csv_delimiter(comma)
+    name = _round_name(round_, "ballots", _variant(fmt, delimiter))
+    etag = _public_etag(actor, round_, "ballots", _variant(fmt, delimiter))
     _audit(actor, "ballots", round_, fmt)
 
     def body():
         fresh = _fresh(round_id)
         if fmt == "pb":
             return ballots.stream_pabulib(fresh)
-        return stream_csv([Sheet("ballots", ballots.csv_rows(fresh))])
+        return stream_csv([Sheet("ballots", ballots.csv_rows(fresh))], delimiter)
 
     return Download(name, fmt, body, etag)
 
 
-def report(actor, kind: str, fmt: str) -> Download:
+def report(actor, kind: str, fmt: str, comma: bool = False) -> Download:
     require(permissions.can_export_reports(actor))
     if kind not in REPORTS or fmt not in TABLE_FORMATS:
         raise NotFound()
     _audit(actor, kind, None, fmt)
+    delimiter = csv_delimiter(comma)
     day = utcnow().astimezone(WARSAW).date().isoformat()
     name = {"rounds": "participation-by-round", "months": "participation-by-month"}.get(kind, kind)
-    return Download(f"mam-{name}-{day}.{fmt}", fmt, lambda: _tables(reports.sheets(kind), fmt))
+    return Download(f"mam-{name}-{day}.{_variant(fmt, delimiter)}", fmt,
+                    lambda: _tables(reports.sheets(kind), fmt, delimiter))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.activities.models import Activity, ActivityStatus
 from app.db import db, utcnow
+from app.i18n import moment
 from app.news.models import NewsPost
 from app.proposals.models import Proposal, Status
 from app.rounds.models import Round
@@ -68,7 +68,7 @@ def public_activities() -> sa.Select:
 
 
 def _activity_label(title: str, starts_at: datetime, status: str) -> str:
-    when = format_datetime(starts_at, "short")
+    when = moment(starts_at)
     if status == ActivityStatus.CANCELLED:
         return _("%(title)s — %(when)s (cancelled)", title=title, when=when)
     return f"{title} — {when}"

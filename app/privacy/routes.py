@@ -25,9 +25,9 @@ def _sign_out_deleted_accounts():
 
 @bp.app_template_filter("person")
 def person(user) -> str:
-    """A person's display name, or "former resident" for a deleted (or missing) account."""
+    """A person's display name, or "deleted account" for a deleted (or missing) account."""
     if user is None or services.is_former(user):
-        return _("former resident")
+        return _("deleted account")
     return user.display_name
 
 

@@ -2,7 +2,7 @@
 
 Deleting an account anonymises it in place rather than removing the row: the audit log is hash-chained
 over actor ids, so the id must stay, but nothing personal stays with it. Public contributions (submitted
-proposals, comments) remain, shown as by a former resident; votes remain in their rounds so no tally
+proposals, comments) remain, signed "deleted account"; votes remain in their rounds so no tally
 changes; pledges and sign-ups (promises of the person's own time) are removed, and the places they free go to
 the waiting lists.
 """

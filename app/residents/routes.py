@@ -4,6 +4,7 @@ from flask import current_app, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.audit import labels as audit_labels
 from app.auth.forms import ProfileForm
 from app.auth.models import User
 from app.db import db
@@ -125,4 +126,5 @@ def audit_log():
     require(permissions.can_read_audit_log(current_user))
     action = text_arg("action", 64)
     page = db.paginate(queries.audit_events(action), page=page_arg(), per_page=50, error_out=False)
-    return render("residents/audit.html", "residents/_audit_list.html", page=page, action=action)
+    return render("residents/audit.html", "residents/_audit_list.html", page=page, action=action,
+                  describe=audit_labels.describe, kinds=audit_labels.KINDS)

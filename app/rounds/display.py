@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from app.i18n import money
+from app.i18n import money, quoted
 from app.rounds.forms import CRITERION_LABELS, describe_policy
 from app.rounds.models import BallotKind, Eligibility, Phase, Round, Rule, Secrecy
 from app.votes.tally import result as outcome
@@ -42,10 +42,6 @@ ADVANCE_BUTTONS = {
 }
 
 
-def _count(n: int) -> str:
-    return ngettext("%(num)d proposal", "%(num)d proposals", n)
-
-
 def ballot_rules(round_: Round) -> list[str]:
     """How to fill in the ballot, in sentences."""
     kind = round_.ballot_kind
@@ -53,11 +49,14 @@ def ballot_rules(round_: Round) -> list[str]:
     if kind == BallotKind.APPROVAL:
         low = 1 if round_.min_choices is None else round_.min_choices
         if round_.max_choices:
-            lines.append(_("Tick the proposals you support: from %(min)s to %(max)s.",
-                           min=_count(low), max=_count(round_.max_choices)))
+            # One sentence, its plural chosen by the upper bound: "od 1 do 2 propozycji".
+            lines.append(ngettext("Tick the proposals you support: from %(min)d to %(num)d proposal.",
+                                  "Tick the proposals you support: from %(min)d to %(num)d proposals.",
+                                  round_.max_choices, min=low))
         else:
-            lines.append(_("Tick the proposals you support: at least %(min)s, as many as you like.",
-                           min=_count(low)))
+            lines.append(ngettext("Tick the proposals you support: at least %(num)d, as many as you like.",
+                                  "Tick the proposals you support: at least %(num)d, as many as you like.",
+                                  low))
         if round_.max_ballot_cost_grosze:
             lines.append(_("The proposals you tick may cost at most %(limit)s together.",
                            limit=money(round_.max_ballot_cost_grosze)))
@@ -71,7 +70,8 @@ def ballot_rules(round_: Round) -> list[str]:
             "Rank up to %(num)d proposals, best first: your 1st choice gets %(num)d points, each next one "
             "a point less.", depth))
         if round_.min_choices and round_.min_choices > 1:
-            lines.append(_("Rank at least %(min)s.", min=_count(round_.min_choices)))
+            lines.append(ngettext("Rank at least %(num)d proposal.", "Rank at least %(num)d proposals.",
+                                  round_.min_choices))
     elif kind == BallotKind.CUMULATIVE:
         lines.append(ngettext("Spread %(num)d point among the proposals.",
                               "Spread %(num)d points among the proposals.", round_.points_total or 0))
@@ -220,7 +220,7 @@ def explain(project: dict) -> str:
 
 
 def _tie_sentence(tie: dict, names: dict[str, str]) -> str:
-    listed = ", ".join(f"“{names.get(pid, pid)}”" for pid in tie["projects"])
+    listed = ", ".join(quoted(names.get(pid, pid)) for pid in tie["projects"])
     steps = "; ".join(
         _("“%(first)s” before “%(second)s”: %(criterion)s", first=names.get(s["first"], s["first"]),
           second=names.get(s["second"], s["second"]), criterion=CRITERION_LABELS.get(s["criterion"],

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from app.i18n import quoted
 from app.votes import tally as engine
 
 MESSAGES = {
@@ -44,6 +45,6 @@ def ballot_problem_message(problem: engine.BallotProblem, names: dict[str, str])
     if "min" in params or "max" in params:
         return _counted(problem.code, params.get("min", params.get("max")))
     if "project" in params:
-        params["project"] = f"“{names.get(params['project'], params['project'])}”"
+        params["project"] = quoted(names.get(params["project"], params["project"]))
     template = MESSAGES.get(problem.code)
     return str(template) % params if template else _("This ballot is not valid.")

@@ -7,11 +7,11 @@ from app.activities.models import Activity, Place, RoomRequest, Signup, Voluntee
 from tests.activities.factories import in_days, make_activity, make_place
 
 ONLY_MODERATORS = "Tylko moderatorzy mogą zarządzać kalendarzem wydarzeń."
-ONLY_COORDINATOR = "Może to zrobić tylko koordynator(ka) tego wydarzenia lub moderator."
-ONLY_LISTS = "Tylko koordynator(ka) tego wydarzenia i moderatorzy widzą, kto się zapisał."
+ONLY_COORDINATOR = "Może to zrobić tylko osoba koordynująca to wydarzenie lub moderator."
+ONLY_LISTS = "Listę zapisanych widzą tylko osoba koordynująca to wydarzenie i moderatorzy."
 ONLY_VERIFIED_VOLUNTEER = "Tylko zweryfikowani mieszkańcy mogą zgłaszać się do pomocy."
 ONLY_VERIFIED_ROOM = "Tylko zweryfikowani mieszkańcy mogą prosić o salę."
-NOT_SIGNED_UP = "Nie jesteś zapisana/zapisany."
+NOT_SIGNED_UP = "Nie masz zapisu."
 NOT_FOUND = "Nie znaleźliśmy tej strony."
 
 EMPTY_ACTIVITY = {

@@ -708,9 +708,9 @@ def test_one_reminder_per_person_per_activity_naming_every_role(session, users):
     assert services.send_reminders(now) == 2
     mails = {m["to"]: m["body"] for m in outbox(session)}
     assert sorted(mails) == sorted([helper.email, guest.email])
-    assert "jako uczestniczka/uczestnik" in mails[helper.email]
+    assert "Masz miejsce na tym wydarzeniu." in mails[helper.email]
     assert "herbata, sprzątanie" in mails[helper.email]
-    assert "herbata" not in mails[guest.email] and "jako uczestniczka/uczestnik" in mails[guest.email]
+    assert "herbata" not in mails[guest.email] and "Masz miejsce na tym wydarzeniu." in mails[guest.email]
     assert all(s.reminded_at is not None for s in session.scalars(sa.select(Signup)))
 
     # Someone already reminded who then volunteers gets no second reminder; a newcomer gets theirs.

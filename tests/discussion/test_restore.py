@@ -226,7 +226,7 @@ def test_hidden_comments_are_listed_with_reason_and_moderator(client, users, ses
     first = client.get("/moderation/hidden").get_data(as_text=True)
     assert "3 ukryte komentarze" in first
     assert "Ukryty głos 2" in first and "Ukryty głos 1" in first and "Ukryty głos 0" not in first
-    assert "Powód: Obraźliwy język" in first and "Ukrył(a): Marta Moderatorka" in first
+    assert "Powód: Obraźliwy język" in first and "Ukryto (moderacja: Marta Moderatorka)" in first
     assert "Ogród społeczny" in first and "Widoczny komentarz" not in first
     assert 'aria-current="page">Ukryte komentarze' in first
     second = client.get("/moderation/hidden?kind=comment&page=2").get_data(as_text=True)
@@ -303,7 +303,7 @@ def test_a_reported_comment_deleted_by_its_author_keeps_its_text_until_moderator
 
     client.login(users.moderator())
     queue = client.get("/moderation").get_data(as_text=True)
-    assert "Autor(ka) usunął(-ęła) ten komentarz." in queue and "Obraźliwy wpis do zgłoszenia" in queue
+    assert "Ten komentarz usunięto na prośbę autora." in queue and "Obraźliwy wpis do zgłoszenia" in queue
     assert client.post(f"/moderation/comments/{comment.id}/dismiss").status_code == 303
     session.expire_all()
     stored = session.get(type(comment), comment.id)

@@ -22,8 +22,8 @@ from app.votes.tally import parse_pabulib, tally
 from tests.exports.factories import COSTS, ONLINE, PAPER, known_round
 
 
-def _rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+def _rows(response, delimiter: str = ";") -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=delimiter))
 
 
 @pytest.mark.parametrize("secrecy", ["secret", "public"])
@@ -201,3 +201,18 @@ def test_exported_round_imported_again_gives_the_same_result(app, client, sessio
     assert [new_to_original[w] for w in copy.result["tally"]["winners"]] == known.round.result["tally"][
         "winners"]
     assert copy.result["tally"]["budget_used"] == known.round.result["tally"]["budget_used"]
+
+
+def test_ballot_csv_separated_by_commas_for_programs_and_the_api(client, session, users):
+    """A Polish reader gets semicolons (their spreadsheet's separator); programs, and the link the API gives,
+    get the comma-separated file with the same cells."""
+    known = known_round(session, users)
+    url = f"/data/rounds/{known.round.id}/ballots.csv"
+    spreadsheet = client.get(url)
+    comma = client.get(url + "?sep=comma")
+    assert spreadsheet.headers["Content-Type"] == comma.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert comma.headers["Content-Disposition"].endswith('.comma.csv"')
+    assert _rows(spreadsheet) == _rows(comma, delimiter=",")
+    assert _rows(spreadsheet)[0] == ["ballot", *[known.pid(k) for k in COSTS]]
+    api = client.get(f"/api/v1/rounds/{known.round.id}/results").get_json(force=True)
+    assert api["ballots_url"] == url + "?sep=comma"

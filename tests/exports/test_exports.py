@@ -20,9 +20,10 @@ from tests.conftest import require_system
 from tests.exports.factories import INJECTED_TITLE, known_round
 
 
-def _csv(response) -> list[list[str]]:
-    text = response.get_data().decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
+def _csv(response, delimiter: str = ";") -> list[list[str]]:
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads the file as UTF-8
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def _sections(rows: list[list[str]]) -> list[list[list[str]]]:
@@ -40,7 +41,7 @@ def test_results_csv_has_every_number(client, session, users):
     known = known_round(session, users)
     response = client.get(f"/data/rounds/{known.round.id}/results.csv")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     # The file is named after the day of closing in Warsaw (not in UTC: late in the evening the two differ,
     # at the end of a month even in the month).
     day = known.round.closed_at.astimezone(WARSAW).date().isoformat()
@@ -49,9 +50,9 @@ def test_results_csv_has_every_number(client, session, users):
     facts, table, ties = _sections(_csv(response))
     facts = dict(facts[1:])
     assert facts["Runda"] == known.round.title
-    assert facts["Reguła"] == "greedy"
-    assert facts["Budżet (zł)"] == "10000.00"
-    assert facts["Wykorzystany budżet (zł)"] == "9000.00"
+    assert facts["Reguła"] == "Najwyższy wynik najpierw, dopóki starcza budżetu"
+    assert facts["Budżet (zł)"] == "10000,00"
+    assert facts["Wykorzystany budżet (zł)"] == "9000,00"
     assert facts["Policzone karty"] == "6"
     assert facts["Głosowało przez internet"] == "5"
     assert facts["Głosowało na papierze"] == "1"
@@ -63,10 +64,10 @@ def test_results_csv_has_every_number(client, session, users):
     header, *rows = table
     by_id = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
     expected = {
-        "A": (1, "4000.00", 4, "tak"),
-        "B": (3, "5000.00", 3, "nie"),
-        "C": (2, "3000.00", 3, "tak"),
-        "D": (4, "2000.00", 1, "tak"),
+        "A": (1, "4000,00", 4, "tak"),
+        "B": (3, "5000,00", 3, "nie"),
+        "C": (2, "3000,00", 3, "tak"),
+        "D": (4, "2000,00", 1, "tak"),
     }
     for key, (rank, cost, score, selected) in expected.items():
         row = by_id[known.pid(key)]
@@ -77,10 +78,14 @@ def test_results_csv_has_every_number(client, session, users):
             int(row["Głosujący"]),
             row["Wybrana"],
         ) == (rank, cost, score, score, selected)
-    assert by_id[known.pid("B")]["Powód"] == "did_not_fit"
-    assert f"{known.pid('C')} > {known.pid('B')} (lower_cost)" in by_id[known.pid("B")]["Remisy"]
+    # Reasons and tie-breaks in words; the machine code stays in its own column.
+    assert by_id[known.pid("B")]["Powód"].startswith("Niewybrana: kosztuje 5")
+    assert by_id[known.pid("B")]["Kod powodu"] == "did_not_fit"
+    assert f"{known.pid('C')} > {known.pid('B')} (niższy koszt)" in by_id[known.pid("B")]["Remisy"]
     assert ties[1][1] == f"{known.pid('C')}, {known.pid('B')}"
-    assert ties[1][3] == "lower_cost" and ties[1][5] == "tak"
+    assert ties[1][3] == "niższy koszt" and ties[1][4] == "kolejność według wyniku" and ties[1][5] == "tak"
+    assert not {row["Powód"] for row in by_id.values()} & {"funded", "did_not_fit"}
+    assert {row["Kod powodu"] for row in by_id.values()} == {"funded", "did_not_fit"}
     # A title typed as a formula is neutralised, not run.
     assert by_id[known.pid("D")]["Propozycja"] == "'" + INJECTED_TITLE
 
@@ -92,7 +97,8 @@ def test_results_xlsx_matches_the_csv(client, session, users):
     assert response.headers["Content-Disposition"].endswith('.xlsx"')
     book = openpyxl.load_workbook(io.BytesIO(response.get_data()), read_only=True)
     assert book.sheetnames == ["Runda", "Wyniki", "Remisy"]
-    facts = {row[0]: row[1] for row in book["Runda"].iter_rows(min_row=2, values_only=True)}
+    facts = {row[0]: row[1:2] for row in book["Runda"].iter_rows(min_row=2, values_only=True)}
+    facts = {key: value[0] if value else None for key, value in facts.items()}  # an empty cell ends a row
     assert facts["Budżet (zł)"] == 10000 and facts["Policzone karty"] == 6
     assert facts["SHA-256 kart"] == known.round.ballots_sha256
     rows = list(book["Wyniki"].iter_rows(values_only=True))
@@ -194,12 +200,15 @@ def test_protocol_html_states_turnout_budget_and_winners(app, session, users):
         if cells
     ]
     pid = {key: proposal.id for key, proposal in known.proposals.items()}
-    assert rows == [
+    assert [row[:6] for row in rows] == [
         ["1", f"{title['A']} (#{pid['A']})", "4 000,00 zł", "4", "4", "tak"],
         ["2", f"{title['C']} (#{pid['C']})", "3 000,00 zł", "3", "3", "tak"],
         ["3", f"{title['B']} (#{pid['B']})", "5 000,00 zł", "3", "3", "nie"],
         ["4", f"{title['D']} (#{pid['D']})", "2 000,00 zł", "1", "1", "tak"],
     ]
+    # The reason, in words (never the tally's code).
+    assert [row[6].split(":")[0] for row in rows] == ["Wybrana", "Wybrana", "Niewybrana", "Wybrana"]
+    assert "did_not_fit" not in html and "funded" not in html
 
 
 def test_protocol_html_in_english_has_the_same_numbers(app, session, users):
@@ -356,3 +365,40 @@ def test_protocol_html_in_ukrainian_has_the_same_numbers(app, session, users):
     assert terms["Використаний бюджет"].replace("\u202f", " ") == "9 000,00 PLN"
     counted = ("Пораховані бюлетені", "Проголосували онлайн", "Проголосували на папері")
     assert [terms[term] for term in counted] == ["6", "5", "1"]
+
+
+def test_results_csv_separated_by_commas_on_request(client, session, users):
+    """The comma-separated file stays available, labelled as such, with decimal points for programs."""
+    known = known_round(session, users)
+    page = client.get(f"/rounds/{known.round.id}/results").get_data(as_text=True)
+    url = f"/data/rounds/{known.round.id}/results.csv"
+    assert f'href="{url}?sep=comma" download>CSV rozdzielany przecinkami' in page
+    assert f'href="{url}" download>CSV do arkusza (Excel)' in page
+    response = client.get(f"/data/rounds/{known.round.id}/results.csv?sep=comma")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"].endswith('.comma.csv"')
+    facts, _table, _ties = _sections(_csv(response, delimiter=","))
+    facts = dict(facts[1:])
+    assert facts["Budżet (zł)"] == "10000.00" and facts["Policzone karty"] == "6"
+
+
+def test_english_csv_is_separated_by_commas(client, session, users):
+    known = known_round(session, users)
+    client.http.set_cookie("lang", "en")
+    facts, _table, _ties = _sections(_csv(client.get(f"/data/rounds/{known.round.id}/results.csv"), ","))
+    assert dict(facts[1:])["Budget (zł)"] == "10000.00"
+
+
+def test_results_xlsx_has_typed_times_and_money(client, session, users):
+    known = known_round(session, users)
+    response = client.get(f"/data/rounds/{known.round.id}/results.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.get_data()))
+    facts = {row[0].value: row[1] for row in book["Runda"].iter_rows(min_row=2)}
+    closed = facts["Koniec głosowania"]
+    expected = known.round.closed_at.astimezone(WARSAW).replace(tzinfo=None, second=0, microsecond=0)
+    assert closed.value == expected
+    assert closed.number_format == "dd.mm.yyyy hh:mm"
+    assert facts["Budżet (zł)"].number_format == '#,##0.00 "zł"'
+    results = book["Wyniki"]
+    assert results.freeze_panes == "A2" and results.auto_filter.ref.startswith("A1:")
+    assert all(cell.font.bold for cell in results[1])

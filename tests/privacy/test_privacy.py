@@ -122,6 +122,7 @@ def test_delete_account_leaves_nothing_personal_and_no_result_changes(client, ma
 
     page = client.get("/account/delete")
     assert page.status_code == 200 and "data-confirm" in page.get_data(as_text=True)
+    assert "podpisane jako „konto usunięte”" in page.get_data(as_text=True)
     response = client.post("/account/delete", {"password": PASSWORD})
     assert response.status_code == 303
     session.expire_all()
@@ -158,9 +159,12 @@ def test_delete_account_leaves_nothing_personal_and_no_result_changes(client, ma
     )
     same, _, recomputed = rounds.recount(known.round.id)
     assert same and (recomputed["result_sha256"], recomputed["ballots_sha256"]) == stored
-    # The proposal page shows a former resident; sessions are gone; the old password no longer works.
+    # The proposal page and its comments show the term the deletion page promised; sessions are gone; the
+    # old password no longer works.
     html = client.get(f"/proposals/{published.id}").get_data(as_text=True)
     assert name not in html
+    assert "<dd>konto usunięte</dd>" in html and 'id="comment-' in html
+    assert html.count("konto usunięte") >= 2 and "były mieszkaniec" not in html
     assert elsewhere.get("/account").status_code == 302
     assert client.get("/account").status_code == 302
     assert client.post("/login", {"email": email, "password": PASSWORD}).status_code == 422

@@ -328,7 +328,7 @@ def test_review_form_for_moderators_in_the_review_phase(client, users, session, 
                                                                 "final_cost": "3 000"})
     assert response.status_code == 303
     html = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
-    assert "Dopuszczona do głosowania" in html and "3000,00" in html.replace("\u00a0", "").replace(" ", "")
+    assert "Przyjęta do głosowania" in html and "3000,00" in html.replace("\u00a0", "").replace(" ", "")
     assert mail[-1]["to"] == author.email and "Accepted for voting" in mail[-1]["subject"]
 
 
@@ -412,10 +412,13 @@ def plain(html: str) -> str:
 
 
 def short_date(app, moment) -> str:
-    from flask_babel import force_locale, format_datetime
+    """The one date-and-time format of the pages: "2 grudnia 2026, 11:16"."""
+    from flask_babel import force_locale
+
+    from app.i18n import moment as when
 
     with app.test_request_context(), force_locale("pl"):
-        return format_datetime(moment, "short")
+        return when(moment)
 
 
 def test_a_category_is_required_once_moderators_have_made_some(client, users, session):

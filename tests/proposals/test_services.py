@@ -186,7 +186,7 @@ def test_acceptance_may_set_the_final_cost_and_mails_in_polish(session, users):
     services.review_proposal(users.admin(), proposal, "accept", "", "2 500,00")
     assert proposal.status == Status.ACCEPTED and proposal.cost_grosze == 250_000
     [message] = session.scalars(sa.select(OutboxMessage)).all()
-    assert "Dopuszczona do głosowania" in message.subject and "Dzień dobry" not in message.subject
+    assert "Przyjęta do głosowania" in message.subject and "Dzień dobry" not in message.subject
 
 
 def test_stage_follows_the_chain(session, users):

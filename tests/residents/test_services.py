@@ -75,7 +75,7 @@ def test_verifying_twice_is_a_conflict_and_writes_nothing(session, users):
     services.verify_in_person(first, newcomer)
     verified_at = fresh(session, newcomer).resident_verified_at
 
-    with pytest.raises(Conflict, match="jest już zweryfikowanym mieszkańcem"):
+    with pytest.raises(Conflict, match="ma już zweryfikowane zamieszkanie"):
         services.verify_in_person(second, newcomer)
 
     stored = fresh(session, newcomer)
@@ -118,7 +118,7 @@ def test_revoking_someone_not_verified_is_a_conflict(session, users):
     moderator = users.moderator()
     newcomer = users.unverified()
 
-    with pytest.raises(Conflict, match="nie jest zweryfikowanym mieszkańcem"):
+    with pytest.raises(Conflict, match="nie ma zweryfikowanego zamieszkania"):
         services.revoke_verification(moderator, newcomer)
 
     assert audit_events(session) == []
@@ -256,7 +256,7 @@ def test_a_verified_resident_cannot_use_up_a_code(session, users):
     [code] = services.generate_codes(users.moderator(), 1)
     resident = users.resident()
 
-    with pytest.raises(NotAllowed, match="Jesteś już zweryfikowanym mieszkańcem"):
+    with pytest.raises(NotAllowed, match="Twoje zamieszkanie jest już zweryfikowane"):
         services.redeem_code(resident, code)
 
     assert fresh(session, resident).resident_verification_method == "in_person"
@@ -406,7 +406,7 @@ def test_a_refusal_naming_a_resident_shows_the_name_as_text(session, users, clie
 
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert "jest już zweryfikowanym mieszkańcem" in html
+    assert "ma już zweryfikowane zamieszkanie" in html
     assert "<script>alert('x')</script>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
 

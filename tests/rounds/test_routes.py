@@ -60,7 +60,7 @@ def test_list_shows_public_rounds_with_phase_and_dates_and_hides_drafts(client, 
     assert "Głosujemy teraz" in page and f'href="/rounds/{voting.id}"' in page
     assert "Szkic tajny" not in page
     assert '<span class="badge phase-badge phase-voting">Głosowanie</span>' in page
-    assert "1.06.2025, 18:00" in page  # the date in Warsaw time (UTC+2 in June)
+    assert "1 czerwca 2025, 18:00" in page  # the date in Warsaw time (UTC+2 in June), in words
     assert "10 000,00" in page  # the budget in zł
 
 
@@ -104,7 +104,7 @@ def test_round_page_shows_phase_steps_rules_and_ballot(client, users, session):
     current = re.search(r'<li class="step-current" aria-current="step">\s*([^<]+)', page)
     assert current.group(1).strip() == "Głosowanie"
     assert page.count('aria-current="step"') == 1
-    assert "Zaznacz propozycje, które popierasz: od 1 propozycja do 2 propozycje." in page
+    assert "Zaznacz propozycje, które popierasz: od 1 do 2 propozycji." in page
     assert "Zaznaczone propozycje mogą łącznie kosztować najwyżej 2 500,00" in page
     assert "dopóki starcza budżetu 10 000,00" in page
     assert "niższy koszt, potem więcej głosujących, potem losowanie" in page

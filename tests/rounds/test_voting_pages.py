@@ -90,7 +90,7 @@ def test_voting_page_controls_per_kind(client, users, session):
         ("approval", {"max_choices": 2}, lambda p: {"choice": ids(*p)}, "Wybierz najwyżej 2 propozycje."),
         ("approval", {"min_choices": 2, "max_choices": 3}, lambda p: {"choice": ids(p[0])},
          "Wybierz co najmniej 2 propozycje."),
-        ("approval", {}, lambda p: {"choice": ["987654"]}, "Propozycji “987654” nie ma na tej karcie."),
+        ("approval", {}, lambda p: {"choice": ["987654"]}, "Propozycji „987654” nie ma na tej karcie."),
         ("approval", {"max_ballot_cost_grosze": 250_000}, lambda p: {"choice": ids(p[1], p[2])},
          "Wybrane propozycje kosztują łącznie 5 000,00 zł; limit to 2 500,00 zł."),
         ("choose-1", {}, lambda p: {"choice": ids(p[0], p[1])}, "Wybierz dokładnie jedną propozycję."),
@@ -168,7 +168,7 @@ def test_second_secret_vote_is_refused_and_stores_nothing(client, users, session
     page = html(client.get(f"/rounds/{round_.id}"))
     assert "Zagłosowano" in page and f'href="/rounds/{round_.id}/receipt"' in page
     again = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[1])})
-    assert again.status_code == 409 and "Już głosowałeś(-aś) w tej rundzie." in html(again)
+    assert again.status_code == 409 and "Twój głos w tej rundzie został już oddany." in html(again)
     assert stored(session) == (1, 1)
     assert session.scalar(sa.select(Ballot.choices)) == ids(proposals[0])
     assert client.get(f"/rounds/{round_.id}/vote").status_code == 303
