@@ -68,8 +68,10 @@ def money(grosze: int | None) -> str:
 
 
 def day(value: date | datetime | None) -> str:
-    """The one date format: '2 grudnia 2026' (a moment is first put in Warsaw time)."""
-    return format_date(value, "long") if value else "—"
+    """The one date format: '2 grudnia 2026', British '2 Dec 2026' (a moment is first put in Warsaw time)."""
+    if not value:
+        return "—"
+    return format_date(value, "medium" if ui_language() == "en" else "long")
 
 
 def clock(value: datetime | None) -> str:

@@ -54,7 +54,7 @@ def test_the_ballot_lists_the_proposals_in_the_order_of_the_paper_entry_form(cli
     text = pdf_text(client.get(f"/rounds/{round_.id}/ballot.pdf"))
 
     assert "Karta do głosowania: Budżet Na Kozłówce 2027" in text
-    assert "Zaznacz propozycje, które popierasz: od 1 propozycja do 2 propozycje." in text
+    assert "Zaznacz propozycje, które popierasz: od 1 do 2 propozycji." in text
     assert "Postaw znak X w kratce obok swojego wyboru." in text
     assert "ul. Kozłówka 14, 30-664 Kraków" in text
     assert "1 500,00 zł" in text and "4 500,00 zł" in text
