@@ -75,7 +75,7 @@ def test_accessibility_statement_gives_contact_date_and_complaint_route(client, 
     client.http.set_cookie("lang", "en")
     english = client.get("/accessibility").get_data(as_text=True)
     assert "mailto:dostepnosc@mam.example" in english
-    assert "This statement was prepared on 25 November 2026" in english  # British English
+    assert "This statement was prepared on 25 Nov 2026" in english  # British English
     assert "Commissioner for Human Rights (Rzecznik Praw Obywatelskich)" in english
     assert "file a complaint" in english
 
