@@ -251,7 +251,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def sign_out(user: User) -> None:
-    """End this session: the login id it holds (in a copied cookie too) no longer signs anyone in."""
+    """Sign out: the login id this browser held, copied or not, no longer signs anyone in. The version is
+    one per person, so their sessions on other devices end too."""
     user.end_sessions()
     db.session.commit()
 
