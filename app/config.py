@@ -152,6 +152,8 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         # A moving window: no burst of twice the limit across a window boundary.
         "RATELIMIT_STRATEGY": env.get("RATELIMIT_STRATEGY", "moving-window"),
         "RATELIMIT_AUTH": env.get("RATELIMIT_AUTH", "10 per minute;50 per hour"),
+        # Password resets and registrations naming one address, from any IP: each e-mails that address.
+        "RATELIMIT_PER_ADDRESS": env.get("RATELIMIT_PER_ADDRESS", "5 per hour;20 per day"),
         "RATELIMIT_RESIDENCY_CODE": env.get("RATELIMIT_RESIDENCY_CODE", "10 per hour"),
         "RATELIMIT_RECEIPT": env.get("RATELIMIT_RECEIPT", "30 per minute"),
         "RATELIMIT_EXPORTS": env.get("RATELIMIT_EXPORTS", "20 per minute"),  # anonymous PDF builds per IP

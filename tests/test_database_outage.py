@@ -22,7 +22,7 @@ def down(request):
 def sign_in_cookie(client) -> None:
     """What a signed-in browser sends: a session naming an account the app must load."""
     with client.session_transaction() as session:
-        session["_user_id"] = "1:0123456789abcdef"
+        session["_user_id"] = "1:1"
         session["_fresh"] = True
 
 

@@ -146,6 +146,16 @@ def _admin_created(ctx, before, after):
     assert after["audit_events"][-1].action == "admin.created_by_setup_link"
 
 
+def _session_ended(ctx, before, after):
+    """Signing out raises the person's session version and writes nothing else; a visitor's, nothing."""
+    if ctx.actor is None:
+        assert after == before
+        return
+    raised = {row.id: row.session_version for row in after["users"]}
+    assert raised[ctx.actor.id] == 2
+    assert {**after, "users": []} == {**before, "users": []}
+
+
 def _nothing_but_locale(ctx, before, after):
     assert before == after  # every test user already speaks Polish
 
@@ -174,7 +184,7 @@ CASES = [
     Case("/login", "GET", visitors(200, 303)),
     Case("/login", "POST", visitors(422, 303), label="empty", data={"email": "", "password": ""},
          error_text=REQUIRED),
-    Case("/logout", "POST", everyone(303)),
+    Case("/logout", "POST", everyone(303), effect=_session_ended, effect_status=303),
     Case("/reset-password", "GET", everyone(200)),
     Case("/reset-password", "POST", everyone(422), label="empty", data={"email": ""},
          error_text=REQUIRED),
@@ -184,6 +194,8 @@ CASES = [
     Case("/account", "GET", signed_in(200)),
     Case("/account", "POST", signed_in(422), label="empty", data={"display_name": "", "locale": ""},
          error_text=REQUIRED),
+    Case("/account/sign-out-everywhere", "GET", signed_in(200)),
+    Case("/account/sign-out-everywhere", "POST", signed_in(200), label="not yet confirmed"),
     Case("/account/password", "GET", signed_in(200)),
     Case("/account/password", "POST", signed_in(422), label="empty",
          data={"current_password": "", "password": "", "confirm": ""}, error_text=REQUIRED),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, RadioField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, Length
 
@@ -98,3 +98,8 @@ class SetupAdminForm(RegisterForm):
         _l("Language"), choices=LANGUAGE_CHOICES, default="pl",
         validators=[required(_l("Choose a language."))],
     )
+
+
+class SignOutEverywhereForm(BaseForm):
+    # "yes" once the person has seen the confirmation page.
+    confirm = HiddenField()

@@ -54,6 +54,9 @@ class User(UserMixin, db.Model):
     resident_verification_method: Mapped[str | None] = mapped_column(sa.String(16))
     # Secret token of the personal calendar feed (what the resident signed up for).
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Part of the login id kept in the session and the remember-me cookie: raising it signs the person
+    # out of every browser (sign-out, "sign out everywhere", a new password).
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     resident_verified_by: Mapped[User | None] = relationship(remote_side=[id])
 
@@ -66,11 +69,13 @@ class User(UserMixin, db.Model):
         return self.resident_verified_at is not None
 
     def get_id(self) -> str:
-        """The login id Flask-Login keeps in the session and the remember-me cookie: the user id and a
-        fingerprint of the password hash, so a password change or reset signs out every other session."""
-        from app.auth.tokens import session_fingerprint
+        """The login id Flask-Login keeps in the (signed) session and remember-me cookie: the user id and
+        the session version, checked on every request, so raising the version ends every session."""
+        return f"{self.id}:{self.session_version}"
 
-        return f"{self.id}:{session_fingerprint(self.password_hash or '')}"
+    def end_sessions(self) -> None:
+        """Sign out every browser signed in as this user (the caller commits)."""
+        self.session_version = (self.session_version or 1) + 1
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

@@ -13,7 +13,9 @@ from app.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
     SetupAdminForm,
+    SignOutEverywhereForm,
 )
+from app.auth.identity import EMAIL, identity_hash, normalise_email
 from app.errors import DomainError
 from app.extensions import limiter
 from app.htmx import redirect_to
@@ -24,6 +26,19 @@ from app.urls import safe_next
 
 def auth_limit() -> str:
     return current_app.config["RATELIMIT_AUTH"]
+
+
+def per_address_limit() -> str:
+    return current_app.config["RATELIMIT_PER_ADDRESS"]
+
+
+def per_address(prefix: str):
+    """A rate-limit key per e-mail address typed in the form (whatever the IP), as a keyed hash so the
+    limiter's storage holds no addresses."""
+    def key() -> str:
+        email = normalise_email(request.form.get("email", ""))
+        return f"{prefix}:{identity_hash(prefix, EMAIL, email)}"
+    return key
 
 
 def _stay_signed_in(user) -> None:
@@ -40,6 +55,7 @@ def _form_error(form, error: DomainError, template: str, **context):
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
+@limiter.limit(per_address_limit, methods=["POST"], key_func=per_address("register"))
 def register():
     if current_user.is_authenticated:
         return redirect_to(url_for("main.index"))
@@ -47,15 +63,13 @@ def register():
     if not form.validate_on_submit():
         return render_template("auth/register.html", form=form), 422 if form.errors else 200
     try:
-        user = services.register(
-            form.email.data, form.display_name.data, form.password.data, ui_language()
-        )
+        # None when the address has an account: its owner gets an e-mail, and this answer is the same.
+        services.register(form.email.data, form.display_name.data, form.password.data, ui_language())
     except DomainError as error:
         return _form_error(form, error, "auth/register.html")
-    login_user(user)
-    flash(_("Welcome! We have sent you an e-mail: follow the link in it to confirm your address."),
-          "success")
-    return redirect_to(url_for("auth.profile"))
+    flash(_("Thank you! We have sent an e-mail to the address you gave: follow the link in it to "
+            "confirm your address, then sign in."), "success")
+    return redirect_to(url_for("auth.login"))
 
 
 @bp.get("/verify-email/<token>")
@@ -93,6 +107,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.sign_out(current_user)
     logout_user()
     flash(_("You are signed out. See you soon!"), "success")
     return redirect_to(url_for("main.index"))
@@ -100,11 +116,12 @@ def logout():
 
 @bp.route("/reset-password", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
+@limiter.limit(per_address_limit, methods=["POST"], key_func=per_address("reset"))
 def request_reset():
     form = ResetRequestForm()
     if not form.validate_on_submit():
         return render_template("auth/reset_request.html", form=form), 422 if form.errors else 200
-    services.request_password_reset(form.email.data)
+    services.request_password_reset(form.email.data, ui_language())
     # The same answer whether or not the account exists.
     flash(_("If an account with this address exists, we have sent it a link to set a new "
             "password. The link is valid for one hour."), "success")
@@ -140,6 +157,19 @@ def profile():
         return _form_error(form, error, "auth/profile.html", **context)
     flash(_("Your profile is saved."), "success")
     return redirect_to(url_for("auth.profile"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["GET", "POST"])
+@login_required
+def sign_out_everywhere():
+    """Sign out of every device, this one included; a POST without ``confirm=yes`` only asks."""
+    form = SignOutEverywhereForm()
+    if not (form.validate_on_submit() and form.confirm.data == "yes"):
+        return render_template("auth/sign_out_everywhere.html", form=form)
+    services.sign_out_everywhere(current_user)
+    logout_user()
+    flash(_("You are signed out on all devices."), "success")
+    return redirect_to(url_for("auth.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth import tokens
+from app.auth.identity import normalise_email
 from app.auth.models import Role, User
 from app.auth.passwords import (
     MAX_LENGTH,
@@ -40,10 +41,6 @@ class ExpiredToken(BadToken):
 
 
 EMAIL_TAKEN = _l("An account with this e-mail address already exists.")
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -106,11 +103,48 @@ def _add_user(email: str, display_name: str, password: str, locale: str, role: s
     return user
 
 
-def register(email: str, display_name: str, password: str, locale: str = "pl") -> User:
-    user = _add_user(email, display_name, password, locale, Role.RESIDENT)
+def register(email: str, display_name: str, password: str, locale: str = "pl") -> User | None:
+    """Open an account, or, when the address already has one, e-mail its owner instead.
+
+    The caller answers the same either way, so the form does not tell who has an account; both ways
+    hash the password and queue one e-mail, so they take the same time too. Returns the new user, or
+    None when the address was taken."""
+    email = normalise_email(email)
+    check_password_strength(password)
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        locale=locale,
+        role=Role.RESIDENT,
+    )
+    owner = find_user_by_email(email)
+    if owner is None:
+        db.session.add(user)
+        try:
+            db.session.flush()
+        except IntegrityError:  # a parallel registration with this address won the race
+            db.session.rollback()
+            owner = find_user_by_email(email)
+    if owner is not None:
+        _queue_registration_attempt(owner)
+        db.session.commit()
+        return None
     _queue_verification(user)
     db.session.commit()
     return user
+
+
+def _queue_registration_attempt(owner: User) -> None:
+    queue_email(
+        owner.email,
+        _l("Someone tried to register with your address"),
+        "auth/email/registration_attempt.txt",
+        locale=owner.locale,
+        user=owner,
+        login_link=external_url("auth.login"),
+        reset_link=external_url("auth.request_reset"),
+    )
 
 
 def resend_verification(user: User) -> None:
@@ -132,8 +166,9 @@ def verify_email(token: str) -> User:
 
 
 def user_for_login_id(login_id: str) -> User | None:
-    """The user a session or remember-me cookie names, if its password fingerprint is still current
-    (see ``User.get_id``); ids from before a password change, or without a fingerprint, sign nobody in."""
+    """The user a session or remember-me cookie names, if its session version is still current (see
+    ``User.get_id``); ids from before a sign-out or a password change, or without a version, sign
+    nobody in."""
     uid, _, _fingerprint = login_id.partition(":")
     if not (uid.isascii() and uid.isdigit()) or len(uid) > 18:
         return None
@@ -148,29 +183,42 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
         return None
-    if needs_rehash(user.password_hash):
+    if needs_rehash(user.password_hash):  # the session version stays: other devices stay signed in
         user.password_hash = hash_password(password)
         db.session.commit()
     return user
 
 
-def request_password_reset(email: str) -> None:
-    """Send a reset link if the account exists; the caller answers the same either way."""
+def request_password_reset(email: str, locale: str = "pl") -> None:
+    """E-mail a reset link to the account's owner, or tell the address that it has no account.
+
+    The caller answers the same either way. Both ways sign a token, queue one e-mail and commit, so
+    the answer takes the same time for known and unknown addresses."""
+    email = normalise_email(email)
     user = find_user_by_email(email)
-    if user is None:
-        return
+    # Signed on both ways, used on one: the work, and so the time, is the same.
     token = tokens.make(
         tokens.RESET_PASSWORD,
-        {"uid": user.id, "pw": tokens.password_fingerprint(user.password_hash)},
+        {"uid": getattr(user, "id", None),
+         "pw": tokens.password_fingerprint(getattr(user, "password_hash", ""))},
     )
-    queue_email(
-        user.email,
-        _l("Set a new password"),
-        "auth/email/reset_password.txt",
-        locale=user.locale,
-        user=user,
-        link=external_url("auth.reset_password", token=token),
-    )
+    if user is None:
+        queue_email(
+            email,
+            _l("Setting a new password"),
+            "auth/email/reset_unknown_address.txt",
+            locale=locale,
+            register_link=external_url("auth.register"),
+        )
+    else:
+        queue_email(
+            user.email,
+            _l("Set a new password"),
+            "auth/email/reset_password.txt",
+            locale=user.locale,
+            user=user,
+            link=external_url("auth.reset_password", token=token),
+        )
     db.session.commit()
 
 
@@ -186,6 +234,7 @@ def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     check_password_strength(new_password)
     user.password_hash = hash_password(new_password)
+    user.end_sessions()  # the caller signs this browser in again
     # Following the link proves the address works.
     user.email_verified_at = user.email_verified_at or utcnow()
     db.session.commit()
@@ -197,6 +246,21 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise InvalidInput(_l("The current password is not correct."), field="current_password")
     check_password_strength(new_password)
     user.password_hash = hash_password(new_password)
+    user.end_sessions()  # the caller signs this browser in again
+    db.session.commit()
+
+
+def sign_out(user: User) -> None:
+    """Sign out: the login id this browser held, copied or not, no longer signs anyone in. The version is
+    one per person, so their sessions on other devices end too."""
+    user.end_sessions()
+    db.session.commit()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of ``user``, on every device; the caller signs this browser out too."""
+    user.end_sessions()
+    record(user, "account.signed_out_everywhere", user)
     db.session.commit()
 
 

@@ -7,7 +7,6 @@ older reset link stops working, so each link can be used once.
 from __future__ import annotations
 
 import hashlib
-import hmac
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -29,13 +28,6 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 def password_fingerprint(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:20]
-
-
-def session_fingerprint(password_hash: str) -> str:
-    """A short keyed digest of the password hash, part of the login id kept in the session and the
-    remember-me cookie: when the password changes, every session signed in with the old one ends."""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, b"mam-session:" + password_hash.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def make(purpose: str, payload: dict) -> str:

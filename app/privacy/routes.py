@@ -16,13 +16,6 @@ from app.privacy import bp, services
 from app.privacy.forms import DeleteAccountForm
 
 
-@bp.before_app_request
-def _sign_out_deleted_accounts():
-    """A deleted account is signed out everywhere, on its next request from any browser."""
-    if current_user and current_user.is_authenticated and services.is_former(current_user):
-        logout_user()
-
-
 @bp.app_template_filter("person")
 def person(user) -> str:
     """A person's display name, or "deleted account" for a deleted (or missing) account."""

@@ -254,7 +254,9 @@ def delete_account(actor: User, password: str) -> None:
     s.execute(sa.update(NewsPost).where(NewsPost.author_id == uid).values(author_id=None))
     s.execute(sa.update(ResidencyCode).where(ResidencyCode.redeemed_by_id == uid).values(redeemed_by_id=None))
 
-    # Votes stay counted, no longer linked to the person.
+    # Votes stay counted, no longer linked to the person. In rounds still voting, the participation keeps
+    # its identity hash (not personal data without the secret key) until closing, so a new account of
+    # the same person cannot vote there again.
     s.execute(sa.update(Participation).where(Participation.user_id == uid).values(user_id=None))
     s.execute(sa.update(Ballot).where(Ballot.user_id == uid).values(user_id=None))
 
@@ -282,5 +284,6 @@ def delete_account(actor: User, password: str) -> None:
     actor.resident_verified_by_id = None
     actor.resident_verification_method = None
     actor.calendar_token = None
+    actor.end_sessions()
     record(actor, "account.deleted", actor)
     s.commit()

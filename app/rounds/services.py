@@ -26,7 +26,7 @@ from app.urls import external_url
 from app.votes import counting
 from app.votes import tally as engine
 from app.votes.models import Channel, Participation
-from app.votes.services import detach_ballots_from_casting, forget_casting_order
+from app.votes.services import detach_ballots_from_casting, forget_casting_order, forget_voter_identities
 
 NEXT_PHASE = {
     Phase.DRAFT: Phase.SUBMISSION,
@@ -236,6 +236,7 @@ def _close(actor: User | None, round_: Round, seed: str) -> None:
     round_.result_sha256 = counting.canonical_sha256(count.result)
     winners = {str(pid) for pid in count.result["tally"]["winners"]}
     _publish_outcomes(actor, round_, winners)
+    forget_voter_identities(round_.id)
     detach_ballots_from_casting(round_.id)
     record(actor, "round.closed", round_, ballots=count.result["ballots"],
            ballots_sha256=round_.ballots_sha256, result_sha256=round_.result_sha256)

@@ -28,6 +28,8 @@ class Participation(db.Model):
     __tablename__ = "participations"
     __table_args__ = (
         sa.UniqueConstraint("round_id", "user_id"),
+        # One ballot per person, not only per account: see ``app.auth.identity``.
+        sa.UniqueConstraint("round_id", "identity_hash"),
         sa.CheckConstraint("channel IN ('online', 'paper')", name="channel_known"),
     )
 
@@ -37,6 +39,9 @@ class Participation(db.Model):
     channel: Mapped[str] = mapped_column(sa.String(8), default=Channel.ONLINE)
     voted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # A keyed hash of the voter's identity in this round, kept after the account is deleted so the same
+    # person cannot vote again with a new account; cleared when the round closes, never exported.
+    identity_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])

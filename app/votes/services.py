@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
+from app.auth.identity import voter_hash
 from app.auth.models import User
 from app.db import db, utcnow
 from app.errors import Conflict, InvalidInput
@@ -80,15 +81,24 @@ def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
         existing.voted_at = utcnow()
         return Cast(receipt=None, changed=True)
 
+    # The same person under another account (deleted and registered again) has voted already.
+    identity = voter_hash(voter, round_.id)
+    if identity is not None and db.session.scalar(
+        sa.select(sa.exists().where(Participation.round_id == round_.id,
+                                    Participation.identity_hash == identity))
+    ):
+        raise Conflict(ALREADY_VOTED if entered_by is None
+                       else _l("This resident has already voted in this round."))
+
     secret = round_.secrecy == Secrecy.SECRET
     receipt = _new_receipt() if secret else None
     db.session.add(Participation(round_id=round_.id, user_id=voter.id, channel=channel,
-                                 entered_by_id=getattr(entered_by, "id", None)))
+                                 entered_by_id=getattr(entered_by, "id", None), identity_hash=identity))
     db.session.add(Ballot(round_id=round_.id, user_id=None if secret else voter.id, choices=choices,
                           receipt_hash=receipt_hash(receipt) if receipt else None))
     try:
         db.session.flush()
-    except IntegrityError as error:  # another request of the same voter won the race
+    except IntegrityError as error:  # another request of the same voter (or person) won the race
         db.session.rollback()
         raise Conflict(ALREADY_VOTED) from error
     return Cast(receipt=receipt, changed=False)
@@ -153,6 +163,13 @@ def check_receipt(round_: Round, code: str) -> bool:
 #   checkpointed and truncated, the file is rebuilt (VACUUM), and the log truncated again.
 # What stays (PostgreSQL's WAL segments written during voting, backups taken then) is described
 # in docs/deployment.md.
+
+
+def forget_voter_identities(round_id: int) -> None:
+    """In the closing transaction: nobody can vote any more, so the identity hashes go."""
+    db.session.execute(
+        sa.update(Participation).where(Participation.round_id == round_id).values(identity_hash=None)
+    )
 
 
 def detach_ballots_from_casting(round_id: int) -> None:

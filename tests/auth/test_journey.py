@@ -26,7 +26,9 @@ def test_register_verify_login_switch_language_logout(client, session, mail):
         {"email": "Jadwiga.Nowak@Kozlowka.example", "display_name": "Jadwiga N.",
          "password": PASSWORD, "confirm": PASSWORD},
     )
-    assert response.status_code == 303
+    assert response.status_code == 303 and response.headers["Location"] == "/login"
+    # Not signed in by registering: the same answer comes when the address already has an account.
+    assert client.get("/account").status_code == 302
     user = session.scalar(sa.select(User).where(User.email == "jadwiga.nowak@kozlowka.example"))
     assert user is not None and user.role == Role.RESIDENT
     assert user.email_verified_at is None and user.password_hash != PASSWORD
@@ -38,6 +40,7 @@ def test_register_verify_login_switch_language_logout(client, session, mail):
     verify_path = link_in(message)
     assert verify_path.startswith("/verify-email/")
 
+    client.login(user)
     account = client.get("/account").get_data(as_text=True)
     assert "niepotwierdzony" in account
 

@@ -156,6 +156,7 @@ def test_resident_pages(audit, signed_in):
     _, confirmed = signed_in("unverified", audit.locale)
     audit.open(confirmed)
     audit.goto("/account", "account, residency code form")
+    audit.goto("/account/sign-out-everywhere", "sign out of all devices, confirmation")
     response = audit.goto("/404-nie-ma", "404 page, signed in")
     assert response.status == 404
     audit.assert_clean()

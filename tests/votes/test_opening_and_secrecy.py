@@ -141,7 +141,10 @@ def test_closing_leaves_no_row_metadata_pairing_a_secret_ballot_with_its_voter(s
     services.advance_phase(users.moderator(), round_.id, "voting")
     assert session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 3
     if dialect == "postgresql":
-        assert len(stamps(Ballot)) == 1 and not stamps(Ballot) & stamps(Participation)
+        # One stamp for all the ballots. Closing also clears the participations' identity hashes, so
+        # they may all carry that same stamp too: a stamp shared by every row pairs nobody.
+        assert len(stamps(Ballot)) == 1
+        assert not stamps(Ballot) & stamps(Participation) or stamps(Participation) == stamps(Ballot)
     else:
         assert dialect == "sqlite"  # no per-row transaction stamps, no rowid (test_ballot_order.py)
 
