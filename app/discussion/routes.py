@@ -17,7 +17,7 @@ from app.db import db
 from app.discussion import bp, permissions, queries, services
 from app.discussion.forms import CommentForm, ReasonForm
 from app.discussion.links import comment_url, proposal_url
-from app.discussion.models import Comment
+from app.discussion.models import Comment, CommentState
 from app.errors import Conflict, DomainError, NotFound, render_error
 from app.extensions import limiter, per_user
 from app.htmx import is_htmx, redirect_to, render
@@ -130,6 +130,8 @@ def edit_comment(comment_id: int):
 def delete_comment(comment_id: int):
     comment = _comment_or_404(comment_id)
     proposal = _proposal_or_404(comment.proposal_id)
+    if comment.state == CommentState.VISIBLE:  # a removed one: the service answers a second click
+        require(permissions.can_delete_comment(current_user, comment))  # refused before asking to confirm
     if page := confirmation_needed(
         _("You will delete your comment under “%(title)s”. It cannot be restored.", title=proposal.title),
         _("Yes, delete the comment"), comment_url(comment), danger=True,

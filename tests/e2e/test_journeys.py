@@ -7,7 +7,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import answer_yes_without_js, login
 
 VERIFY_LINK = re.compile(r"https?://\S+/verify-email/\S+")
 
@@ -114,6 +114,7 @@ def test_moderator_verifies_a_resident_in_person(new_context, live_server, js):
     expect(row).to_have_count(1)
     verify_name = live.t("pl", "Verify in person")
     row.get_by_role("button", name=re.compile(re.escape(verify_name))).click()
+    answer_yes_without_js(page, live, js, "Yes, verify in person")
 
     expect(page.locator("#flash-messages")).to_contain_text(
         live.t("pl", "%(name)s is now a verified resident.", name=resident.display_name)
