@@ -618,6 +618,7 @@ def test_htmx_post_with_csrf_header_is_accepted(client, users, session):
     response = client.post(
         f"/residents/{target.id}/verify",
         csrf=False,
+        confirm=True,
         headers={"X-CSRFToken": client.csrf_token(), "HX-Request": "true"},
     )
     assert response.status_code == 204

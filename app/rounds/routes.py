@@ -164,7 +164,7 @@ def advance(round_id: int):
     form = AdvanceForm(formdata=None, expected_phase=round_.phase)
     if request.method == "POST":
         form = AdvanceForm()
-        if page := _advance_confirmation(round_):
+        if page := _advance_confirmation(round_, form.expected_phase.data):
             return page
         try:
             round_ = services.advance_phase(current_user, round_.id, form.expected_phase.data or "")
@@ -181,10 +181,10 @@ def advance(round_id: int):
     return _advance_page(round_, form)
 
 
-def _advance_confirmation(round_: Round):
+def _advance_confirmation(round_: Round, expected_phase: str | None):
     next_phase = services.NEXT_PHASE.get(round_.phase)
-    if next_phase is None:
-        return None  # nothing to confirm: the service refuses
+    if next_phase is None or expected_phase != round_.phase:
+        return None  # nothing to confirm: the service refuses (the last phase, or a page out of date)
     return confirmation_needed(
         _("The round moves from “%(old)s” to “%(new)s”.", old=display.PHASE_LABELS[round_.phase],
           new=display.PHASE_LABELS[next_phase]) + " " + str(display.ADVANCE_EFFECTS[round_.phase]),
