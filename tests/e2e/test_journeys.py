@@ -185,7 +185,12 @@ def test_htmx_posts_carry_the_csrf_token(new_context, live_server):
 
     with page.expect_response(lambda r: r.url.endswith(url)) as info:
         # Not awaiting htmx.ajax's promise: HX-Redirect navigates away, which may end the evaluation.
-        page.evaluate("url => { htmx.ajax('POST', url, {target: '#residents-list', swap: 'none'}); }", url)
+        # (confirm=yes: the answer the data-confirm dialog adds to a final action's form.)
+        page.evaluate(
+            "url => { htmx.ajax('POST', url, "
+            "{target: '#residents-list', swap: 'none', values: {confirm: 'yes'}}); }",
+            url,
+        )
     response = info.value
     request_headers = response.request.all_headers()
     assert request_headers.get("hx-request") == "true"
