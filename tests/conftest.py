@@ -147,10 +147,13 @@ class Client:
     def get(self, url, **kwargs):
         return contextvars.Context().run(self.http.get, url, **kwargs)
 
-    def post(self, url, data=None, csrf=True, **kwargs):
+    def post(self, url, data=None, csrf=True, confirm=False, **kwargs):
+        """``confirm=True`` answers "Tak" to the confirmation page of a final action (confirm=yes)."""
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.csrf_token())
+        if confirm:
+            data["confirm"] = "yes"
         return contextvars.Context().run(self.http.post, url, data=data, **kwargs)
 
     def login(self, user, password: str | None = None):

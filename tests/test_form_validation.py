@@ -197,7 +197,7 @@ def _role(users, client):
     target = users.resident()
     admin = users.admin()
     client.login(admin)
-    return Prepared(f"/residents/{target.id}/role", {"role": "moderator"}, admin)
+    return Prepared(f"/residents/{target.id}/role", {"role": "moderator", "confirm": "yes"}, admin)
 
 
 def nul_and_replacement(fields: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:

@@ -528,7 +528,9 @@ def test_route_answers_each_role(case, role, client, users, session):
     url = build_url(case, target, values)
     before = db_state(session)
 
-    response = client.get(url) if case.method == "GET" else client.post(url, case.data)
+    # Every POST carries confirm=yes, the answer to the confirmation page of final actions (that step is
+    # tested in tests/test_confirmation.py); the forms with a password "confirm" field override it.
+    response = client.get(url) if case.method == "GET" else client.post(url, {"confirm": "yes", **case.data})
 
     html = response.get_data().decode("utf-8", "replace")  # exports may be binary (XLSX)
     expected = case.expected[role]
@@ -628,6 +630,7 @@ def test_htmx_post_with_csrf_header_is_accepted(client, users, session):
     response = client.post(
         f"/residents/{target.id}/verify",
         csrf=False,
+        confirm=True,
         headers={"X-CSRFToken": client.csrf_token(), "HX-Request": "true"},
     )
     assert response.status_code == 204

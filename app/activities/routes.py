@@ -15,6 +15,7 @@ from app.activities import bp, ical, permissions, queries, services
 from app.activities.forms import ActivityForm, CancelForm, DeclineForm, HeldForm, PlaceForm, RoomRequestForm
 from app.activities.models import Activity, Place, RoomRequest, SignupStatus
 from app.activities.times import local, month_bounds
+from app.confirmation import confirmation_needed
 from app.db import db, utcnow
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import contributions_limit, limiter, per_user
@@ -184,6 +185,11 @@ def mine():
 @login_required
 def calendar_link():
     reset = request.form.get("reset") == "1"
+    if page := confirmation_needed(
+        _("You will get a new calendar link. The old one will stop working in every calendar that uses it."),
+        _("Yes, make a new link"), url_for("activities.mine"), when=reset,
+    ):
+        return page
     services.calendar_token(current_user, reset=reset)
     flash(
         _("Your old calendar link no longer works; here is the new one.")
@@ -338,6 +344,12 @@ def cancel(activity_id: int):
     form = CancelForm()
     if not form.validate_on_submit():
         return _report_page(activity, HeldForm(formdata=None), form, 422)
+    if page := confirmation_needed(
+        _("You will cancel “%(title)s”. Everyone signed up will get an e-mail; it cannot be undone.",
+          title=activity.title),
+        _("Yes, cancel the activity"), url_for("activities.report", activity_id=activity_id), danger=True,
+    ):
+        return page
     try:
         services.cancel_activity(current_user, activity, form.reason.data)
     except DomainError as error:
@@ -379,7 +391,14 @@ def sign_up(activity_id: int):
 @bp.post("/activities/<int:activity_id>/signup/cancel")
 @login_required
 def cancel_signup(activity_id: int):
-    services.cancel_signup(current_user, _activity_or_404(activity_id))
+    activity = _activity_or_404(activity_id)
+    if page := confirmation_needed(
+        _("You will cancel your sign-up for “%(title)s”. Your place may go to someone else.",
+          title=activity.title),
+        _("Yes, cancel my sign-up"), url_for("activities.show", activity_id=activity_id),
+    ):
+        return page
+    services.cancel_signup(current_user, activity)
     flash(_("Your sign-up is cancelled."), "success")
     return redirect_to(url_for("activities.show", activity_id=activity_id))
 
@@ -398,7 +417,14 @@ def volunteer(activity_id: int, role_id: int):
 @bp.post("/activities/<int:activity_id>/roles/<int:role_id>/cancel")
 @login_required
 def cancel_volunteer(activity_id: int, role_id: int):
-    services.cancel_signup(current_user, _activity_or_404(activity_id), role_id)
+    activity = _activity_or_404(activity_id)
+    if page := confirmation_needed(
+        _("You will stop volunteering at “%(title)s”. Your place may go to someone else.",
+          title=activity.title),
+        _("Yes, stop volunteering"), url_for("activities.show", activity_id=activity_id),
+    ):
+        return page
+    services.cancel_signup(current_user, activity, role_id)
     flash(_("You are no longer signed up for this role."), "success")
     return redirect_to(url_for("activities.show", activity_id=activity_id))
 
@@ -542,6 +568,12 @@ def decline_request(request_id: int):
     form = DeclineForm()
     if not form.validate_on_submit():
         return _requests_page(422, {request_id: form.reason.errors or [_("This field is required.")]})
+    if page := confirmation_needed(
+        _("You will decline the request “%(title)s”. The person who sent it will get an e-mail with your "
+          "reason.", title=room_request.title),
+        _("Yes, decline the request"), url_for("activities.requests"),
+    ):
+        return page
     try:
         services.decline_request(current_user, room_request, form.reason.data)
     except DomainError as error:

@@ -7,16 +7,17 @@ proposal page. Validation errors and refusals that belong next to a form re-rend
 
 from __future__ import annotations
 
-from flask import current_app, flash, request
+from flask import current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app.confirmation import confirmation_needed
 from app.db import db
 from app.discussion import bp, permissions, queries, services
 from app.discussion.forms import CommentForm, ReasonForm
 from app.discussion.links import comment_url, proposal_url
-from app.discussion.models import Comment
+from app.discussion.models import Comment, CommentState
 from app.errors import Conflict, DomainError, NotFound, render_error
 from app.extensions import limiter, per_user
 from app.htmx import is_htmx, redirect_to, render
@@ -129,6 +130,13 @@ def edit_comment(comment_id: int):
 def delete_comment(comment_id: int):
     comment = _comment_or_404(comment_id)
     proposal = _proposal_or_404(comment.proposal_id)
+    if comment.state == CommentState.VISIBLE:  # a removed one: the service answers a second click
+        require(permissions.can_delete_comment(current_user, comment))  # refused before asking to confirm
+    if page := confirmation_needed(
+        _("You will delete your comment under “%(title)s”. It cannot be restored.", title=proposal.title),
+        _("Yes, delete the comment"), comment_url(comment), danger=True,
+    ):
+        return page
     services.delete_comment(current_user, comment)
     return _done(proposal, _("Your comment is deleted."))
 
@@ -227,8 +235,14 @@ def hide_comment(comment_id: int):
 def restore_comment(comment_id: int):
     require(permissions.can_moderate(current_user))
     comment = _comment_or_404(comment_id)
+    proposal = db.session.get(Proposal, comment.proposal_id)
+    if page := confirmation_needed(
+        _("The hidden comment under “%(title)s” will be visible to everyone again.", title=proposal.title),
+        _("Yes, show the comment again"), safe_next("discussion.moderation"),
+    ):
+        return page
     services.restore_comment(current_user, comment)
-    return _moderated(_("The comment is visible again."), db.session.get(Proposal, comment.proposal_id))
+    return _moderated(_("The comment is visible again."), proposal)
 
 
 @bp.post("/moderation/comments/<int:comment_id>/dismiss")
@@ -236,6 +250,11 @@ def restore_comment(comment_id: int):
 def dismiss_comment_flags(comment_id: int):
     require(permissions.can_moderate(current_user))
     comment = _comment_or_404(comment_id)
+    if page := confirmation_needed(
+        _("The reports about this comment will be dismissed; the comment stays visible to everyone."),
+        _("Yes, dismiss the reports"), url_for("discussion.moderation"),
+    ):
+        return page
     services.dismiss_comment_flags(current_user, comment)
     return _moderated(_("The reports are dismissed; the comment stays visible."))
 
@@ -257,6 +276,11 @@ def hide_proposal(proposal_id: int):
 def restore_proposal(proposal_id: int):
     require(permissions.can_moderate(current_user))
     proposal = _proposal_or_404(proposal_id)
+    if page := confirmation_needed(
+        _("The proposal “%(title)s” will be public again.", title=proposal.title),
+        _("Yes, make it public again"), safe_next("discussion.moderation"),
+    ):
+        return page
     services.restore_proposal(current_user, proposal)
     return _moderated(_("The proposal is public again."))
 
@@ -266,6 +290,12 @@ def restore_proposal(proposal_id: int):
 def dismiss_proposal_flags(proposal_id: int):
     require(permissions.can_moderate(current_user))
     proposal = _proposal_or_404(proposal_id)
+    if page := confirmation_needed(
+        _("The reports about the proposal “%(title)s” will be dismissed; it stays visible to everyone.",
+          title=proposal.title),
+        _("Yes, dismiss the reports"), url_for("discussion.moderation"),
+    ):
+        return page
     services.dismiss_proposal_flags(current_user, proposal)
     return _moderated(_("The reports are dismissed; the proposal stays visible."))
 

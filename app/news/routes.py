@@ -4,6 +4,7 @@ from flask import flash, make_response, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.confirmation import confirmation_needed
 from app.db import db
 from app.errors import DomainError, NotFound
 from app.htmx import redirect_to, render
@@ -102,6 +103,11 @@ def delete(post_id: int):
     post = _post_or_404(post_id)
     if not DeleteForm().validate():
         raise DomainError()
+    if page := confirmation_needed(
+        _("You will delete the news post “%(title)s”. It cannot be restored.", title=post.title),
+        _("Yes, delete the news post"), url_for("news.show", post_id=post.id), danger=True,
+    ):
+        return page
     services.delete(current_user, post)
     flash(_("The news post is deleted."), "success")
     return redirect_to(url_for("news.index"))

@@ -8,6 +8,7 @@ from flask import Response, current_app, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from app.confirmation import confirmation_needed
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import limiter
@@ -47,6 +48,11 @@ def delete():
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return render_template("privacy/delete.html", form=form), 422 if form.errors else 200
+    if page := confirmation_needed(
+        _("You will delete your account for good. It cannot be undone."),
+        _("Yes, delete my account"), url_for("privacy.delete"), danger=True,
+    ):
+        return page
     try:
         services.delete_account(current_user, form.password.data)
     except DomainError as error:

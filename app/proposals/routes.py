@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app.confirmation import confirmation_needed
 from app.db import db
 from app.errors import Conflict, DomainError, NotFound, render_error
 from app.extensions import contributions_limit, limiter, per_user
@@ -171,6 +172,13 @@ def show(proposal_id: int):
 @login_required
 def submit(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
+    require(permissions.can_submit(current_user, proposal))  # refused before asking to confirm
+    if page := confirmation_needed(
+        _("You will publish the proposal “%(title)s”. Everyone will be able to read it.",
+          title=proposal.title),
+        _("Yes, publish the proposal"), url_for("proposals.show", proposal_id=proposal.id),
+    ):
+        return page
     services.submit_proposal(current_user, proposal)
     flash(_("Your proposal is published. Thank you!"), "success")
     return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
@@ -180,6 +188,12 @@ def submit(proposal_id: int):
 @login_required
 def withdraw(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
+    require(permissions.can_withdraw(current_user, proposal))  # refused before asking to confirm
+    if page := confirmation_needed(
+        _("You will withdraw the proposal “%(title)s”. It cannot be restored.", title=proposal.title),
+        _("Yes, withdraw the proposal"), url_for("proposals.show", proposal_id=proposal.id), danger=True,
+    ):
+        return page
     services.withdraw_proposal(current_user, proposal)
     flash(_("Your proposal is withdrawn."), "success")
     return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
@@ -189,6 +203,12 @@ def withdraw(proposal_id: int):
 @login_required
 def discard(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
+    require(permissions.can_discard(current_user, proposal))  # refused before asking to confirm
+    if page := confirmation_needed(
+        _("You will delete the draft “%(title)s”. It cannot be restored.", title=proposal.title),
+        _("Yes, delete the draft"), url_for("proposals.show", proposal_id=proposal.id), danger=True,
+    ):
+        return page
     services.discard_draft(current_user, proposal)
     flash(_("Your draft is deleted."), "success")
     return redirect_to(url_for("proposals.mine"))
@@ -272,6 +292,11 @@ def pledge(proposal_id: int):
 @login_required
 def unpledge(proposal_id: int, pledge_id: int):
     proposal = _proposal_or_404(proposal_id)
+    if page := confirmation_needed(
+        _("You will withdraw your pledge to help with “%(title)s”.", title=proposal.title),
+        _("Yes, withdraw my pledge"), url_for("proposals.show", proposal_id=proposal.id, _anchor="pledges"),
+    ):
+        return page
     try:
         services.withdraw_pledge(current_user, proposal, pledge_id)
     except Conflict as error:  # withdrawn already (a second click, another tab)
@@ -378,6 +403,12 @@ def toggle_category(category_id: int):
     require(permissions.can_manage_categories(current_user))
     category = _category_or_404(category_id)
     active = request.form.get("active") == "1"
+    if page := confirmation_needed(
+        _("The category “%(name)s” will no longer be offered for new proposals; proposals that have it "
+          "keep it.", name=category.name),
+        _("Yes, deactivate the category"), url_for("proposals.categories"), when=not active,
+    ):
+        return page
     services.set_category_active(current_user, category, active)
     flash(_("The category is available again.") if active
           else _("The category is hidden from new proposals; existing ones keep it."), "success")

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from app.audit import labels as audit_labels
 from app.auth.forms import ProfileForm
 from app.auth.models import User
+from app.confirmation import confirmation_needed
 from app.db import db
 from app.errors import InvalidInput, NotFound
 from app.extensions import limiter
@@ -55,6 +56,12 @@ def index():
 def verify(user_id: int):
     require(permissions.can_verify_residents(current_user))  # before the lookup: ids stay private
     user = _user_or_404(user_id)
+    if page := confirmation_needed(
+        _("You confirm that you have checked in person that %(name)s lives on the estate. They will be able "
+          "to vote where only verified residents can.", name=user.display_name),
+        _("Yes, verify in person"), url_for("residents.index"),
+    ):
+        return page
     services.verify_in_person(current_user, user)
     flash(_("%(name)s is now a verified resident.", name=user.display_name), "success")
     return redirect_to(safe_next("residents.index"))
@@ -65,6 +72,12 @@ def verify(user_id: int):
 def revoke(user_id: int):
     require(permissions.can_verify_residents(current_user))
     user = _user_or_404(user_id)
+    if page := confirmation_needed(
+        _("%(name)s will no longer be a verified resident and cannot vote where only verified residents can.",
+          name=user.display_name),
+        _("Yes, withdraw the verification"), url_for("residents.index"), danger=True,
+    ):
+        return page
     services.revoke_verification(current_user, user)
     flash(_("%(name)s is no longer marked as a verified resident.", name=user.display_name),
           "success")
@@ -79,6 +92,12 @@ def set_role(user_id: int):
     form = RoleForm()
     if not form.validate():
         raise InvalidInput(_("Choose one of the roles."))
+    if page := confirmation_needed(
+        _("%(name)s will have the role: %(role)s. Administrators can change all roles and settings.",
+          name=user.display_name, role=ROLE_LABELS[form.role.data]),
+        _("Yes, change the role"), url_for("residents.index"),
+    ):
+        return page
     services.set_role(current_user, user, form.role.data)
     flash(_("%(name)s now has the role: %(role)s.", name=user.display_name,
             role=ROLE_LABELS[form.role.data]), "success")

@@ -40,6 +40,14 @@ ADVANCE_BUTTONS = {
     Phase.VOTING: _l("Close voting and count"),
     Phase.CLOSED: _l("Archive the round"),
 }
+# The same, on the confirmation page's button.
+ADVANCE_CONFIRM_BUTTONS = {
+    Phase.DRAFT: _l("Yes, open for proposals"),
+    Phase.SUBMISSION: _l("Yes, start the review"),
+    Phase.REVIEW: _l("Yes, open voting"),
+    Phase.VOTING: _l("Yes, close voting and count"),
+    Phase.CLOSED: _l("Yes, archive the round"),
+}
 
 
 def ballot_rules(round_: Round) -> list[str]:

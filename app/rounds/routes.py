@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from app.auth.services import find_user_by_email
+from app.confirmation import confirmation_needed
 from app.db import db
 from app.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, PhaseClosed
 from app.extensions import limiter
@@ -163,6 +164,8 @@ def advance(round_id: int):
     form = AdvanceForm(formdata=None, expected_phase=round_.phase)
     if request.method == "POST":
         form = AdvanceForm()
+        if page := _advance_confirmation(round_, form.expected_phase.data):
+            return page
         try:
             round_ = services.advance_phase(current_user, round_.id, form.expected_phase.data or "")
         except Conflict as error:
@@ -176,6 +179,17 @@ def advance(round_id: int):
     if round_.phase not in services.NEXT_PHASE:
         raise PhaseClosed(_("This round has gone through all its phases."))
     return _advance_page(round_, form)
+
+
+def _advance_confirmation(round_: Round, expected_phase: str | None):
+    next_phase = services.NEXT_PHASE.get(round_.phase)
+    if next_phase is None or expected_phase != round_.phase:
+        return None  # nothing to confirm: the service refuses (the last phase, or a page out of date)
+    return confirmation_needed(
+        _("The round moves from “%(old)s” to “%(new)s”.", old=display.PHASE_LABELS[round_.phase],
+          new=display.PHASE_LABELS[next_phase]) + " " + str(display.ADVANCE_EFFECTS[round_.phase]),
+        display.ADVANCE_CONFIRM_BUTTONS[round_.phase], url_for("rounds.detail", round_id=round_.id),
+    )
 
 
 def _advance_page(round_: Round, form: AdvanceForm, error: str | None = None, http_status: int = 200):
@@ -265,6 +279,13 @@ def vote(round_id: int):
 @login_required
 def cast(round_id: int):
     round_ = _voting_round(round_id)
+    if page := confirmation_needed(
+        _("You will cast your vote in “%(title)s”. In a secret vote it cannot be changed afterwards.",
+          title=round_.title),
+        _("Yes, cast my vote"), url_for("rounds.vote", round_id=round_.id),
+        when=round_.secrecy == Secrecy.SECRET,
+    ):
+        return page
     ids = [str(p.id) for p in ballot_projects(round_)]
     try:
         outcome = votes.cast_ballot(current_user, round_, parse_ballot(round_, request.form, ids))

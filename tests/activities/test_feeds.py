@@ -79,7 +79,7 @@ def test_personal_feed_lists_only_what_the_resident_signed_up_for(client, users,
     sign(session, cancelled_signup, person, status="cancelled")
 
     client.login(person)
-    assert client.post("/activities/mine/calendar-link").status_code == 303
+    assert client.post("/activities/mine/calendar-link", confirm=True).status_code == 303
     session.refresh(person)
     token = person.calendar_token
     page = client.get("/activities/mine").get_data(as_text=True)
@@ -95,7 +95,7 @@ def test_a_reset_link_stops_the_old_one(client, users, session):
     person = users.resident()
     old = services.calendar_token(person)
     client.login(person)
-    client.post("/activities/mine/calendar-link", {"reset": "1"})
+    client.post("/activities/mine/calendar-link", {"reset": "1"}, confirm=True)
     session.refresh(person)
     assert person.calendar_token != old
     assert client.get(f"/activities/calendar/{old}.ics").status_code == 404

@@ -241,7 +241,8 @@ def test_action_answers_each_role(action, role, client, users, session):
         client.login(actor)
     before = _state(session)
     target = url(w)
-    response = client.get(target) if method == "GET" else client.post(target, form(w) if form else {})
+    response = client.get(target) if method == "GET" else client.post(target, form(w) if form else {},
+                                                                      confirm=True)
     assert response.status_code == expected[role], (label, role, response.get_data(as_text=True)[:1500])
     if response.status_code >= 300 or method == "GET":
         if response.status_code == 303 and method == "POST":

@@ -75,7 +75,7 @@ def test_signing_up_over_http_then_waiting_then_cancelling(client, make_client, 
     twice = client.post(f"/activities/{activity.id}/signup")  # a double click
     assert twice.status_code == 409 and "You have already signed up." in twice.text
     assert 'id="activity-title"' in twice.text  # the activity page, not an error page
-    client.post(f"/activities/{activity.id}/signup/cancel")
+    client.post(f"/activities/{activity.id}/signup/cancel", confirm=True)
     statuses = dict(
         session.execute(sa.select(Signup.user_id, Signup.status).where(Signup.status != "cancelled")).all()
     )
@@ -186,7 +186,7 @@ def test_room_request_then_approval_over_http(client, make_client, users, sessio
     moderator = make_client()
     moderator.login(users.moderator())
     assert "Klub planszówek" in moderator.get("/activities/rooms").get_data(as_text=True)
-    empty = moderator.post(f"/activities/rooms/{room_request.id}/decline", {"reason": ""})
+    empty = moderator.post(f"/activities/rooms/{room_request.id}/decline", {"reason": ""}, confirm=True)
     assert empty.status_code == 422
     assert moderator.post(f"/activities/rooms/{room_request.id}/approve").status_code == 303
     activity = session.scalar(sa.select(Activity))
@@ -254,7 +254,7 @@ def test_cancelling_after_the_start_is_refused_and_the_button_is_gone(client, us
     page = client.get(f"/activities/{started.id}").text
     assert f"/activities/{started.id}/signup/cancel" not in page
 
-    response = client.post(f"/activities/{started.id}/signup/cancel")
+    response = client.post(f"/activities/{started.id}/signup/cancel", confirm=True)
     assert response.status_code == 403
     assert "Wydarzenie już się rozpoczęło, więc zapisu nie można już anulować." in response.text
     statuses = dict(
@@ -342,7 +342,7 @@ def test_pages_e_mails_and_the_door_list_give_the_time_once_without_seconds(
 
     leaving = make_client()
     leaving.login(first)
-    leaving.post(f"/activities/{activity.id}/signup/cancel")
+    leaving.post(f"/activities/{activity.id}/signup/cancel", confirm=True)
     [promoted] = mail
     assert promoted["to"] == waiting.email and f"Kiedy: {expected}" in promoted["body"]
     assert "18:00:00" not in promoted["body"] and "czas środkowoeuropejski" not in promoted["body"]

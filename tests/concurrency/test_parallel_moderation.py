@@ -83,6 +83,7 @@ def test_parallel_requests_change_a_comment_once(tmp_path, action, start, who, f
         proposal_id, comment_id, author, moderators = _setup(server.app, start)
         path = (f"/comments/{comment_id}/delete" if action == "delete"
                 else f"/moderation/comments/{comment_id}/{action}")
-        statuses = _fire(server, [author] if who == "author" else moderators, path, form)
+        confirmed = {**form, "confirm": "yes"}  # the answer to the confirmation page of final actions
+        statuses = _fire(server, [author] if who == "author" else moderators, path, confirmed)
         assert statuses == sorted([303] + [refused] * (REQUESTS - 1)), statuses
         assert _after(server.app, proposal_id, comment_id) == (count, end, actions)

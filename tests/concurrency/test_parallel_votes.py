@@ -30,7 +30,7 @@ def _voter_and_round(app, **round_settings):
 
 def _fire(server, round_id, proposal_id):
     cookie, token = server.login("rownolegle@kozlowka.example", PASSWORD)
-    form = {"csrf_token": token, "choice": proposal_id, "action": "cast"}
+    form = {"csrf_token": token, "choice": proposal_id, "action": "cast", "confirm": "yes"}
 
     def post(_):
         return server.request("POST", f"/rounds/{round_id}/vote", cookie, form)[0]

@@ -39,7 +39,7 @@ def test_only_moderators_restore_a_hidden_comment(role, client, users, session, 
         client.login(actor)
     before = snapshot(session)
 
-    response = client.post(f"/moderation/comments/{hidden_comment.id}/restore")
+    response = client.post(f"/moderation/comments/{hidden_comment.id}/restore", confirm=True)
 
     after = snapshot(session)
     if role in STAFF:
@@ -65,7 +65,7 @@ def test_restoring_a_visible_comment_is_refused_and_writes_nothing(client, users
     visible = make_comment(session, proposal, users.resident())
     client.login(users.moderator())
     before = snapshot(session)
-    response = client.post(f"/moderation/comments/{visible.id}/restore")
+    response = client.post(f"/moderation/comments/{visible.id}/restore", confirm=True)
     assert response.status_code == 409
     assert "Ten komentarz nie jest ukryty." in response.get_data(as_text=True)
     assert snapshot(session) == before
@@ -74,7 +74,7 @@ def test_restoring_a_visible_comment_is_refused_and_writes_nothing(client, users
 def test_restoring_in_the_thread_with_htmx_updates_it_in_place(client, users, session, hidden_comment):
     client.login(users.moderator())
     response = client.post(f"/moderation/comments/{hidden_comment.id}/restore", {"from": "thread"},
-                           headers={"HX-Request": "true"})
+                           headers={"HX-Request": "true"}, confirm=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert HIDDEN_TEXT in html and "Komentarz jest znowu widoczny." in html
@@ -104,7 +104,7 @@ def test_only_moderators_make_a_hidden_proposal_public_again(role, client, users
         client.login(actor)
     before = snapshot(session)
 
-    response = client.post(f"/moderation/proposals/{proposal.id}/restore")
+    response = client.post(f"/moderation/proposals/{proposal.id}/restore", confirm=True)
 
     after = snapshot(session)
     if role in STAFF:
@@ -130,7 +130,7 @@ def test_the_restore_button_is_on_a_hidden_proposal_for_moderators_only(client, 
     assert RESTORE_PROPOSAL in page and 'data-confirm="Upublicznić tę propozycję ponownie?"' in page
 
     response = client.post(f"/moderation/proposals/{proposal.id}/restore",
-                           {"next": f"/proposals/{proposal.id}"})
+                           {"next": f"/proposals/{proposal.id}"}, confirm=True)
     assert response.status_code == 303 and response.headers["Location"] == f"/proposals/{proposal.id}"
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "Propozycja jest znowu publiczna." in page and RESTORE_PROPOSAL not in page
@@ -140,7 +140,7 @@ def test_restoring_a_public_proposal_is_refused(client, users, session):
     proposal = make_proposal(session, users.resident())
     client.login(users.moderator())
     before = snapshot(session)
-    response = client.post(f"/moderation/proposals/{proposal.id}/restore")
+    response = client.post(f"/moderation/proposals/{proposal.id}/restore", confirm=True)
     assert response.status_code == 409
     assert "Ta propozycja nie jest ukryta." in response.get_data(as_text=True)
     assert snapshot(session) == before
@@ -169,8 +169,8 @@ def test_a_reporter_sees_their_open_report_instead_of_a_second_form(client, user
 
     # Once a moderator has dismissed the reports, the reporter may report again.
     client.login(users.moderator())
-    assert client.post(f"/moderation/comments/{comment.id}/dismiss").status_code == 303
-    assert client.post(f"/moderation/proposals/{proposal.id}/dismiss").status_code == 303
+    assert client.post(f"/moderation/comments/{comment.id}/dismiss", confirm=True).status_code == 303
+    assert client.post(f"/moderation/proposals/{proposal.id}/dismiss", confirm=True).status_code == 303
     client.login(reporter)
     page = client.get(url).get_data(as_text=True)
     assert REPORTED_COMMENT not in page and REPORTED_PROPOSAL not in page
@@ -193,7 +193,7 @@ def test_the_restoring_moderator_is_in_the_audit_log_with_the_hiding(client, use
     moderator = users.moderator()
     client.login(moderator)
     client.post(f"/moderation/comments/{comment.id}/hide", {"reason": "Do wyjaśnienia"})
-    client.post(f"/moderation/comments/{comment.id}/restore")
+    client.post(f"/moderation/comments/{comment.id}/restore", confirm=True)
     actions = session.scalars(
         sa.select(AuditEvent.action).where(AuditEvent.subject_id == comment.id,
                                            AuditEvent.subject_type == "comments").order_by(AuditEvent.id)
@@ -242,7 +242,7 @@ def test_hidden_proposals_are_listed_and_restored_from_the_list(client, users, s
     assert 'data-confirm="Upublicznić tę propozycję ponownie?"' in page
 
     response = client.post(f"/moderation/proposals/{hidden.id}/restore",
-                           {"next": "/moderation/hidden?kind=proposal"})
+                           {"next": "/moderation/hidden?kind=proposal"}, confirm=True)
     assert response.status_code == 303 and response.headers["Location"] == "/moderation/hidden?kind=proposal"
     page = client.get("/moderation/hidden?kind=proposal").get_data(as_text=True)
     assert "Propozycja jest znowu publiczna." in page and "Nic nie jest ukryte." in page
@@ -297,14 +297,14 @@ def test_a_reported_comment_deleted_by_its_author_keeps_its_text_until_moderator
     comment = make_comment(session, proposal, author, body="Obraźliwy wpis do zgłoszenia")
     make_flag(session, users.resident(), comment=comment, reason="Obraża sąsiadów")
     client.login(author)
-    assert client.post(f"/comments/{comment.id}/delete").status_code == 303
+    assert client.post(f"/comments/{comment.id}/delete", confirm=True).status_code == 303
     public = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "Obraźliwy wpis do zgłoszenia" not in public
 
     client.login(users.moderator())
     queue = client.get("/moderation").get_data(as_text=True)
     assert "Ten komentarz usunięto na prośbę autora." in queue and "Obraźliwy wpis do zgłoszenia" in queue
-    assert client.post(f"/moderation/comments/{comment.id}/dismiss").status_code == 303
+    assert client.post(f"/moderation/comments/{comment.id}/dismiss", confirm=True).status_code == 303
     session.expire_all()
     stored = session.get(type(comment), comment.id)
     assert stored.state == "deleted" and stored.body == "" and stored.body_html == ""
@@ -315,6 +315,6 @@ def test_an_unreported_comment_is_erased_when_deleted(client, users, session):
     author = users.resident()
     comment = make_comment(session, proposal, author, body="Zwykły komentarz")
     client.login(author)
-    client.post(f"/comments/{comment.id}/delete")
+    client.post(f"/comments/{comment.id}/delete", confirm=True)
     session.expire_all()
     assert session.get(type(comment), comment.id).body == ""

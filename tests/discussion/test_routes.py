@@ -111,7 +111,7 @@ def test_permission_matrix(action, role, client, users, session, scene):
     form = {key: value.format(**ids) for key, value in data.items()}
     before = snapshot(session)
 
-    response = client.post(url, form)
+    response = client.post(url, form, confirm=True)
 
     after = snapshot(session)
     if allowed(rule, role):
@@ -331,7 +331,7 @@ def test_queue_paginates_and_empties_after_decisions(client, users, session, sce
 
     comment_id, proposal_id = scene["comment"].id, scene["proposal"].id
     hidden = client.post(f"/moderation/comments/{comment_id}/hide", {"reason": "Nie na temat"})
-    dismissed = client.post(f"/moderation/proposals/{proposal_id}/dismiss")
+    dismissed = client.post(f"/moderation/proposals/{proposal_id}/dismiss", confirm=True)
     assert hidden.status_code == dismissed.status_code == 303
     assert hidden.headers["Location"] == "/moderation"
     html = client.get("/moderation").get_data(as_text=True)

@@ -279,3 +279,12 @@ def login(page: Page, live: LiveServer, user: SimpleUser, locale: str = "pl") ->
     page.fill("#password", user.password)
     page.locator("main form").get_by_role("button", name=live.t(locale, "Sign in"), exact=True).click()
     expect(page.locator("#flash-messages")).to_contain_text(live.t(locale, "You are signed in."))
+
+
+def answer_yes_without_js(page: Page, live: LiveServer, js: bool, yes: str) -> None:
+    """Without JavaScript a final action first shows the server's confirmation page: press "Tak, …"
+    (``yes`` is its English msgid). With JavaScript the dialog already sent the confirmation."""
+    if js:
+        return
+    expect(page.locator("h1")).to_have_text(live.t("pl", "Are you sure?"))
+    page.get_by_role("button", name=live.t("pl", yes), exact=True).click()

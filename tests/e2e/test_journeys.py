@@ -7,7 +7,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import answer_yes_without_js, login
 
 VERIFY_LINK = re.compile(r"https?://\S+/verify-email/\S+")
 
@@ -123,6 +123,7 @@ def test_moderator_verifies_a_resident_in_person(new_context, live_server, js):
     expect(row).to_have_count(1)
     verify_name = live.t("pl", "Verify in person")
     row.get_by_role("button", name=re.compile(re.escape(verify_name))).click()
+    answer_yes_without_js(page, live, js, "Yes, verify in person")
 
     expect(page.locator("#flash-messages")).to_contain_text(
         live.t("pl", "%(name)s is now a verified resident.", name=resident.display_name)
@@ -193,7 +194,12 @@ def test_htmx_posts_carry_the_csrf_token(new_context, live_server):
 
     with page.expect_response(lambda r: r.url.endswith(url)) as info:
         # Not awaiting htmx.ajax's promise: HX-Redirect navigates away, which may end the evaluation.
-        page.evaluate("url => { htmx.ajax('POST', url, {target: '#residents-list', swap: 'none'}); }", url)
+        # (confirm=yes: the answer the data-confirm dialog adds to a final action's form.)
+        page.evaluate(
+            "url => { htmx.ajax('POST', url, "
+            "{target: '#residents-list', swap: 'none', values: {confirm: 'yes'}}); }",
+            url,
+        )
     response = info.value
     request_headers = response.request.all_headers()
     assert request_headers.get("hx-request") == "true"

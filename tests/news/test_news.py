@@ -62,7 +62,7 @@ def test_only_staff_publish_edit_and_delete(action, role, client, users, session
     path, data = ACTIONS[action]
     before = snapshot(session)
 
-    response = client.post(path.format(id=post.id), data)
+    response = client.post(path.format(id=post.id), data, confirm=True)
 
     after = snapshot(session)
     if role in STAFF:

@@ -94,7 +94,7 @@ def test_download_and_delete_need_a_signed_in_person(client):
 def test_wrong_password_deletes_nothing(client, session, users):
     user = users.resident()
     client.login(user)
-    response = client.post("/account/delete", {"password": "nie-to-haslo-123"})
+    response = client.post("/account/delete", {"password": "nie-to-haslo-123"}, confirm=True)
     assert response.status_code == 422
     assert "Hasło jest nieprawidłowe." in response.get_data(as_text=True)
     session.expire_all()
@@ -123,7 +123,7 @@ def test_delete_account_leaves_nothing_personal_and_no_result_changes(client, ma
     page = client.get("/account/delete")
     assert page.status_code == 200 and "data-confirm" in page.get_data(as_text=True)
     assert "podpisane jako „konto usunięte”" in page.get_data(as_text=True)
-    response = client.post("/account/delete", {"password": PASSWORD})
+    response = client.post("/account/delete", {"password": PASSWORD}, confirm=True)
     assert response.status_code == 303
     session.expire_all()
 
@@ -175,7 +175,7 @@ def test_the_only_admin_cannot_delete_their_account(client, session, users):
     session.commit()
     admin = users.admin()
     client.login(admin)
-    response = client.post("/account/delete", {"password": PASSWORD})
+    response = client.post("/account/delete", {"password": PASSWORD}, confirm=True)
     assert response.status_code == 409
     session.expire_all()
     assert session.get(User, admin.id).email == admin.email
@@ -195,7 +195,7 @@ def test_deleting_an_account_gives_its_places_to_the_waiting_list(client, sessio
     sign(session, started, volunteer_waiting, status="waitlisted")
 
     client.login(leaver)
-    assert client.post("/account/delete", {"password": PASSWORD}).status_code == 303
+    assert client.post("/account/delete", {"password": PASSWORD}, confirm=True).status_code == 303
 
     session.expire_all()
     statuses = dict(session.execute(sa.select(Signup.user_id, Signup.status)).all())

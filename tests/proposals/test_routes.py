@@ -360,7 +360,8 @@ def test_pledging_with_htmx_updates_the_block_in_place(client, users, session):
     assert html.lstrip().startswith('<section id="pledges"') and "Zbigniew Śliwa" in html
     assert 'data-announce="Dziękujemy! Twoja deklaracja jest zapisana."' in html
     pledge = session.scalar(sa.select(Pledge))
-    response = client.post(f"/proposals/{proposal.id}/pledges/{pledge.id}/withdraw", headers=headers)
+    response = client.post(f"/proposals/{proposal.id}/pledges/{pledge.id}/withdraw", headers=headers,
+                           confirm=True)
     assert response.status_code == 200 and "Nikt jeszcze nie zadeklarował pomocy." in response.get_data(
         as_text=True)
     session.expire_all()
@@ -614,15 +615,15 @@ def test_withdrawing_a_pledge_twice_says_so_in_place(client, users, session):
     client.login(helper)
     headers = {"HX-Request": "true", "HX-Target": "pledges"}
     url = f"/proposals/{proposal.id}/pledges/{pledge.id}/withdraw"
-    assert client.post(url, headers=headers).status_code == 200
-    again = client.post(url, headers=headers)
+    assert client.post(url, headers=headers, confirm=True).status_code == 200
+    again = client.post(url, headers=headers, confirm=True)
     html = again.get_data(as_text=True)
     assert again.status_code == 409 and "<html" not in html
     assert re.match(r'\s*<section id="pledges"[^>]*data-swap-errors', html)  # swapped in place
     assert ('<p class="notice" role="alert" tabindex="-1" data-autofocus>'
             "Ta deklaracja została już wycofana.</p>") in html
     assert "Nikt jeszcze nie zadeklarował pomocy." in html
-    without_js = client.post(url)
+    without_js = client.post(url, confirm=True)
     page = without_js.get_data(as_text=True)
     assert without_js.status_code == 409 and "<html" in page
     assert "Ta deklaracja została już wycofana." in page.split('id="pledges"', 1)[1]

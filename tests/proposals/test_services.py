@@ -368,14 +368,14 @@ def test_the_author_deletes_a_draft_and_nothing_of_it_is_left(client, session, u
     page = client.get(f"/proposals/{draft_id}").get_data(as_text=True)
     assert "Usuń szkic" in page and 'data-confirm="Usunąć ten szkic? Tego nie można cofnąć."' in page
 
-    response = client.post(f"/proposals/{draft_id}/discard")
+    response = client.post(f"/proposals/{draft_id}/discard", confirm=True)
     assert response.status_code == 303 and response.headers["Location"] == "/proposals/mine"
     session.expire_all()
     assert session.get(Proposal, draft_id) is None
     assert session.scalar(sa.select(sa.func.count()).select_from(ProposalEvent)
                           .where(ProposalEvent.proposal_id == draft_id)) == 0
     assert "Szkic został usunięty." in client.get("/proposals/mine").get_data(as_text=True)
-    assert client.post(f"/proposals/{draft_id}/discard").status_code == 404
+    assert client.post(f"/proposals/{draft_id}/discard", confirm=True).status_code == 404
 
 
 def test_a_published_proposal_cannot_be_deleted_only_withdrawn(client, session, users):
@@ -384,7 +384,7 @@ def test_a_published_proposal_cannot_be_deleted_only_withdrawn(client, session, 
     author = users.resident()
     proposal = make_proposal(session, author)
     client.login(author)
-    response = client.post(f"/proposals/{proposal.id}/discard")
+    response = client.post(f"/proposals/{proposal.id}/discard", confirm=True)
     assert response.status_code == 403
     assert "Usunąć można tylko szkic" in response.get_data(as_text=True)
     session.expire_all()

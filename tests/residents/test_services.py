@@ -402,7 +402,7 @@ def test_a_refusal_naming_a_resident_shows_the_name_as_text(session, users, clie
     resident = users.resident()
     client.login(moderator)
 
-    response = client.post(f"/residents/{resident.id}/verify")
+    response = client.post(f"/residents/{resident.id}/verify", confirm=True)
 
     assert response.status_code == 409
     html = response.get_data(as_text=True)
@@ -414,9 +414,11 @@ def test_a_refusal_naming_a_resident_shows_the_name_as_text(session, users, clie
 def test_verifying_from_a_filtered_list_returns_to_it(client, users):
     moderator, waiting = users.moderator(), users.unverified()
     client.login(moderator)
-    back = client.post(f"/residents/{waiting.id}/verify", {"next": "/residents?status=unverified&q=ab"})
+    back = client.post(f"/residents/{waiting.id}/verify", {"next": "/residents?status=unverified&q=ab"},
+                       confirm=True)
     assert back.headers["Location"] == "/residents?status=unverified&q=ab"
-    elsewhere = client.post(f"/residents/{users.unverified().id}/verify", {"next": "https://evil.example/"})
+    elsewhere = client.post(f"/residents/{users.unverified().id}/verify", {"next": "https://evil.example/"},
+                            confirm=True)
     assert elsewhere.headers["Location"] == "/residents"
 
 
@@ -455,7 +457,7 @@ def test_a_deleted_account_cannot_be_verified(session, users, client):
         services.verify_in_person(moderator, gone)
     assert not fresh(session, gone).is_verified_resident
     client.login(moderator)
-    response = client.post(f"/residents/{gone.id}/verify")
+    response = client.post(f"/residents/{gone.id}/verify", confirm=True)
     assert response.status_code == 404
     message = polish(client.app, "This account has been deleted by its owner.")
     assert message in response.get_data(as_text=True)
@@ -473,7 +475,7 @@ def test_a_deleted_account_cannot_be_given_a_role(session, users, client, role):
     with pytest.raises(NotFound):
         services.set_role_by_email(gone.email, role)
     client.login(admin)
-    response = client.post(f"/residents/{gone.id}/role", {"role": role})
+    response = client.post(f"/residents/{gone.id}/role", {"role": role}, confirm=True)
     assert response.status_code == 404
     assert fresh(session, gone).role == Role.RESIDENT
     assert [e.action for e in audit_events(session)] == ["account.deleted"]

@@ -122,7 +122,7 @@ def test_round_route_in_every_phase(client, users, session, role, method, path, 
         make_proposal(session, round_)
         before = snapshot(session)
         url = path.format(id=round_.id)
-        response = client.get(url) if method == "GET" else client.post(url, data)
+        response = client.get(url) if method == "GET" else client.post(url, data, confirm=True)
         check(response, *rule(role, phase))
         assert snapshot(session) == before, f"{method} {url} in {phase} wrote to the database"
 
@@ -136,7 +136,7 @@ def test_round_list_and_new_round(client, users, session, role, method, path, da
         client.login(actor)
     make_round(session, Phase.VOTING)
     before = snapshot(session)
-    response = client.get(path) if method == "GET" else client.post(path, data)
+    response = client.get(path) if method == "GET" else client.post(path, data, confirm=True)
     check(response, *rule(role))
     assert snapshot(session) == before
 
@@ -145,7 +145,7 @@ def test_missing_round_is_404_on_every_round_route(client, users, session):
     client.login(users.moderator())
     for method, path, data, _ in ROUTES:
         url = path.format(id=987_654)
-        response = client.get(url) if method == "GET" else client.post(url, data)
+        response = client.get(url) if method == "GET" else client.post(url, data, confirm=True)
         assert response.status_code == 404, url
 
 
@@ -156,7 +156,8 @@ def test_refused_advance_and_paper_ballot_write_nothing_even_with_valid_data(cli
     voter = users.resident()
     client.login(users.for_role(role))
     before = snapshot(session)
-    assert client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "voting"}).status_code == 403
+    assert client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "voting"},
+                       confirm=True).status_code == 403
     response = client.post(f"/rounds/{round_.id}/paper", {"email": voter.email, "choice": [str(proposal.id)]})
     assert response.status_code == 403
     response = client.post("/rounds/new", {"title": "Runda", "ballot_kind": "approval", "rule": "greedy",
@@ -171,7 +172,7 @@ def test_voting_refuses_an_unconfirmed_email(client, users, session):
     proposal = make_proposal(session, round_)
     client.login(users.make(email_verified=False))
     before = snapshot(session)
-    response = client.post(f"/rounds/{round_.id}/vote", {"choice": [str(proposal.id)]})
+    response = client.post(f"/rounds/{round_.id}/vote", {"choice": [str(proposal.id)]}, confirm=True)
     assert response.status_code == 403 and "Przed głosowaniem potwierdź swój adres e-mail." in \
         response.get_data(as_text=True)
     assert snapshot(session) == before

@@ -264,7 +264,7 @@ def test_moderator_takes_a_round_through_every_phase_to_the_results(client, make
     costly = make_proposal(session, round_, status="accepted", cost_grosze=70_000, title="Średnia ławka")
 
     for phase in ("draft", "submission", "review"):
-        response = client.post(f"/rounds/{round_.id}/advance", {"expected_phase": phase})
+        response = client.post(f"/rounds/{round_.id}/advance", {"expected_phase": phase}, confirm=True)
         assert response.status_code == 303, html(response)[:2000]
     session.refresh(round_)
     assert round_.phase == Phase.VOTING
@@ -273,12 +273,14 @@ def test_moderator_takes_a_round_through_every_phase_to_the_results(client, make
     for choices in ([cheap.id, dear.id], [cheap.id, dear.id], [costly.id]):
         voter = make_client()
         voter.login(users.resident())
-        response = voter.post(f"/rounds/{round_.id}/vote", {"choice": [str(c) for c in choices]})
+        response = voter.post(f"/rounds/{round_.id}/vote", {"choice": [str(c) for c in choices]},
+                              confirm=True)
         assert response.status_code == 200
 
     # A double submit of "close" (same expected phase twice) closes once and refuses the second.
-    assert client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "voting"}).status_code == 303
-    again = client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "voting"})
+    assert client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "voting"},
+                       confirm=True).status_code == 303
+    again = client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "voting"}, confirm=True)
     assert again.status_code == 409 and "Runda już przeszła dalej." in html(again)
     session.refresh(round_)
     assert round_.phase == Phase.CLOSED and round_.result_sha256
@@ -308,7 +310,7 @@ def test_opening_voting_with_proposals_waiting_for_review_is_refused_with_the_re
     round_ = make_round(session, Phase.REVIEW)
     make_proposal(session, round_, status="submitted")
     client.login(users.moderator())
-    response = client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "review"})
+    response = client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "review"}, confirm=True)
     assert response.status_code == 409
     assert "Najpierw je przyjmij lub odrzuć." in html(response)
     session.refresh(round_)
@@ -328,7 +330,8 @@ def test_results_before_closing_are_refused_with_the_reason(client, session):
 def _close(client, users, session, round_):
     moderator = users.moderator()
     client.login(moderator)
-    assert client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "voting"}).status_code == 303
+    assert client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "voting"},
+                       confirm=True).status_code == 303
     client.logout()
 
 
@@ -336,7 +339,7 @@ def test_results_of_a_yes_no_round_say_why_a_proposal_failed(client, make_client
     round_, (a, b) = ballot_round(session, "yes_no", 2, yes_no_majority_percent=60)
     voter = make_client()
     voter.login(users.resident())
-    voter.post(f"/rounds/{round_.id}/vote", {f"answer-{a.id}": "yes", f"answer-{b.id}": "no"})
+    voter.post(f"/rounds/{round_.id}/vote", {f"answer-{a.id}": "yes", f"answer-{b.id}": "no"}, confirm=True)
     _close(client, users, session, round_)
     page = html(client.get(f"/rounds/{round_.id}/results"))
     assert "Przyjęta: 1 za, 0 przeciw." in page
@@ -350,7 +353,7 @@ def test_results_of_equal_shares_say_what_supporters_paid(client, make_client, u
     for choices in ([a.id], [a.id, b.id]):
         voter = make_client()
         voter.login(users.resident())
-        voter.post(f"/rounds/{round_.id}/vote", {"choice": [str(c) for c in choices]})
+        voter.post(f"/rounds/{round_.id}/vote", {"choice": [str(c) for c in choices]}, confirm=True)
     _close(client, users, session, round_)
     page = html(client.get(f"/rounds/{round_.id}/results"))
     assert re.search(r"Wybrana: jej zwolennicy wspólnie pokryli koszt 600,00 zł \(2 zwolenników zapłaciło po "

@@ -56,7 +56,7 @@ def test_each_ballot_kind_is_shown_and_stored(client, users, session, kind, sett
         assert p.title.replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;") in page
         assert f'href="/proposals/{p.id}"' in page
     assert "1 000,00 zł" in page  # costs
-    response = client.post(f"/rounds/{round_.id}/vote", form(proposals))
+    response = client.post(f"/rounds/{round_.id}/vote", form(proposals), confirm=True)
     assert response.status_code == 200, html(response)[:3000]
     assert response.headers["Cache-Control"] == "no-store"
     assert stored(session) == (1, 1)
@@ -113,7 +113,7 @@ def test_invalid_ballot_is_refused_whole_and_keeps_the_choices(client, users, se
     round_, proposals = ballot_round(session, kind, 3, **settings)
     client.login(users.resident())
     data = form(proposals)
-    response = client.post(f"/rounds/{round_.id}/vote", data)
+    response = client.post(f"/rounds/{round_.id}/vote", data, confirm=True)
     page = html(response)
     assert response.status_code == 422
     assert message in page and "Nic nie zostało zapisane." in page
@@ -136,7 +136,7 @@ def test_invalid_ballot_is_refused_whole_and_keeps_the_choices(client, users, se
 def test_secret_vote_shows_the_receipt_once_and_it_can_be_checked(client, make_client, users, session):
     round_, proposals = ballot_round(session, "approval")
     client.login(users.resident())
-    response = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[0])})
+    response = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[0])}, confirm=True)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     code = RECEIPT.search(html(response)).group(1)
     assert session.scalar(sa.select(Ballot.user_id)) is None  # the ballot does not name the voter
@@ -164,10 +164,10 @@ def test_secret_vote_shows_the_receipt_once_and_it_can_be_checked(client, make_c
 def test_second_secret_vote_is_refused_and_stores_nothing(client, users, session):
     round_, proposals = ballot_round(session, "approval")
     client.login(users.resident())
-    client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[0])})
+    client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[0])}, confirm=True)
     page = html(client.get(f"/rounds/{round_.id}"))
     assert "Zagłosowano" in page and f'href="/rounds/{round_.id}/receipt"' in page
-    again = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[1])})
+    again = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[1])}, confirm=True)
     assert again.status_code == 409 and "Twój głos w tej rundzie został już oddany." in html(again)
     assert stored(session) == (1, 1)
     assert session.scalar(sa.select(Ballot.choices)) == ids(proposals[0])
@@ -189,14 +189,15 @@ def test_public_vote_can_be_changed_until_voting_closes(client, users, session):
     round_, proposals = ballot_round(session, "approval", secrecy="public")
     voter = users.resident()
     client.login(voter)
-    response = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[0])})
+    response = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[0])}, confirm=True)
     assert response.status_code == 303 and response.headers["Location"] == f"/rounds/{round_.id}"
     page = html(client.get(f"/rounds/{round_.id}"))
     assert "Twój głos został zapisany; możesz go zmieniać do końca głosowania." in page
     assert "Zmień mój głos" in page
     form = html(client.get(f"/rounds/{round_.id}/vote"))
     assert f'value="{proposals[0].id}" checked' in form and "Zapisz mój nowy głos" in form
-    changed = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[1], proposals[2])})
+    changed = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[1], proposals[2])},
+                          confirm=True)
     assert changed.status_code == 303
     assert stored(session) == (1, 1)
     assert session.execute(sa.select(Ballot.user_id, Ballot.choices)).one() == (voter.id, ids(proposals[1],
@@ -245,7 +246,7 @@ def test_check_my_ballot_without_javascript_rerenders_the_page(client, users, se
 def test_ineligible_users_see_why_and_nothing_is_stored(client, users, session):
     round_, proposals = ballot_round(session, "approval")
     client.login(users.unverified())
-    response = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[0])})
+    response = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[0])}, confirm=True)
     assert response.status_code == 403
     assert "W tej rundzie mogą głosować tylko zweryfikowani mieszkańcy." in html(response)
     assert client.get(f"/rounds/{round_.id}/vote").status_code == 403
@@ -255,14 +256,15 @@ def test_ineligible_users_see_why_and_nothing_is_stored(client, users, session):
 def test_registered_round_lets_unverified_accounts_vote(client, users, session):
     round_, proposals = ballot_round(session, "approval", eligibility="registered")
     client.login(users.unverified())
-    assert client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[0])}).status_code == 200
+    assert client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[0])},
+                       confirm=True).status_code == 200
     assert stored(session) == (1, 1)
 
 
 def test_voting_when_it_is_not_open_is_refused_with_the_reason(client, users, session):
     round_ = make_round(session, Phase.REVIEW)
     client.login(users.resident())
-    response = client.post(f"/rounds/{round_.id}/vote", {"choice": ["1"]})
+    response = client.post(f"/rounds/{round_.id}/vote", {"choice": ["1"]}, confirm=True)
     assert response.status_code == 409 and "Głosowanie w tej rundzie nie jest otwarte." in html(response)
     assert stored(session) == (0, 0)
 
@@ -290,7 +292,7 @@ def test_paper_ballot_in_a_secret_round(client, users, session):
     assert again.status_code == 409 and "Ta osoba już głosowała w tej rundzie." in html(again)
     assert stored(session) == (1, 1)
     # Closing shows it as a paper vote in the turnout.
-    client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "voting"})
+    client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "voting"}, confirm=True)
     page = html(client.get(f"/rounds/{round_.id}/results"))
     assert re.search(r"<dt>Głosowało na papierze</dt><dd>1 osoba</dd>", page)
     assert re.search(r"<dt>Głosowało przez internet</dt><dd>0 osób</dd>", page)

@@ -13,12 +13,27 @@
     event.detail.headers["X-CSRFToken"] = csrfToken();
   });
 
-  // Confirmation before destructive actions: <button data-confirm="Question?">.
+  // Confirmation before final and destructive actions: <button data-confirm="Question?">. Without
+  // this file the server answers with its own confirmation page; here the accepted dialog adds
+  // confirm=yes to the form, so the server acts in one step (a native submit or an HTMX request).
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-confirm]");
-    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+    if (!button) { return; }
+    var form = button.form;
+    var earlier = form ? form.querySelector("input[data-confirmed]") : null;
+    if (earlier) { earlier.remove(); }
+    if (!window.confirm(button.getAttribute("data-confirm"))) {
       event.preventDefault();
       event.stopImmediatePropagation();
+      return;
+    }
+    if (form) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "confirm";
+      input.value = "yes";
+      input.setAttribute("data-confirmed", "");
+      form.appendChild(input);
     }
   }, true);
 
