@@ -133,6 +133,10 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         # Where people write about the platform (the accessibility statement shows it); the sender by default.
         "CONTACT_EMAIL": env.get("CONTACT_EMAIL") or parseaddr(mail_from)[1],
         "ACCESSIBILITY_STATEMENT_DATE": statement_date,
+        # Where and when the centre's front desk is open (printed on sign-in slips).
+        "CENTRE_ADDRESS": env.get("CENTRE_ADDRESS",
+                                  "Centrum Aktywności Mieszkańców, ul. Kozłówka 27, 30-664 Kraków"),
+        "CENTRE_HOURS": env.get("CENTRE_HOURS", "poniedziałek–piątek 10:00–18:00, sobota 10:00–14:00"),
         # Failed deliveries are retried (by `flask outbox send`) this many times in all, then kept as failed.
         "OUTBOX_MAX_ATTEMPTS": max(1, int(env.get("OUTBOX_MAX_ATTEMPTS", "10"))),
         # Token lifetimes (seconds)

@@ -7,6 +7,7 @@ from app.discussion.models import Comment, Flag
 from app.news.models import NewsPost
 from app.outbox.models import OutboxMessage
 from app.proposals.models import Category, Pledge, Proposal, ProposalEvent, ProposalRevision
+from app.residents.models import SignInCode
 from app.rounds.models import Round
 from app.votes.models import Ballot, Participation
 
@@ -30,5 +31,6 @@ __all__ = [
     "ProposalRevision",
     "ResidencyCode",
     "Round",
+    "SignInCode",
     "User",
 ]

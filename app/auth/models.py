@@ -39,8 +39,9 @@ class User(UserMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Stored lower-cased, so uniqueness is case-insensitive on every engine.
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    # Stored lower-cased, so uniqueness is case-insensitive on every engine. Optional: a resident
+    # registered at the front desk may have none (NULLs never collide in a unique constraint).
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(80))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16), default=Role.RESIDENT, index=True)
@@ -54,12 +55,28 @@ class User(UserMixin, db.Model):
     resident_verification_method: Mapped[str | None] = mapped_column(sa.String(16))
     # Secret token of the personal calendar feed (what the resident signed up for).
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Where a resident registered at the front desk lives, and how to reach them (all optional).
+    building: Mapped[str | None] = mapped_column(sa.String(10))
+    staircase: Mapped[str | None] = mapped_column(sa.String(10))
+    flat: Mapped[str | None] = mapped_column(sa.String(10))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
 
     resident_verified_by: Mapped[User | None] = relationship(remote_side=[id])
 
     @property
     def is_email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def has_confirmed_identity(self) -> bool:
+        """A confirmed e-mail address, or a moderator who met the person (front-desk residents have no
+        address to confirm)."""
+        return self.is_email_verified or self.resident_verification_method == VerificationMethod.IN_PERSON
+
+    @property
+    def address_line(self) -> str:
+        """Building, staircase and flat as one line ("" when none is known)."""
+        return " / ".join(part for part in (self.building, self.staircase, self.flat) if part)
 
     @property
     def is_verified_resident(self) -> bool:

@@ -18,6 +18,7 @@ from app.errors import DomainError
 from app.extensions import limiter
 from app.htmx import redirect_to
 from app.i18n import select_locale
+from app.outbox.services import kept_messages
 from app.residents.forms import RedeemCodeForm
 from app.urls import safe_next
 
@@ -131,7 +132,7 @@ def reset_password(token: str):
 @login_required
 def profile():
     form = ProfileForm(obj=current_user)
-    context = {"code_form": RedeemCodeForm(formdata=None)}
+    context = {"code_form": RedeemCodeForm(formdata=None), "kept_messages": kept_messages(current_user)}
     if not form.validate_on_submit():
         return render_template("auth/profile.html", form=form, **context), 422 if form.errors else 200
     try:

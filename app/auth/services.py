@@ -25,7 +25,7 @@ from app.auth.passwords import (
 )
 from app.db import db, utcnow
 from app.errors import Conflict, DomainError, InvalidInput, NotAllowed
-from app.outbox.services import queue_email
+from app.outbox.services import queue_email_to
 from app.urls import external_url
 
 
@@ -73,13 +73,12 @@ def _load_token(purpose: str, token: str, max_age_key: str) -> dict:
         raise (ExpiredToken() if error.expired else BadToken()) from error
 
 
-def _queue_verification(user: User) -> None:
+def queue_verification(user: User) -> None:
     token = tokens.make(tokens.VERIFY_EMAIL, {"uid": user.id, "email": user.email})
-    queue_email(
-        user.email,
+    queue_email_to(
+        user,
         _l("Confirm your e-mail address"),
         "auth/email/verify_email.txt",
-        locale=user.locale,
         user=user,
         link=external_url("auth.verify_email", token=token),
     )
@@ -108,7 +107,7 @@ def _add_user(email: str, display_name: str, password: str, locale: str, role: s
 
 def register(email: str, display_name: str, password: str, locale: str = "pl") -> User:
     user = _add_user(email, display_name, password, locale, Role.RESIDENT)
-    _queue_verification(user)
+    queue_verification(user)
     db.session.commit()
     return user
 
@@ -116,7 +115,7 @@ def register(email: str, display_name: str, password: str, locale: str = "pl") -
 def resend_verification(user: User) -> None:
     if user.is_email_verified:
         raise Conflict(_l("Your e-mail address is already confirmed."))
-    _queue_verification(user)
+    queue_verification(user)
     db.session.commit()
 
 
@@ -163,11 +162,10 @@ def request_password_reset(email: str) -> None:
         tokens.RESET_PASSWORD,
         {"uid": user.id, "pw": tokens.password_fingerprint(user.password_hash)},
     )
-    queue_email(
-        user.email,
+    queue_email_to(
+        user,
         _l("Set a new password"),
         "auth/email/reset_password.txt",
-        locale=user.locale,
         user=user,
         link=external_url("auth.reset_password", token=token),
     )
