@@ -363,7 +363,7 @@ CASES = [
     Case("/rounds/<int:round_id>/paper", "GET", staff(200), subject=rc.voting_round,
          denied_text=rc.ONLY_MODERATORS),
     Case("/rounds/<int:round_id>/paper", "POST", staff(422), label="empty", subject=rc.voting_round,
-         data={"email": ""}, denied_text=rc.ONLY_MODERATORS, error_text=rc.REQUIRED),
+         data={"voter": ""}, denied_text=rc.ONLY_MODERATORS, error_text=rc.CHOOSE_VOTER),
     Case("/rounds/<int:round_id>/results", "GET", everyone(200), subject=rc.closed_round),
     Case("/rounds/<int:round_id>/results", "GET", everyone(409), label="voting", subject=rc.voting_round,
          error_text="Wyniki zostaną opublikowane po zamknięciu głosowania."),

@@ -68,10 +68,10 @@ class User(UserMixin, db.Model):
         return self.email_verified_at is not None
 
     @property
-    def has_confirmed_identity(self) -> bool:
-        """A confirmed e-mail address, or a moderator who met the person (front-desk residents have no
-        address to confirm)."""
-        return self.is_email_verified or self.resident_verification_method == VerificationMethod.IN_PERSON
+    def has_no_unconfirmed_email(self) -> bool:
+        """Voting asks an account with an address to confirm it; a front-desk resident has none to confirm
+        (a moderator met them in person)."""
+        return self.email is None or self.is_email_verified
 
     @property
     def address_line(self) -> str:

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record
-from app.auth.models import User, VerificationMethod
+from app.auth.models import User
 from app.db import db, utcnow
 from app.errors import Conflict, InvalidInput
 from app.outbox.services import queue_email_to
@@ -70,9 +70,9 @@ def update_round(actor: User, round_: Round, settings: RoundSettings) -> None:
 
 
 def eligible_voters(round_: Round) -> int:
-    query = sa.select(sa.func.count()).select_from(User).where(sa.or_(
-        User.email_verified_at.is_not(None), User.resident_verification_method == VerificationMethod.IN_PERSON
-    ))
+    query = sa.select(sa.func.count()).select_from(User).where(
+        sa.or_(User.email_verified_at.is_not(None), User.email.is_(None))
+    )
     if round_.eligibility == Eligibility.VERIFIED_RESIDENTS:
         query = query.where(User.resident_verified_at.is_not(None))
     return db.session.scalar(query)
