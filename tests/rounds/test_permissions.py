@@ -158,7 +158,8 @@ def test_refused_advance_and_paper_ballot_write_nothing_even_with_valid_data(cli
     client.login(users.for_role(role))
     before = snapshot(session)
     assert client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "voting"}).status_code == 403
-    response = client.post(f"/rounds/{round_.id}/paper", {"voter": str(voter.id), "choice": [str(proposal.id)]})
+    response = client.post(f"/rounds/{round_.id}/paper",
+                           {"voter": str(voter.id), "choice": [str(proposal.id)]})
     assert response.status_code == 403
     response = client.post("/rounds/new", {"title": "Runda", "ballot_kind": "approval", "rule": "greedy",
                                            "budget": "100", "tie_break": "cost", "secrecy": "secret",

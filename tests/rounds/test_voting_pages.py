@@ -13,6 +13,7 @@ from app.rounds.models import Phase
 from app.votes.models import Ballot, Participation
 from tests.rounds.factories import ballot_round, make_round
 
+CHOOSE_VOTER = "Najpierw znajdź głosującą osobę i wybierz ją z listy."
 RECEIPT = re.compile(r'<p class="receipt-code"><code>([A-Z2-9]{4}(?:-[A-Z2-9]{4}){3})</code></p>')
 
 
@@ -300,7 +301,8 @@ def test_paper_ballot_in_a_public_round_is_logged_with_its_choices(client, users
     round_, proposals = ballot_round(session, "approval", secrecy="public")
     client.login(users.moderator())
     voter = users.resident()
-    response = client.post(f"/rounds/{round_.id}/paper", {"voter": str(voter.id), "choice": ids(proposals[0])})
+    response = client.post(f"/rounds/{round_.id}/paper",
+                           {"voter": str(voter.id), "choice": ids(proposals[0])})
     assert response.status_code == 303
     event = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "ballot.paper_entered"))
     assert event.data["choices"] == ids(proposals[0])
@@ -309,11 +311,11 @@ def test_paper_ballot_in_a_public_round_is_logged_with_its_choices(client, users
 @pytest.mark.parametrize(
     ("who", "form", "status", "message"),
     [
-        ("nobody", lambda p: {"choice": ids(p[0])}, 422, "Najpierw znajdź głosującą osobę i wybierz ją z listy."),
+        ("nobody", lambda p: {"choice": ids(p[0])}, 422, CHOOSE_VOTER),
         ("unverified", lambda p: {"choice": ids(p[0])}, 403,
          "Karty papierowe można wprowadzać tylko za zweryfikowanych mieszkańców."),
         ("resident", lambda p: {"choice": ["987654"]}, 422, "nie ma na tej karcie"),
-        ("empty", lambda p: {"choice": ids(p[0])}, 422, "Najpierw znajdź głosującą osobę i wybierz ją z listy."),
+        ("empty", lambda p: {"choice": ids(p[0])}, 422, CHOOSE_VOTER),
     ],
 )
 def test_paper_ballot_refusals_store_nothing(client, users, session, who, form, status, message):
