@@ -41,9 +41,9 @@ def queue_email(recipient: str | None, subject, template: str, locale: str = "pl
     return message
 
 
-def queue_email_to(person, subject, template: str, **context):
+def queue_email_to(account, subject, template: str, /, **context):
     """Queue a message for an account, in its language; kept unsent if the account has no address."""
-    return queue_email(person.email, subject, template, locale=person.locale, recipient_id=person.id,
+    return queue_email(account.email, subject, template, locale=account.locale, recipient_id=account.id,
                        **context)
 
 
