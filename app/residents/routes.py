@@ -227,6 +227,7 @@ def sign_in_code():
     except DomainError as error:
         form.attach(error)
         return render_template("residents/sign_in_code.html", form=form), error.status
-    login_user(user)
+    # Without an address there is no sign-in by e-mail: this device remembers the person instead.
+    login_user(user, remember=user.email is None)
     flash(_("Your password is set and you are signed in. Welcome!"), "success")
     return redirect_to(url_for("auth.profile"))
