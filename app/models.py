@@ -8,6 +8,7 @@ from app.discussion.models import Comment, Flag
 from app.news.models import NewsPost
 from app.outbox.models import OutboxMessage
 from app.proposals.models import Category, Pledge, Proposal, ProposalEvent, ProposalRevision
+from app.residents.models import SignInCode
 from app.rounds.models import Round
 from app.votes.models import Ballot, Participation
 
@@ -32,5 +33,6 @@ __all__ = [
     "ProposalRevision",
     "ResidencyCode",
     "Round",
+    "SignInCode",
     "User",
 ]

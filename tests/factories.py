@@ -67,6 +67,16 @@ class UserFactory:
     def admin(self, **kw) -> User:
         return self.make(Role.ADMIN, **kw)
 
+    def front_desk(self, name: str | None = None, **columns) -> User:
+        """A resident registered in person at the front desk: verified, no e-mail, no password yet."""
+        user = self.make(Role.RESIDENT, email_verified=False, name=name)
+        user.email = None
+        user.password_hash = ""
+        for key, value in columns.items():
+            setattr(user, key, value)
+        self.session.commit()
+        return user
+
     def for_role(self, role: str) -> User | None:
         """The six roles of the permission matrix; ``anonymous`` gives None."""
         return {

@@ -19,6 +19,7 @@ from app.audit.models import AuditEvent
 from app.auth import tokens
 from app.auth.models import ResidencyCode, Role, User
 from app.outbox.models import OutboxMessage
+from app.residents.models import SignInCode
 from tests.activities import route_cases as ac
 from tests.discussion import route_cases as dc
 from tests.exports import route_cases as xc
@@ -36,6 +37,7 @@ TABLES = {
     "residency_codes": ResidencyCode.__table__,
     "audit_events": AuditEvent.__table__,
     "outbox_messages": OutboxMessage.__table__,
+    "sign_in_codes": SignInCode.__table__,
     **pc.TABLES,
     **dc.TABLES,
     **nc.TABLES,
@@ -47,6 +49,7 @@ TABLES = {
 ACCESS_DENIED = "Brak dostępu"
 ONLY_MODERATORS = "Tylko moderatorzy mogą weryfikować mieszkańców."
 ONLY_ADMINS_ROLES = "Tylko administratorzy mogą zmieniać role."
+ONLY_FRONT_DESK = "Tylko moderatorzy mogą rejestrować mieszkańców w punkcie obsługi."
 ONLY_ADMINS_AUDIT = "Tylko administratorzy mogą czytać dziennik zdarzeń."
 ALREADY_RESIDENT = "Twoje zamieszkanie jest już zweryfikowane."
 ALREADY_SET_UP = "Platforma jest już skonfigurowana. Zaloguj się jako administrator."
@@ -113,6 +116,27 @@ def _verified(ctx, before, after):
     assert ctx.target_row(after).resident_verified_by_id == ctx.actor.id
     assert len(after["audit_events"]) == len(before["audit_events"]) + 1
     assert after["audit_events"][-1].action == "resident.verified_in_person"
+
+
+def _front_desk_person(session, users, actor):
+    return {"user_id": users.front_desk(name="Stanisława Kowalczyk").id}
+
+
+def _registered_at_front_desk(ctx, before, after):
+    [new] = [row for row in after["users"] if row.id not in {r.id for r in before["users"]}]
+    assert (new.email, new.flat, new.resident_verified_by_id) == (None, "14", ctx.actor.id)
+    assert [e.action for e in after["audit_events"][len(before["audit_events"]):]] == [
+        "resident.registered_at_front_desk"]
+
+
+def _slip_issued(ctx, before, after):
+    assert len(after["sign_in_codes"]) == len(before["sign_in_codes"]) + 1
+    assert after["sign_in_codes"][-1].user_id == ctx.values["user_id"]
+    assert after["audit_events"][-1].action == "resident.sign_in_slip_issued"
+    assert SLIP_CODE.search(ctx.html)
+
+
+SLIP_CODE = re.compile(r'<p class="slip-code"><code>[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5}</code></p>')
 
 
 def _revoked(ctx, before, after):
@@ -237,6 +261,25 @@ CASES = [
          {**signed_in(403), "unverified": 422}, label="unknown code", data={"code": "ABCDE-23456"},
          denied_text=ALREADY_RESIDENT, error_text="Ten kod jest nieprawidłowy lub został już użyty."),
     Case("/admin/audit", "GET", admins(200), denied_text=ONLY_ADMINS_AUDIT),
+    # The front desk: residents without e-mail, sign-in slips, signing in with a slip.
+    Case("/residents/new", "GET", staff(200), denied_text=ONLY_FRONT_DESK),
+    Case("/residents/new", "POST", staff(422), label="empty", data={"display_name": ""},
+         denied_text=ONLY_FRONT_DESK, error_text=REQUIRED),
+    Case("/residents/new", "POST", staff(303), label="without e-mail",
+         data={"display_name": "Stanisława Kowalczyk", "flat": "14"}, denied_text=ONLY_FRONT_DESK,
+         effect=_registered_at_front_desk, effect_status=303),
+    Case("/residents/<int:user_id>", "GET", staff(200), subject=_front_desk_person,
+         denied_text=ONLY_MODERATORS),
+    Case("/residents/<int:user_id>", "GET", staff(404), label="no such user", denied_text=ONLY_MODERATORS,
+         error_text="Nie znaleźliśmy tej strony."),
+    Case("/residents/<int:user_id>/slip", "POST", staff(200), subject=_front_desk_person,
+         denied_text=ONLY_FRONT_DESK, effect=_slip_issued, effect_status=200),
+    Case("/residents/<int:user_id>/slip.pdf", "POST", staff(422), label="wrong code",
+         subject=_front_desk_person, data={"code": "AAAAA-BBBBB"}, denied_text=ONLY_FRONT_DESK,
+         error_text="Tej kartki nie można już wydrukować"),
+    Case("/sign-in/code", "GET", visitors(200, 303)),
+    Case("/sign-in/code", "POST", visitors(422, 303), label="empty", data={"code": ""},
+         error_text=REQUIRED),
     # Proposals, pledges and categories.
     Case("/proposals", "GET", everyone(200)),
     Case("/proposals/mine", "GET", signed_in(200)),
@@ -375,7 +418,7 @@ CASES = [
     Case("/rounds/<int:round_id>/paper", "GET", staff(200), subject=rc.voting_round,
          denied_text=rc.ONLY_MODERATORS),
     Case("/rounds/<int:round_id>/paper", "POST", staff(422), label="empty", subject=rc.voting_round,
-         data={"email": ""}, denied_text=rc.ONLY_MODERATORS, error_text=rc.REQUIRED),
+         data={"voter": ""}, denied_text=rc.ONLY_MODERATORS, error_text=rc.CHOOSE_VOTER),
     Case("/rounds/<int:round_id>/results", "GET", everyone(200), subject=rc.closed_round),
     Case("/rounds/<int:round_id>/results", "GET", everyone(409), label="voting", subject=rc.voting_round,
          error_text="Wyniki zostaną opublikowane po zamknięciu głosowania."),

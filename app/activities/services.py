@@ -37,7 +37,7 @@ from app.auth.services import find_user_by_email
 from app.db import db, utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.forms import FORBIDDEN_CHARACTERS
-from app.outbox.services import queue_email
+from app.outbox.services import queue_email_to
 from app.permissions import is_staff, is_verified_resident, require
 from app.proposals.models import Proposal, Status
 from app.proposals.services import set_status
@@ -482,7 +482,7 @@ def cancel_activity(actor, activity: Activity, reason: str) -> None:
 def _mail(user: User, subject, template: str, **context) -> None:
     activity = context.get("activity")
     link = external_url("activities.show", activity_id=activity.id) if activity is not None else None
-    queue_email(user.email, subject, template, locale=user.locale, user=user, link=link, **context)
+    queue_email_to(user, subject, template, user=user, link=link, **context)
 
 
 def _live_signup(activity_id: int, user_id: int, role_id: int | None) -> Signup | None:

@@ -39,8 +39,9 @@ class User(UserMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Stored lower-cased, so uniqueness is case-insensitive on every engine.
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    # Stored lower-cased, so uniqueness is case-insensitive on every engine. Optional: a resident
+    # registered at the front desk may have none (NULLs never collide in a unique constraint).
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(80))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16), default=Role.RESIDENT, index=True)
@@ -57,12 +58,28 @@ class User(UserMixin, db.Model):
     # Part of the login id kept in the session and the remember-me cookie: raising it signs the person
     # out of every browser (sign-out, "sign out everywhere", a new password).
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Where a resident registered at the front desk lives, and how to reach them (all optional).
+    building: Mapped[str | None] = mapped_column(sa.String(10))
+    staircase: Mapped[str | None] = mapped_column(sa.String(10))
+    flat: Mapped[str | None] = mapped_column(sa.String(10))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
 
     resident_verified_by: Mapped[User | None] = relationship(remote_side=[id])
 
     @property
     def is_email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def has_no_unconfirmed_email(self) -> bool:
+        """Voting asks an account with an address to confirm it; a front-desk resident has none to confirm
+        (a moderator met them in person)."""
+        return self.email is None or self.is_email_verified
+
+    @property
+    def address_line(self) -> str:
+        """Building, staircase and flat as one line ("" when none is known)."""
+        return " / ".join(part for part in (self.building, self.staircase, self.flat) if part)
 
     @property
     def is_verified_resident(self) -> bool:

@@ -20,6 +20,7 @@ from app.errors import DomainError
 from app.extensions import limiter
 from app.htmx import redirect_to
 from app.i18n import ui_language
+from app.outbox.services import kept_messages
 from app.residents.forms import RedeemCodeForm
 from app.urls import safe_next
 
@@ -148,7 +149,7 @@ def reset_password(token: str):
 @login_required
 def profile():
     form = ProfileForm(obj=current_user)
-    context = {"code_form": RedeemCodeForm(formdata=None)}
+    context = {"code_form": RedeemCodeForm(formdata=None), "kept_messages": kept_messages(current_user)}
     if not form.validate_on_submit():
         return render_template("auth/profile.html", form=form, **context), 422 if form.errors else 200
     try:

@@ -26,7 +26,7 @@ from app.auth.passwords import (
 )
 from app.db import db, utcnow
 from app.errors import Conflict, DomainError, InvalidInput, NotAllowed
-from app.outbox.services import queue_email
+from app.outbox.services import queue_email, queue_email_to
 from app.urls import external_url
 
 
@@ -70,13 +70,12 @@ def _load_token(purpose: str, token: str, max_age_key: str) -> dict:
         raise (ExpiredToken() if error.expired else BadToken()) from error
 
 
-def _queue_verification(user: User) -> None:
+def queue_verification(user: User) -> None:
     token = tokens.make(tokens.VERIFY_EMAIL, {"uid": user.id, "email": user.email})
-    queue_email(
-        user.email,
+    queue_email_to(
+        user,
         _l("Confirm your e-mail address"),
         "auth/email/verify_email.txt",
-        locale=user.locale,
         user=user,
         link=external_url("auth.verify_email", token=token),
     )
@@ -130,17 +129,16 @@ def register(email: str, display_name: str, password: str, locale: str = "pl") -
         _queue_registration_attempt(owner)
         db.session.commit()
         return None
-    _queue_verification(user)
+    queue_verification(user)
     db.session.commit()
     return user
 
 
 def _queue_registration_attempt(owner: User) -> None:
-    queue_email(
-        owner.email,
+    queue_email_to(
+        owner,
         _l("Someone tried to register with your address"),
         "auth/email/registration_attempt.txt",
-        locale=owner.locale,
         user=owner,
         login_link=external_url("auth.login"),
         reset_link=external_url("auth.request_reset"),
@@ -150,7 +148,7 @@ def _queue_registration_attempt(owner: User) -> None:
 def resend_verification(user: User) -> None:
     if user.is_email_verified:
         raise Conflict(_l("Your e-mail address is already confirmed."))
-    _queue_verification(user)
+    queue_verification(user)
     db.session.commit()
 
 
@@ -211,11 +209,10 @@ def request_password_reset(email: str, locale: str = "pl") -> None:
             register_link=external_url("auth.register"),
         )
     else:
-        queue_email(
-            user.email,
+        queue_email_to(
+            user,
             _l("Set a new password"),
             "auth/email/reset_password.txt",
-            locale=user.locale,
             user=user,
             link=external_url("auth.reset_password", token=token),
         )

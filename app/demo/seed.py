@@ -28,6 +28,12 @@ PEOPLE = [
     ("ewa@mam.example", "Ewa Pająk", Role.RESIDENT, False, "pl"),
 ]
 
+FRONT_DESK = [
+    # Registered in person at the front desk, without e-mail: display name, building, staircase, flat, phone
+    ("Stanisława Kowalczyk", "27", "II", "14", "600100200"),
+    ("Józef Wiśniewski", "29", "", "3", ""),
+]
+
 
 def seed() -> Iterator[str]:
     """People first, then each feature's demo in the order the lifecycle runs."""
@@ -38,6 +44,7 @@ def seed() -> Iterator[str]:
     from app.votes import demo as votes_demo
 
     yield from _people()
+    yield from _front_desk_people()
     people = {user.email: user for user in db.session.scalars(
         sa.select(User).where(User.email.in_([row[0] for row in PEOPLE])))}
     yield from votes_demo.seed_imported(people)
@@ -69,3 +76,18 @@ def _people() -> Iterator[str]:
     yield f"every demo account's password: {DEMO_PASSWORD}"
     for email, _name, role, verified, _locale in PEOPLE:
         yield f"  {email:24} {role:10} {'verified resident' if verified else 'not verified yet'}"
+
+
+def _front_desk_people() -> Iterator[str]:
+    from app.residents.front_desk import FrontDeskData, register_at_front_desk
+
+    moderator = find_user_by_email(PEOPLE[0][0])
+    known = set(db.session.scalars(sa.select(User.display_name).where(User.email.is_(None))))
+    created = 0
+    for name, building, staircase, flat, phone in FRONT_DESK:
+        if name not in known:
+            register_at_front_desk(moderator, FrontDeskData(name, building, staircase, flat, phone),
+                                   confirmed=True)
+            created += 1
+    yield (f"front-desk residents without e-mail: {created} created, "
+           f"{len(FRONT_DESK) - created} already there (print their sign-in slips at /residents)")

@@ -19,7 +19,7 @@ from app.discussion import permissions
 from app.discussion.models import Comment, CommentState, Flag, FlagResolution
 from app.errors import Conflict, InvalidInput, NotFound, PhaseClosed
 from app.forms import FORBIDDEN_CHARACTERS
-from app.outbox.services import queue_email
+from app.outbox.services import queue_email_to
 from app.permissions import require
 from app.proposals.models import Proposal
 from app.text import COMMENT_TAGS, render_markdown
@@ -119,11 +119,10 @@ def _notify_author(proposal: Proposal, comment: Comment, actor) -> None:
         return
     from app.discussion.links import comment_url
 
-    queue_email(
-        author.email,
+    queue_email_to(
+        author,
         _l("New comments on your proposal"),
         "discussion/email/new_comment.txt",
-        locale=author.locale,
         user=author,
         proposal=proposal,
         commenter=actor,

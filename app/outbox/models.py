@@ -15,10 +15,19 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    recipient: Mapped[str] = mapped_column(sa.String(254))
+    # No address (a resident without e-mail): the message is kept, never sent, and shown to the person
+    # and to the moderators at the front desk.
+    recipient: Mapped[str | None] = mapped_column(sa.String(254))
+    recipient_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+    @property
+    def sendable(self) -> bool:
+        return self.recipient is not None

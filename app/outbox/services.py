@@ -24,17 +24,42 @@ from app.outbox.models import OutboxMessage
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
-def queue_email(recipient: str, subject, template: str, locale: str = "pl", **context):
-    """Render ``template`` (plain text) in the recipient's language and add it to the outbox."""
+def queue_email(recipient: str | None, subject, template: str, locale: str = "pl", *,
+                recipient_id: int | None = None, **context):
+    """Render ``template`` (plain text) in the recipient's language and add it to the outbox.
+
+    Without an address the message is kept for the person (``recipient_id``) and never sent."""
     with force_locale(babel_locale(locale)):
         message = OutboxMessage(
-            recipient=recipient,
+            recipient=recipient or None,
+            recipient_id=recipient_id,
             subject=str(subject),
             body=render_template(template, **context),
         )
     db.session.add(message)
-    db.session.info.setdefault("outbox_pending", []).append(message)
+    if message.sendable:
+        db.session.info.setdefault("outbox_pending", []).append(message)
     return message
+
+
+def queue_email_to(account, subject, template: str, /, **context):
+    """Queue a message for an account, in its language; kept unsent if the account has no address."""
+    return queue_email(account.email, subject, template, locale=account.locale, recipient_id=account.id,
+                       **context)
+
+
+def messages_for(person) -> sa.Select:
+    """What the platform wrote to a person, newest first (sent, waiting, or kept for lack of address)."""
+    return (
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.recipient_id == person.id)
+        .order_by(OutboxMessage.id.desc())
+    )
+
+
+def kept_messages(person) -> list[OutboxMessage]:
+    """Messages for a person that could not be e-mailed (no address): their account page lists them."""
+    return list(db.session.scalars(messages_for(person).where(OutboxMessage.recipient.is_(None))))
 
 
 def max_attempts() -> int:
@@ -94,6 +119,7 @@ def send_pending(
     stale = utcnow() - CLAIM_TIMEOUT
     limit_attempts = max_attempts()
     sendable = (
+        OutboxMessage.recipient.is_not(None),
         OutboxMessage.sent_at.is_(None),
         OutboxMessage.attempts < limit_attempts,
         sa.or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < stale),

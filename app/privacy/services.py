@@ -28,6 +28,7 @@ from app.news.models import NewsPost
 from app.outbox.models import OutboxMessage
 from app.permissions import ALLOW, Decision, deny, require, signed_in
 from app.proposals.models import Pledge, Proposal, ProposalEvent, ProposalRevision, Status
+from app.residents.models import SignInCode
 from app.votes.models import Ballot, Participation
 
 DELETED_DOMAIN = "deleted.invalid"
@@ -86,6 +87,10 @@ def personal_data(actor: User) -> dict:
         "profile": {
             "id": actor.id,
             "email": actor.email,
+            "building": actor.building,
+            "staircase": actor.staircase,
+            "flat": actor.flat,
+            "phone": actor.phone,
             "display_name": actor.display_name,
             "role": actor.role,
             "locale": actor.locale,
@@ -261,7 +266,10 @@ def delete_account(actor: User, password: str) -> None:
     s.execute(sa.update(Ballot).where(Ballot.user_id == uid).values(user_id=None))
 
     # E-mails addressed to them go; e-mails to others that name them (e.g. "X commented") lose the name.
-    s.execute(sa.delete(OutboxMessage).where(OutboxMessage.recipient == email))
+    s.execute(sa.delete(OutboxMessage).where(
+        sa.or_(OutboxMessage.recipient_id == uid, OutboxMessage.recipient == email)
+    ))
+    s.execute(sa.delete(SignInCode).where(SignInCode.user_id == uid))
     name = actor.display_name
     if len(name) >= 4:
         for message in s.scalars(
@@ -285,5 +293,6 @@ def delete_account(actor: User, password: str) -> None:
     actor.resident_verification_method = None
     actor.calendar_token = None
     actor.end_sessions()
+    actor.building = actor.staircase = actor.flat = actor.phone = None
     record(actor, "account.deleted", actor)
     s.commit()

@@ -17,7 +17,7 @@ from app.errors import Conflict, InvalidInput, NotAllowed
 from app.forms import FORBIDDEN_CHARACTERS
 from app.i18n import money
 from app.money import parse_zloty
-from app.outbox.services import queue_email
+from app.outbox.services import queue_email_to
 from app.permissions import is_staff, require
 from app.proposals import permissions
 from app.proposals.lifecycle import LATER_STATUSES, STATUS_LABELS, TRANSITIONS
@@ -140,12 +140,11 @@ def _notify_author(proposal: Proposal, new_status: str, note: str | None) -> Non
     author = proposal.author
     if author is None:
         return
-    queue_email(
-        author.email,
+    queue_email_to(
+        author,
         _l("Your proposal “%(title)s”: %(status)s", title=proposal.title,
            status=STATUS_LABELS[new_status]),
         "proposals/email/status_changed.txt",
-        locale=author.locale,
         user=author,
         proposal=proposal,
         status_label=STATUS_LABELS[new_status],

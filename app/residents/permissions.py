@@ -34,3 +34,23 @@ def can_redeem_code(actor) -> Decision:
     if actor.is_verified_resident:
         return deny(_l("You are already a verified resident."))
     return ALLOW
+
+
+def can_register_at_front_desk(actor) -> Decision:
+    if not is_staff(actor):
+        return deny(_l("Only moderators can register residents at the front desk."))
+    return ALLOW
+
+
+def can_issue_sign_in_slip(actor, user) -> Decision:
+    """A slip sets the account's password, so it is only for residents without an e-mail address
+    (who have no other way in); anyone with an address resets their password by e-mail."""
+    decision = can_register_at_front_desk(actor)
+    if not decision:
+        return decision
+    if user.email is not None:
+        return deny(_l("%(name)s has an e-mail address and can set a password with it.",
+                       name=user.display_name))
+    if user.role != Role.RESIDENT:
+        return deny(_l("Sign-in slips are only for residents."))
+    return ALLOW

@@ -1,21 +1,31 @@
 from __future__ import annotations
 
-from flask import current_app, flash, render_template, url_for
+from flask import current_app, flash, make_response, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
 from app.audit import labels as audit_labels
 from app.auth.forms import ProfileForm
 from app.auth.models import User
 from app.confirmation import confirmation_needed
-from app.db import db
-from app.errors import InvalidInput, NotFound
+from app.db import db, utcnow
+from app.errors import DomainError, InvalidInput, NotFound
+from app.exports.protocol import html_to_pdf
 from app.extensions import limiter
 from app.htmx import redirect_to, render
+from app.outbox.services import kept_messages, messages_for
 from app.permissions import require
-from app.residents import bp, permissions, queries, services
-from app.residents.forms import ROLE_LABELS, CodesForm, RedeemCodeForm, RoleForm
-from app.urls import page_arg, safe_next, text_arg
+from app.residents import bp, front_desk, permissions, queries, services
+from app.residents.forms import (
+    ROLE_LABELS,
+    CodesForm,
+    FrontDeskForm,
+    RedeemCodeForm,
+    RoleForm,
+    SignInCodeForm,
+    SlipPdfForm,
+)
+from app.urls import external_url, page_arg, safe_next, text_arg
 
 
 def _user_or_404(user_id: int) -> User:
@@ -135,7 +145,8 @@ def redeem():
             flash(_("Thank you! You are now a verified resident."), "success")
             return redirect_to(url_for("auth.profile"))
     return render_template(
-        "auth/profile.html", form=ProfileForm(obj=current_user), code_form=form
+        "auth/profile.html", form=ProfileForm(obj=current_user), code_form=form,
+        kept_messages=kept_messages(current_user),
     ), 422
 
 
@@ -147,3 +158,97 @@ def audit_log():
     page = db.paginate(queries.audit_events(action), page=page_arg(), per_page=50, error_out=False)
     return render("residents/audit.html", "residents/_audit_list.html", page=page, action=action,
                   describe=audit_labels.describe, kinds=audit_labels.KINDS)
+
+
+# --- front desk: registration in person, sign-in slips ---------------------------------------------
+
+
+def _front_desk_data(form: FrontDeskForm) -> front_desk.FrontDeskData:
+    return front_desk.FrontDeskData(
+        display_name=form.display_name.data or "", building=form.building.data or "",
+        staircase=form.staircase.data or "", flat=form.flat.data or "", phone=form.phone.data or "",
+        email=form.email.data or "",
+    )
+
+
+@bp.route("/residents/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require(permissions.can_register_at_front_desk(current_user))
+    form = FrontDeskForm()
+    if not form.validate_on_submit():
+        return render_template("residents/new.html", form=form), 422 if form.errors else 200
+    try:
+        user = front_desk.register_at_front_desk(current_user, _front_desk_data(form),
+                                                 confirmed=form.confirm.data == "yes")
+    except front_desk.PossibleDuplicates as duplicates:
+        return render_template("residents/new.html", form=form, duplicates=duplicates.people), 409
+    except DomainError as error:
+        form.attach(error)
+        return render_template("residents/new.html", form=form), error.status
+    flash(_("%(name)s is registered and verified as a resident.", name=user.display_name), "success")
+    return redirect_to(url_for("residents.show", user_id=user.id))
+
+
+@bp.get("/residents/<int:user_id>")
+@login_required
+def show(user_id: int):
+    require(permissions.can_verify_residents(current_user))
+    person = _user_or_404(user_id)
+    return render_template(
+        "residents/show.html", person=person, messages=db.session.scalars(messages_for(person)).all(),
+        slip=front_desk.latest_slip(person), now=utcnow(),
+        can_issue_slip=permissions.can_issue_sign_in_slip(current_user, person),
+    )
+
+
+@bp.post("/residents/<int:user_id>/slip")
+@login_required
+def issue_slip(user_id: int):
+    require(permissions.can_register_at_front_desk(current_user))
+    slip = front_desk.issue_sign_in_slip(current_user, _user_or_404(user_id))
+    response = make_response(render_template(
+        "residents/slip.html", slip=slip, sign_in_address=external_url("residents.sign_in_code"),
+        pdf_form=SlipPdfForm(formdata=None, code=slip.code),
+    ))
+    response.headers["Cache-Control"] = "no-store"  # the only place the plain code is ever shown
+    return response
+
+
+@bp.post("/residents/<int:user_id>/slip.pdf")
+@login_required
+def slip_pdf(user_id: int):
+    require(permissions.can_register_at_front_desk(current_user))
+    person = _user_or_404(user_id)
+    form = SlipPdfForm()
+    stored = front_desk.open_slip(person, form.code.data) if form.validate() else None
+    if stored is None:
+        raise InvalidInput(_("This slip can no longer be printed: issue a new one."))
+    slip = front_desk.IssuedSlip(user=person, code=form.code.data, reference=stored.reference,
+                                 expires_at=stored.expires_at)
+    pdf = html_to_pdf(render_template("residents/slip_print.html", slip=slip,
+                                      sign_in_address=external_url("residents.sign_in_code")))
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="slip-{stored.reference}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"], methods=["POST"])
+def sign_in_code():
+    if current_user.is_authenticated:
+        return redirect_to(url_for("auth.profile"))
+    form = SignInCodeForm()
+    if not form.validate_on_submit():
+        return render_template("residents/sign_in_code.html", form=form), 422 if form.errors else 200
+    try:
+        user = front_desk.sign_in_with_code(form.code.data, form.password.data, form.email.data or "")
+    except DomainError as error:
+        form.attach(error)
+        return render_template("residents/sign_in_code.html", form=form), error.status
+    # Without an address there is no sign-in by e-mail: this device remembers the person instead.
+    login_user(user, remember=user.email is None)
+    flash(_("Your password is set and you are signed in. Welcome!"), "success")
+    return redirect_to(url_for("auth.profile"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 import sqlalchemy as sa
@@ -17,31 +16,18 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.permissions import require
 from app.privacy.services import is_former
 from app.residents import permissions, queries
+from app.residents.codes import CODE_LENGTH, format_code, hash_code, normalise_code, random_code
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to type from paper
-CODE_LENGTH = 10
 MAX_BATCH = 200
 
 
-def _code_hash(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
-
-
-def normalise_code(raw: str) -> str:
-    return "".join(ch for ch in raw.upper() if ch.isalnum())
-
-
-def format_code(code: str) -> str:
-    return f"{code[:5]}-{code[5:]}"
-
-
-def _mark_verified(user: User, by: User | None, method: VerificationMethod) -> None:
+def mark_verified(user: User, by: User | None, method: VerificationMethod) -> None:
     user.resident_verified_at = utcnow()
     user.resident_verified_by_id = by.id if by else None
     user.resident_verification_method = method
 
 
-def _require_active(user: User) -> None:
+def require_active(user: User) -> None:
     """A deleted (anonymised) account keeps its row for the audit chain, but nobody may act on it."""
     if is_former(user):
         raise NotFound(_l("This account has been deleted by its owner."))
@@ -49,10 +35,10 @@ def _require_active(user: User) -> None:
 
 def verify_in_person(actor: User, user: User) -> None:
     require(permissions.can_verify_residents(actor))
-    _require_active(user)
+    require_active(user)
     if user.is_verified_resident:
         raise Conflict(_l("%(name)s is already a verified resident.", name=user.display_name))
-    _mark_verified(user, actor, VerificationMethod.IN_PERSON)
+    mark_verified(user, actor, VerificationMethod.IN_PERSON)
     record(actor, "resident.verified_in_person", user)
     db.session.commit()
 
@@ -75,9 +61,9 @@ def generate_codes(actor: User, count: int) -> list[str]:
     if not 1 <= count <= MAX_BATCH:
         raise InvalidInput(_l("Choose between 1 and %(max)d codes.", max=MAX_BATCH))
     batch = utcnow().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
-    codes = ["".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
+    codes = [random_code() for _ in range(count)]
     db.session.add_all(
-        ResidencyCode(code_hash=_code_hash(code), batch=batch, created_by_id=actor.id)
+        ResidencyCode(code_hash=hash_code(code), batch=batch, created_by_id=actor.id)
         for code in codes
     )
     record(actor, "residency_codes.generated", None, batch=batch, count=count)
@@ -95,7 +81,7 @@ def redeem_code(actor: User, raw_code: str) -> None:
     try:
         claimed = db.session.execute(
             sa.update(ResidencyCode)
-            .where(ResidencyCode.code_hash == _code_hash(code), ResidencyCode.redeemed_at.is_(None))
+            .where(ResidencyCode.code_hash == hash_code(code), ResidencyCode.redeemed_at.is_(None))
             .values(redeemed_at=utcnow(), redeemed_by_id=actor.id)
         ).rowcount
     except IntegrityError as error:  # UNIQUE(redeemed_by_id): an account redeems one code only
@@ -106,13 +92,13 @@ def redeem_code(actor: User, raw_code: str) -> None:
     if claimed != 1:
         db.session.rollback()
         raise invalid
-    _mark_verified(actor, None, VerificationMethod.CODE)
+    mark_verified(actor, None, VerificationMethod.CODE)
     record(actor, "resident.verified_with_code", actor)
     db.session.commit()
 
 
 def _change_role(actor: User | None, user: User, role: str, action: str) -> None:
-    _require_active(user)
+    require_active(user)
     if role not in {r.value for r in Role}:
         raise InvalidInput(_l("Choose one of the roles."))
     if user.role == role:

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from app.forms import BaseForm, email_field, max_length, required
+from app.forms import BaseForm, max_length, required
 from app.money import parse_zloty, zloty_input
 from app.rounds.models import BallotKind, Eligibility, Rule, Secrecy
 from app.rounds.settings import RoundSettings
@@ -278,4 +278,6 @@ class ReceiptForm(BaseForm):
 
 
 class PaperBallotForm(BaseForm):
-    email = email_field(_l("The voter's e-mail address"))
+    """The voter, picked from the search's list; the ballot's own fields are read by ``parse_ballot``."""
+
+    voter = HiddenField()

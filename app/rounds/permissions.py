@@ -36,7 +36,7 @@ def is_eligible(user, round_: Round) -> Decision:
     if round_.eligibility == Eligibility.VERIFIED_RESIDENTS and not user.is_verified_resident:
         return deny(_l("Only verified residents can vote in this round. Confirm your residency on your "
                        "account page or at the centre."))
-    if not user.is_email_verified:
+    if not user.has_no_unconfirmed_email:
         return deny(_l("Confirm your e-mail address before voting."))
     return ALLOW
 

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from app.auth.services import find_user_by_email
+from app.auth.models import User
 from app.confirmation import confirmation_needed
 from app.db import db
 from app.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, PhaseClosed
 from app.extensions import limiter
 from app.htmx import redirect_to, render
 from app.permissions import require
+from app.residents.queries import active_accounts, people_matching
 from app.rounds import bp, display, permissions, queries, services
 from app.rounds.forms import AdvanceForm, PaperBallotForm, ReceiptForm, RoundForm
 from app.rounds.models import BallotKind, Phase, Round, Secrecy
 from app.rounds.phases import Action, phase_allows
 from app.rounds.settings import RoundSettings
-from app.urls import page_arg
+from app.urls import page_arg, text_arg
 from app.votes import services as votes
 from app.votes.ballots import ballot_summary, parse_ballot
 from app.votes.counting import ballot_projects, engine_projects
@@ -86,6 +88,7 @@ def detail(round_id: int):
         vote_decision=permissions.can_vote(current_user, round_),
         voted=votes.has_voted(current_user, round_),
         can_manage=bool(permissions.can_manage_rounds(current_user)),
+        counts=votes.ballots_by_channel(round_) if permissions.can_manage_rounds(current_user) else None,
         next_phase=services.NEXT_PHASE.get(round_.phase),
         advance_button=display.ADVANCE_BUTTONS.get(round_.phase),
         can_see_results=bool(permissions.can_see_results(current_user, round_)),
@@ -332,32 +335,54 @@ def _paper_round(round_id: int) -> Round:
     return round_
 
 
-def _paper_page(round_: Round, form: PaperBallotForm, formdata, http_status: int = 200, **kw):
-    context = _ballot_context(round_, formdata, **kw)
-    return render_template("votes/paper.html", form=form, **context), http_status
+def _paper_voter(raw) -> User | None:
+    """The account picked from the search (an id), if it exists and was not deleted."""
+    if not (isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 10):
+        return None
+    return db.session.scalar(sa.select(User).where(User.id == int(raw), active_accounts()))
+
+
+def _paper_page(round_: Round, form: PaperBallotForm, formdata, http_status: int = 200, voter=None, **kw):
+    search = text_arg("q")
+    matches = db.session.scalars(people_matching(search)).all() if search else []
+    context = {
+        **_ballot_context(round_, formdata, **kw),
+        "form": form,
+        "search": search,
+        "matches": matches,
+        "voted_ids": votes.who_voted(round_, [m.id for m in matches] + ([voter.id] if voter else [])),
+        "voter": voter,
+        "voter_decision": permissions.can_enter_paper_ballot(current_user, round_, voter) if voter else None,
+        "counts": votes.ballots_by_channel(round_),
+    }
+    return render("votes/paper.html", "votes/_voter_matches.html", http_status=http_status, **context)
 
 
 @bp.route("/rounds/<int:round_id>/paper", methods=["GET", "POST"])
 @login_required
 def paper(round_id: int):
+    """Find the voter (name, flat, e-mail or slip), pick them from the list, then type in their ballot."""
     round_ = _paper_round(round_id)
+    if request.method == "GET":
+        voter = _paper_voter(request.args.get("voter", ""))
+        return _paper_page(round_, PaperBallotForm(formdata=None, voter=voter and voter.id), request.form,
+                           voter=voter)
     form = PaperBallotForm()
-    if not form.validate_on_submit():
-        return _paper_page(round_, form, request.form, 422 if form.errors else 200)
-    voter = find_user_by_email(form.email.data)
-    if voter is None:
-        form.add_error("email", _("Nobody has an account with this e-mail address."))
-        return _paper_page(round_, form, request.form, 422)
+    voter = _paper_voter(form.voter.data)
+    if not form.validate_on_submit() or voter is None:
+        if voter is None:
+            form.form_errors.append(_("Find the voter and choose them from the list first."))
+        return _paper_page(round_, form, request.form, 422, voter=voter)
     ids = [str(p.id) for p in ballot_projects(round_)]
     try:
         outcome = votes.enter_paper_ballot(current_user, round_, voter,
                                            parse_ballot(round_, request.form, ids))
     except InvalidInput as error:
-        return _paper_page(round_, form, request.form, 422, checked=True, error=error.message)
+        return _paper_page(round_, form, request.form, 422, voter=voter, checked=True, error=error.message)
     except (NotAllowed, Conflict) as error:
         db.session.rollback()
-        form.add_error("email", error.message)
-        return _paper_page(_round_or_404(round_id), form, request.form, error.status)
+        form.form_errors.append(error.message)
+        return _paper_page(_round_or_404(round_id), form, request.form, error.status, voter=voter)
     if outcome.receipt:
         return _receipt_page(round_, outcome.receipt, paper_voter=voter)
     flash(_("The paper ballot of %(name)s is saved.", name=voter.display_name), "success")

@@ -14,7 +14,7 @@ from app.audit.services import record
 from app.auth.models import User
 from app.db import db, utcnow
 from app.errors import Conflict, InvalidInput
-from app.outbox.services import queue_email
+from app.outbox.services import queue_email_to
 from app.permissions import require
 from app.proposals.models import Pledge, Proposal, ProposalEvent, Status
 from app.rounds import permissions
@@ -70,7 +70,9 @@ def update_round(actor: User, round_: Round, settings: RoundSettings) -> None:
 
 
 def eligible_voters(round_: Round) -> int:
-    query = sa.select(sa.func.count()).select_from(User).where(User.email_verified_at.is_not(None))
+    query = sa.select(sa.func.count()).select_from(User).where(
+        sa.or_(User.email_verified_at.is_not(None), User.email.is_(None))
+    )
     if round_.eligibility == Eligibility.VERIFIED_RESIDENTS:
         query = query.where(User.resident_verified_at.is_not(None))
     return db.session.scalar(query)
@@ -264,11 +266,10 @@ def _publish_outcomes(actor: User | None, round_: Round, winners: set[str]) -> N
         if proposal.author_id in authors:
             people[proposal.author_id] = authors[proposal.author_id]
         for person in people.values():
-            queue_email(
-                person.email,
+            queue_email_to(
+                person,
                 _l("Results of “%(round)s”", round=round_.title),
                 "rounds/email/outcome.txt",
-                locale=person.locale,
                 person=person,
                 proposal=proposal,
                 round=round_,

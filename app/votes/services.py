@@ -132,6 +132,26 @@ def has_voted(user: User | None, round_: Round) -> bool:
     )
 
 
+def who_voted(round_: Round, user_ids: list[int]) -> set[int]:
+    """Which of these people have already voted in the round (online or on paper)."""
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(
+        sa.select(Participation.user_id).where(Participation.round_id == round_.id,
+                                               Participation.user_id.in_(user_ids))
+    ))
+
+
+def ballots_by_channel(round_: Round) -> dict[str, int]:
+    """How many ballots came online and how many on paper, so far."""
+    counts = dict(db.session.execute(
+        sa.select(Participation.channel, sa.func.count())
+        .where(Participation.round_id == round_.id)
+        .group_by(Participation.channel)
+    ).all())
+    return {channel.value: counts.get(channel.value, 0) for channel in Channel}
+
+
 def own_public_ballot(user: User, round_: Round):
     """The voter's stored choices in a public round (to show and change), or None."""
     if round_.secrecy != Secrecy.PUBLIC:

@@ -17,6 +17,7 @@ ONLY_MODERATORS = "Tylko moderatorzy mogą prowadzić rundy konsultacji."
 ONLY_RESIDENTS = "W tej rundzie mogą głosować tylko zweryfikowani mieszkańcy."
 NOT_OPEN = "Głosowanie w tej rundzie nie jest otwarte."
 REQUIRED = "To pole jest wymagane."
+CHOOSE_VOTER = "Najpierw znajdź głosującą osobę i wybierz ją z listy."
 
 
 def _round(phase):

@@ -22,6 +22,7 @@ TABLES = (Round, Proposal, Ballot, Participation, AuditEvent, OutboxMessage)
 NOT_PUBLIC = "Ta runda nie jest jeszcze publiczna."
 ONLY_MODERATORS = "Tylko moderatorzy mogą prowadzić rundy konsultacji."
 NOT_OPEN = "Głosowanie w tej rundzie nie jest otwarte."
+CHOOSE_VOTER = "Najpierw znajdź głosującą osobę i wybierz ją z listy."
 ONLY_RESIDENTS = "W tej rundzie mogą głosować tylko zweryfikowani mieszkańcy."
 NO_RESULTS = "Wyniki zostaną opublikowane po zamknięciu głosowania."
 
@@ -79,8 +80,8 @@ ROUTES = [
     ("POST", "/rounds/{id}/receipt", {"code": "AAAA-BBBB-CCCC-DDDD"}, public),
     ("GET", "/rounds/{id}/paper", {},
      staff_only(lambda phase: (200, "") if phase == Phase.VOTING else (409, NOT_OPEN))),
-    ("POST", "/rounds/{id}/paper", {"email": ""},
-     staff_only(lambda phase: (422, "To pole jest wymagane.") if phase == Phase.VOTING else (409, NOT_OPEN))),
+    ("POST", "/rounds/{id}/paper", {"voter": ""},
+     staff_only(lambda phase: (422, CHOOSE_VOTER) if phase == Phase.VOTING else (409, NOT_OPEN))),
     ("GET", "/rounds/{id}/results", {}, results),
 ]
 GLOBAL_ROUTES = [
@@ -158,7 +159,8 @@ def test_refused_advance_and_paper_ballot_write_nothing_even_with_valid_data(cli
     before = snapshot(session)
     assert client.post(f"/rounds/{round_.id}/advance", {"expected_phase": "voting"},
                        confirm=True).status_code == 403
-    response = client.post(f"/rounds/{round_.id}/paper", {"email": voter.email, "choice": [str(proposal.id)]})
+    response = client.post(f"/rounds/{round_.id}/paper",
+                           {"voter": str(voter.id), "choice": [str(proposal.id)]})
     assert response.status_code == 403
     response = client.post("/rounds/new", {"title": "Runda", "ballot_kind": "approval", "rule": "greedy",
                                            "budget": "100", "tie_break": "cost", "secrecy": "secret",

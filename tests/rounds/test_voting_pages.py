@@ -13,6 +13,7 @@ from app.rounds.models import Phase
 from app.votes.models import Ballot, Participation
 from tests.rounds.factories import ballot_round, make_round
 
+CHOOSE_VOTER = "Najpierw znajdź głosującą osobę i wybierz ją z listy."
 RECEIPT = re.compile(r'<p class="receipt-code"><code>([A-Z2-9]{4}(?:-[A-Z2-9]{4}){3})</code></p>')
 
 
@@ -277,7 +278,7 @@ def test_paper_ballot_in_a_secret_round(client, users, session):
     moderator, voter = users.moderator(), users.resident()
     client.login(moderator)
     assert "Wprowadź kartę papierową" in html(client.get(f"/rounds/{round_.id}/paper"))
-    response = client.post(f"/rounds/{round_.id}/paper", {"email": voter.email.upper(),
+    response = client.post(f"/rounds/{round_.id}/paper", {"voter": str(voter.id),
                                                           "choice": ids(proposals[1])})
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     assert RECEIPT.search(html(response))
@@ -288,7 +289,7 @@ def test_paper_ballot_in_a_secret_round(client, users, session):
     assert event.actor_id == moderator.id and event.data["voter_id"] == voter.id
     assert "choices" not in event.data  # a secret ballot's choices never reach the log
     # The voter cannot vote again online; a second paper ballot is refused with the reason.
-    again = client.post(f"/rounds/{round_.id}/paper", {"email": voter.email, "choice": ids(proposals[0])})
+    again = client.post(f"/rounds/{round_.id}/paper", {"voter": str(voter.id), "choice": ids(proposals[0])})
     assert again.status_code == 409 and "Ta osoba już głosowała w tej rundzie." in html(again)
     assert stored(session) == (1, 1)
     # Closing shows it as a paper vote in the turnout.
@@ -302,7 +303,8 @@ def test_paper_ballot_in_a_public_round_is_logged_with_its_choices(client, users
     round_, proposals = ballot_round(session, "approval", secrecy="public")
     client.login(users.moderator())
     voter = users.resident()
-    response = client.post(f"/rounds/{round_.id}/paper", {"email": voter.email, "choice": ids(proposals[0])})
+    response = client.post(f"/rounds/{round_.id}/paper",
+                           {"voter": str(voter.id), "choice": ids(proposals[0])})
     assert response.status_code == 303
     event = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "ballot.paper_entered"))
     assert event.data["choices"] == ids(proposals[0])
@@ -311,19 +313,19 @@ def test_paper_ballot_in_a_public_round_is_logged_with_its_choices(client, users
 @pytest.mark.parametrize(
     ("who", "form", "status", "message"),
     [
-        ("nobody", lambda p: {"choice": ids(p[0])}, 422, "Nikt nie ma konta z tym adresem e-mail."),
+        ("nobody", lambda p: {"choice": ids(p[0])}, 422, CHOOSE_VOTER),
         ("unverified", lambda p: {"choice": ids(p[0])}, 403,
          "Karty papierowe można wprowadzać tylko za zweryfikowanych mieszkańców."),
         ("resident", lambda p: {"choice": ["987654"]}, 422, "nie ma na tej karcie"),
-        ("empty", lambda p: {"choice": ids(p[0])}, 422, "To pole jest wymagane."),
+        ("empty", lambda p: {"choice": ids(p[0])}, 422, CHOOSE_VOTER),
     ],
 )
 def test_paper_ballot_refusals_store_nothing(client, users, session, who, form, status, message):
     round_, proposals = ballot_round(session, "approval")
     client.login(users.moderator())
-    fixed = {"nobody": "nikt@kozlowka.example", "empty": ""}
-    email = fixed[who] if who in fixed else users.for_role(who).email
-    response = client.post(f"/rounds/{round_.id}/paper", {"email": email, **form(proposals)})
+    fixed = {"nobody": "987654321", "empty": ""}
+    voter = fixed[who] if who in fixed else str(users.for_role(who).id)
+    response = client.post(f"/rounds/{round_.id}/paper", {"voter": voter, **form(proposals)})
     assert response.status_code == status and message in html(response)
     assert stored(session) == (0, 0)
     assert session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
