@@ -100,13 +100,15 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _configure_jinja(app: Flask) -> None:
+    from app.auth.numbers import resident_number
     from app.htmx import is_htmx
     from app.i18n import register_filters, ui_language
     from app.static_files import htmx_path
 
     app.jinja_env.add_extension("jinja2.ext.do")
     register_filters(app)
-    app.jinja_env.globals.update(is_htmx=is_htmx, htmx_path=htmx_path, current_locale=ui_language)
+    app.jinja_env.globals.update(is_htmx=is_htmx, htmx_path=htmx_path, current_locale=ui_language,
+                                 resident_number=resident_number)
 
     from app import activities, discussion, news
 

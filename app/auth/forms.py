@@ -3,8 +3,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import EqualTo, Length
+from wtforms.validators import Email, EqualTo, Length
 
+from app.auth.numbers import parse_resident_number
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from app.forms import BaseForm, email_field, max_length, required
 
@@ -57,8 +58,19 @@ class RegisterForm(BaseForm):
     password, confirm = new_password_fields()
 
 
+def _email_or_resident_number(form, field) -> None:
+    if parse_resident_number(field.data or "") is None:
+        Email(message=_l("Enter your e-mail address, like name@example.com, or your resident number, "
+                         "like MAM-123."), check_deliverability=False)(form, field)
+
+
 class LoginForm(BaseForm):
-    email = email_field()
+    # People registered at the front desk without an address sign in with the number on their slip.
+    email = StringField(
+        _l("E-mail address or resident number"),
+        validators=[required(), max_length(254), _email_or_resident_number],
+        render_kw={"autocomplete": "username"},
+    )
     password = PasswordField(
         _l("Password"),
         validators=[required(), max_length(MAX_LENGTH)],

@@ -99,7 +99,7 @@ def login():
         return render_template("auth/login.html", form=form), 422 if form.errors else 200
     user = services.authenticate(form.email.data, form.password.data)
     if user is None:
-        form.form_errors.append(_("Wrong e-mail address or password."))
+        form.form_errors.append(_("Wrong e-mail address, resident number or password."))
         return render_template("auth/login.html", form=form), 422
     login_user(user, remember=form.remember.data)
     flash(_("You are signed in."), "success")

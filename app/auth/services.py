@@ -16,6 +16,7 @@ from app.audit.services import record
 from app.auth import tokens
 from app.auth.identity import normalise_email
 from app.auth.models import Role, User
+from app.auth.numbers import parse_resident_number
 from app.auth.passwords import (
     MAX_LENGTH,
     MIN_LENGTH,
@@ -176,9 +177,16 @@ def user_for_login_id(login_id: str) -> User | None:
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None; unknown e-mails cost the same time as wrong passwords."""
-    user = find_user_by_email(email)
+def authenticate(identifier: str, password: str) -> User | None:
+    """The user for an e-mail address (or, for an account without one, its resident number) and a
+    password, or None; unknown accounts cost the same time as wrong passwords."""
+    number = parse_resident_number(identifier)
+    if number is None:
+        user = find_user_by_email(identifier)
+    else:
+        user = db.session.get(User, number)
+        if user is not None and user.email is not None:
+            user = None  # an account with an address signs in with the address
     if not verify_password(user.password_hash if user else None, password):
         return None
     if needs_rehash(user.password_hash):  # the session version stays: other devices stay signed in

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user
 from app.audit import labels as audit_labels
 from app.auth.forms import ProfileForm
 from app.auth.models import User
+from app.auth.numbers import resident_number
 from app.confirmation import confirmation_needed
 from app.db import db, utcnow
 from app.errors import DomainError, InvalidInput, NotFound
@@ -248,7 +249,10 @@ def sign_in_code():
     except DomainError as error:
         form.attach(error)
         return render_template("residents/sign_in_code.html", form=form), error.status
-    # Without an address there is no sign-in by e-mail: this device remembers the person instead.
-    login_user(user, remember=user.email is None)
-    flash(_("Your password is set and you are signed in. Welcome!"), "success")
+    login_user(user)
+    if user.email is None:
+        flash(_("Your password is set and you are signed in. Welcome! Next time, sign in with your "
+                "resident number %(number)s and your password.", number=resident_number(user)), "success")
+    else:
+        flash(_("Your password is set and you are signed in. Welcome!"), "success")
     return redirect_to(url_for("auth.profile"))

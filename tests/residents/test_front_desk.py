@@ -242,6 +242,34 @@ def test_slip_page_pdf_and_signing_in_with_the_code(client, make_client, users, 
     assert "resident.signed_in_with_slip" in actions(session)
 
 
+def test_without_email_the_resident_number_on_the_slip_signs_in_on_any_device(client, make_client, users):
+    from tests.factories import PASSWORD
+
+    person = users.front_desk(name="Stanisława Kowalczyk")
+    client.login(users.moderator())
+    slip = html(client.post(f"/residents/{person.id}/slip"))
+    number = f"MAM-{person.id}"
+    assert f"Następnym razem zaloguj się numerem mieszkańca {number} i swoim hasłem." in slip
+    first = make_client()
+    first.post("/sign-in/code", {"code": SLIP_CODE.search(slip).group(1), "password": NEW_PASSWORD,
+                                 "password_confirm": NEW_PASSWORD, "email": ""})
+    assert number in html(first.get("/account"))
+
+    for typed in (number, f"mam {person.id}", str(person.id)):
+        other = make_client()
+        response = other.post("/login", {"email": typed, "password": NEW_PASSWORD})
+        assert response.status_code == 303, typed
+        assert "Stanisława Kowalczyk" in html(other.get("/account"))
+    wrong = make_client().post("/login", {"email": number, "password": "to-nie-jest-haslo"})
+    assert wrong.status_code == 422 and "Nieprawidłowy adres e-mail, numer mieszkańca lub hasło." in html(wrong)
+    # An account with an address signs in with the address, never with its number.
+    resident = users.resident()
+    by_number = make_client().post("/login", {"email": f"MAM-{resident.id}", "password": PASSWORD})
+    assert by_number.status_code == 422
+    nonsense = make_client().post("/login", {"email": "ani-adres-ani-numer", "password": PASSWORD})
+    assert nonsense.status_code == 422 and "albo numer mieszkańca, np. MAM-123" in html(nonsense)
+
+
 def test_signing_in_with_a_code_can_add_an_email(make_client, users, session, mail):
     person = users.front_desk()
     slip = front_desk.issue_sign_in_slip(users.moderator(), person)
