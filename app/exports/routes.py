@@ -65,14 +65,14 @@ def index():
     )
 
 
-@bp.get("/data/rounds/<int:round_id>/results.csv", defaults={"fmt": "csv"})
-@bp.get("/data/rounds/<int:round_id>/results.xlsx", defaults={"fmt": "xlsx"})
-@bp.get("/data/rounds/<int:round_id>/results.json", defaults={"fmt": "json"})
+@bp.get("/data/rounds/<id:round_id>/results.csv", defaults={"fmt": "csv"})
+@bp.get("/data/rounds/<id:round_id>/results.xlsx", defaults={"fmt": "xlsx"})
+@bp.get("/data/rounds/<id:round_id>/results.json", defaults={"fmt": "json"})
 def round_results(round_id: int, fmt: str):
     return _send(services.round_results(current_user, round_id, fmt))
 
 
-@bp.get("/data/rounds/<int:round_id>/protocol.pdf")
+@bp.get("/data/rounds/<id:round_id>/protocol.pdf")
 @limiter.limit(
     _anonymous_pdf_limit,
     exempt_when=lambda: current_user.is_authenticated,
@@ -86,8 +86,8 @@ def protocol(round_id: int):
     )
 
 
-@bp.get("/data/rounds/<int:round_id>/ballots.csv", defaults={"fmt": "csv"})
-@bp.get("/data/rounds/<int:round_id>/ballots.pb", defaults={"fmt": "pb"})
+@bp.get("/data/rounds/<id:round_id>/ballots.csv", defaults={"fmt": "csv"})
+@bp.get("/data/rounds/<id:round_id>/ballots.pb", defaults={"fmt": "pb"})
 def round_ballots(round_id: int, fmt: str):
     return _send(services.round_ballots(current_user, round_id, fmt))
 

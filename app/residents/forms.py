@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, StopValidation
 
 from app.auth.models import Role
-from app.forms import BaseForm, max_length, required
+from app.forms import BaseForm, WholeNumberField, max_length, required
 from app.residents.services import MAX_BATCH
 
 ROLE_LABELS = {
@@ -28,7 +28,7 @@ number_entered.field_flags = {"required": True}
 
 
 class CodesForm(BaseForm):
-    count = IntegerField(
+    count = WholeNumberField(
         _l("How many codes to print"),
         default=20,
         validators=[

@@ -46,10 +46,11 @@ def index():
         role_labels=ROLE_LABELS,
         role_form=RoleForm(formdata=None),
         can_manage_roles=permissions.can_manage_roles(current_user),
+        can_change_residency=permissions.can_change_residency,
     )
 
 
-@bp.post("/residents/<int:user_id>/verify")
+@bp.post("/residents/<id:user_id>/verify")
 @login_required
 def verify(user_id: int):
     require(permissions.can_verify_residents(current_user))  # before the lookup: ids stay private
@@ -59,7 +60,7 @@ def verify(user_id: int):
     return redirect_to(safe_next("residents.index"))
 
 
-@bp.post("/residents/<int:user_id>/revoke")
+@bp.post("/residents/<id:user_id>/revoke")
 @login_required
 def revoke(user_id: int):
     require(permissions.can_verify_residents(current_user))
@@ -70,7 +71,7 @@ def revoke(user_id: int):
     return redirect_to(url_for("residents.index"))
 
 
-@bp.post("/residents/<int:user_id>/role")
+@bp.post("/residents/<id:user_id>/role")
 @login_required
 def set_role(user_id: int):
     require(permissions.can_manage_roles(current_user))  # refuse before validating the request
