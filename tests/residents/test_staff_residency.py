@@ -10,8 +10,8 @@ from app.audit.models import AuditEvent
 from app.auth.models import User
 
 ROLES = ["resident", "moderator", "steering", "admin"]
-ONLY_ADMINS = ("Tylko administratorzy mogą zmieniać status mieszkańca moderatorów, grupy sterującej "
-               "i administratorów.")
+ONLY_ADMINS = ("Tylko administratorzy mogą potwierdzać lub wycofywać weryfikację moderatorów, grupy "
+               "sterującej i administratorów.")
 
 
 def _may_change(actor: str, target: str) -> bool:
