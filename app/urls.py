@@ -17,7 +17,12 @@ from app.numbers import ID_MAX, parse_id, parse_whole
 class IdConverter(BaseConverter):
     """``<id:proposal_id>``: a record id in the database's range; anything else is 404, never an overflow."""
 
-    regex = r"[0-9]{1,10}"
+    # 1 to 2147483647 (ID_MAX) without leading zeros, in the pattern itself: a value the converter refused
+    # after matching would let Werkzeug answer 405 when another method's rule shares the path.
+    regex = (
+        r"(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+        r"|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])"
+    )
     part_isolating = True
 
     def to_python(self, value: str) -> int:
