@@ -18,7 +18,7 @@ import re
 from collections import deque
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 import flask
 import pytest
@@ -26,8 +26,10 @@ import sqlalchemy as sa
 from werkzeug.exceptions import HTTPException
 
 from app.demo.seed import DEMO_PASSWORD, seed
-from app.models import User
+from app.models import Ballot, Proposal, Round, User
 from app.urls import IdConverter
+from tests.factories import PASSWORD
+from tests.rounds.factories import ballot_round, make_round
 
 HOSTILE_IDS = ["0", "-1", "2147483648", "99999999999999999999", "²", "١٢٣"]
 HOSTILE = {
@@ -297,3 +299,81 @@ def test_a_field_sent_as_a_file_is_refused_with_a_message(path, client):
     response = _run(client, "POST", path, data=data, content_type="multipart/form-data")
     assert response.status_code == 422
     assert "W tym polu wpisz tekst; nie można tu wysłać pliku." in response.get_data(as_text=True)
+
+
+# --- what a person sees when a value is refused -----------------------------------------------------
+
+
+def _count(session, model) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def _proposal_form(**kw) -> dict:
+    return {"title": "Warsztaty szachowe", "body": "Co wtorek w świetlicy.", "category_id": "", "cost": "",
+            "needs": "", "round_id": "", "action": "submit", **kw}
+
+
+@pytest.mark.parametrize("cost", ["١٢٣", "²", "１２３"])
+def test_a_cost_in_other_digits_is_refused_not_stored(cost, client, users, session):
+    client.login(users.resident())
+    response = client.post("/proposals/new", _proposal_form(cost=cost))
+    assert response.status_code == 422
+    assert "Wpisz koszt w złotych, np. 1 234,50 albo 1234." in response.get_data(as_text=True)
+    assert _count(session, Proposal) == 0
+
+
+@pytest.mark.parametrize("title", ["Warsztaty\u202e", "Warsztaty\uffff", "War\u200bsztaty"])
+def test_a_title_with_spoofing_characters_is_refused(title, client, users, session):
+    client.login(users.resident())
+    response = client.post("/proposals/new", _proposal_form(title=title))
+    assert response.status_code == 422
+    assert "Usuń z tego pola niewidoczne lub specjalne znaki" in response.get_data(as_text=True)
+    assert _count(session, Proposal) == 0
+
+
+def test_a_display_name_with_a_bidi_override_is_refused(client, session):
+    response = client.post("/register", {"email": "nowa@kozlowka.example", "display_name": "Anna\u202enimda",
+                                         "password": "zielona-lampa-nad-rzeka",
+                                         "confirm": "zielona-lampa-nad-rzeka", "locale": "pl"})
+    assert response.status_code == 422
+    assert "Usuń z tego pola niewidoczne lub specjalne znaki" in response.get_data(as_text=True)
+    assert session.scalar(sa.select(User).where(User.email == "nowa@kozlowka.example")) is None
+
+
+def test_points_in_other_digits_are_refused(client, users, session):
+    round_, proposals = ballot_round(session, "cumulative")
+    client.login(users.resident())
+    for path, status in ((f"/rounds/{round_.id}/vote/summary", 200), (f"/rounds/{round_.id}/vote", 422)):
+        response = client.post(path, {f"points-{proposals[0].id}": "²", f"points-{proposals[1].id}": "١"})
+        assert response.status_code == status  # the counter shows the problem; casting refuses
+        assert "Punkty muszą być liczbami całkowitymi większymi od zera." in response.get_data(as_text=True)
+    assert _count(session, Ballot) == 0
+
+
+def test_year_1_as_a_round_date_is_refused_with_a_message(client, users, session):
+    round_ = make_round(session, "draft")
+    client.login(users.admin())
+    parser = _Forms()
+    parser.feed(client.get(f"/rounds/{round_.id}/edit").get_data(as_text=True))
+    (form,) = [f for f in parser.forms if f["action"].endswith("/edit") or not f["action"]]
+    data = {name: value for name, value in form["fields"]}
+    data["voting_starts_at"] = "0001-01-01T00:30"
+    response = client.post(f"/rounds/{round_.id}/edit", data)
+    assert response.status_code == 422
+    assert "Wpisz datę z lat 2000–2100." in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Round, round_.id).voting_starts_at is None
+
+
+@pytest.mark.parametrize("target", ["/\r\nSet-Cookie: x=1", "/proposals\x00", "/\nevil", "/a\u202eb"])
+def test_next_with_control_characters_goes_to_the_home_page(target, client, users):
+    user = users.resident()
+    response = client.post("/login", {"email": user.email, "password": PASSWORD, "next": target})
+    assert response.status_code == 303
+    assert urlsplit(response.headers["Location"]).path == "/"
+
+
+def test_next_without_control_characters_still_works(client, users):
+    user = users.resident()
+    response = client.post("/login", {"email": user.email, "password": PASSWORD, "next": "/proposals?q=żółw"})
+    assert unquote(response.headers["Location"]) == "/proposals?q=żółw"
