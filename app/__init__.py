@@ -74,6 +74,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.urls import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     # Importing a package's routes module attaches its views to the package's blueprint.
     from app.activities import routes as activities_routes
     from app.auth import routes as auth_routes

@@ -6,8 +6,9 @@ import re
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _CURRENCY = re.compile(r"(zł|zl|pln)$", re.IGNORECASE)
-_AMOUNT = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{1,2}))?$")
-_AMOUNT_NO_COMMA_GROUPS = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:[.,](\d{1,2}))?$")
+# re.ASCII: \d is 0-9 only; Arabic-Indic "١٢٣" or superscript "²" are refused, never read as numbers.
+_AMOUNT = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d{1,18})(?:[.,](\d{1,2}))?$", re.ASCII)
+_AMOUNT_NO_COMMA_GROUPS = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d{1,18})(?:[.,](\d{1,2}))?$", re.ASCII)
 
 
 def parse_zloty(text: str | None, *, comma_groups: bool = True) -> int | None:

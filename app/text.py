@@ -1,4 +1,5 @@
-"""User text: Markdown rendered and sanitised on write, and folding for diacritic-blind search."""
+"""User text: Markdown rendered and sanitised on write, folding for diacritic-blind search, and the
+characters a name or a title may contain."""
 
 from __future__ import annotations
 
@@ -42,3 +43,18 @@ def fold(text: str) -> str:
     """Lower-case ASCII for search: 'Żółw' → 'zolw'."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+# Letters, marks, digits, punctuation, symbols (emoji included) and spaces. Left out: control and format
+# characters (bidi overrides such as U+202E that reverse how a name reads, zero-width characters),
+# line and paragraph separators, surrogates, private-use and unassigned code points (noncharacters such
+# as U+FFFF among them).
+LINE_CATEGORIES = frozenset({
+    "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No",
+    "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So", "Zs",
+})
+
+
+def is_plain_line(text: str) -> bool:
+    """True when ``text`` (a display name, a title) holds only characters that look like what they are."""
+    return all(unicodedata.category(ch) in LINE_CATEGORIES for ch in text)

@@ -1,19 +1,48 @@
-"""Helpers for the request URL: safe redirects; text, whole-number and page-number query arguments."""
+"""Helpers for the request URL: the ``<id:…>`` path converter; safe redirects; text, whole-number, id and
+page-number query arguments."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import BaseConverter, ValidationError
 
+from app.errors import DomainError
 from app.forms import FORBIDDEN_CHARACTERS
+from app.numbers import ID_MAX, parse_id, parse_whole
+
+
+class IdConverter(BaseConverter):
+    """``<id:proposal_id>``: a record id in the database's range; anything else is 404, never an overflow."""
+
+    # 1 to 2147483647 (ID_MAX) without leading zeros, in the pattern itself: a value the converter refused
+    # after matching would let Werkzeug answer 405 when another method's rule shares the path.
+    regex = (
+        r"(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+        r"|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])"
+    )
+
+    def to_python(self, value: str) -> int:
+        number = parse_id(value)
+        if number is None:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+MAX_NEXT = 2000  # longer than any address of ours
 
 
 def safe_next(default_endpoint: str = "main.index") -> str:
     """The local ``next`` address from the form or query, or the default page (no open redirects)."""
     target = request.form.get("next") or request.args.get("next") or ""
     parts = urlsplit(target)
-    local = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    local = (target.startswith("/") and not target.startswith("//") and "\\" not in target
+             and target.isprintable() and len(target) <= MAX_NEXT)
     if local and not parts.scheme and not parts.netloc:
         return target
     return url_for(default_endpoint)
@@ -35,10 +64,24 @@ def text_arg(name: str, limit: int = 100) -> str:
 
 
 def int_arg(name: str) -> int | None:
-    """A whole-number query argument such as an id filter, or None when absent or not a sane number."""
+    """A whole-number query argument such as a version number, or None when absent or not a sane number."""
     value = request.args.get(name, "")
-    # ASCII digits only: "²".isdigit() is True but int("²") raises, and int("١") reads Arabic-Indic digits.
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+    return parse_whole(value) if len(value) < 10 else None
+
+
+def id_arg(name: str) -> int | None:
+    """An id filter from the query string (``?round=12``): None when absent or empty; a 400 with a
+    message when it is not an id (letters, other scripts' digits, beyond the database's range)."""
+    value = request.args.get(name, "")
+    if not value:
+        return None
+    number = parse_id(value)
+    if number is None:
+        raise DomainError(
+            _l("The address has a wrong “%(name)s” value: it must be a number from 1 to %(max)d.",
+               name=name, max=ID_MAX)
+        )
+    return number
 
 
 def page_arg() -> int:

@@ -83,7 +83,7 @@ def test_production_refuses_https_posts_without_a_referer_from_this_site(monkeyp
         assert refused.status_code == 400
         assert "Formularz wygasł lub został wysłany z innego miejsca." in refused.get_data(as_text=True)
     assert from_the_site.status_code == 422  # past the CSRF check: only the password is wrong
-    assert "Nieprawidłowy adres e-mail lub hasło." in from_the_site.get_data(as_text=True)
+    assert "Nieprawidłowy adres e-mail, numer mieszkańca lub hasło." in from_the_site.get_data(as_text=True)
 
 
 # --- development keeps a generated key -----------------------------------------------------------

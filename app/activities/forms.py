@@ -11,7 +11,16 @@ from wtforms.fields.choices import SelectChoice
 
 from app.activities.services import ActivityInput, RoomRequestInput, roles_text
 from app.activities.times import local
-from app.forms import BaseForm, max_length, required
+from app.forms import (
+    NOT_A_CHOICE,
+    YEAR_OUT_OF_RANGE,
+    YEARS,
+    BaseForm,
+    max_length,
+    plain_line,
+    required,
+)
+from app.numbers import parse_id, parse_whole
 
 
 def _date_field(label=None):
@@ -46,10 +55,14 @@ class _Parsing:
     def _date(self, name: str) -> date | None:
         field = getattr(self, name)
         try:
-            return date.fromisoformat(field.data.strip()) if field.data else None
+            day = date.fromisoformat(field.data.strip()) if field.data else None
         except ValueError:
             self.add_error(name, _l("Enter a date like 2026-05-30."))
             return None
+        if day is not None and day.year not in YEARS:
+            self.add_error(name, YEAR_OUT_OF_RANGE)
+            return None
+        return day
 
     def _time(self, name: str) -> time | None:
         field = getattr(self, name)
@@ -63,17 +76,27 @@ class _Parsing:
         text = (getattr(self, name).data or "").strip()
         if not text:
             return None
-        if not text.isdigit():
+        number = parse_whole(text)
+        if number is None:
             self.add_error(name, _l("Enter a whole number."))
+        return number
+
+    def _id(self, name: str) -> int | None:
+        """The id chosen in a select field; empty → None; anything not on the list → a message."""
+        text = getattr(self, name).data or ""
+        if not text:
             return None
-        return int(text)
+        number = parse_id(text)
+        if number is None:
+            self.add_error(name, NOT_A_CHOICE)
+        return number
 
     def _parsed_ok(self) -> bool:
         return not any(field.errors for field in self)
 
 
 class ActivityForm(_Parsing, BaseForm):
-    title = StringField(_l("Title"), validators=[required(), max_length(200)])
+    title = StringField(_l("Title"), validators=[required(), max_length(200), plain_line])
     description = TextAreaField(
         _l("Description"),
         validators=[max_length(20_000)],
@@ -150,12 +173,10 @@ class ActivityForm(_Parsing, BaseForm):
             day=self._date("day"),
             starts=self._time("starts"),
             ends=self._time("ends"),
-            place_id=int(self.place_id.data) if (self.place_id.data or "").isdigit() else None,
+            place_id=self._id("place_id"),
             capacity=self._int("capacity"),
             open_to_all=bool(self.open_to_all.data),
-            coordinator_id=int(self.coordinator_id.data)
-            if (self.coordinator_id.data or "").isdigit()
-            else None,
+            coordinator_id=self._id("coordinator_id"),
             coordinator_email=self.coordinator_email.data or "",
             roles=self.roles.data or "",
             repeat_weeks=self._int("repeat_weeks") or 1,
@@ -166,7 +187,7 @@ class ActivityForm(_Parsing, BaseForm):
 class RoomRequestForm(_Parsing, BaseForm):
     title = StringField(
         _l("What is it?"),
-        validators=[required(), max_length(200)],
+        validators=[required(), max_length(200), plain_line],
         description=_l("A short name, e.g. “Knitting circle”."),
     )
     description = TextAreaField(
@@ -200,7 +221,7 @@ class RoomRequestForm(_Parsing, BaseForm):
             day=self._date("day"),
             starts=self._time("starts"),
             ends=self._time("ends"),
-            place_id=int(self.place_id.data) if (self.place_id.data or "").isdigit() else None,
+            place_id=self._id("place_id"),
             expected_people=self._int("expected_people"),
             open_to_all=bool(self.open_to_all.data),
         )
@@ -236,7 +257,7 @@ class DeclineForm(BaseForm):
 
 
 class PlaceForm(_Parsing, BaseForm):
-    name = StringField(_l("Name"), validators=[required(), max_length(120)])
+    name = StringField(_l("Name"), validators=[required(), max_length(120), plain_line])
     description = StringField(_l("Description"), validators=[max_length(500)])
     capacity = _number_field(_l("How many people fit"), _l("Optional."))
     active = BooleanField(_l("In use"), default=True)

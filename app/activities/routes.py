@@ -23,7 +23,7 @@ from app.htmx import redirect_to, render
 from app.permissions import require
 from app.proposals.forms import PLEDGE_LABELS
 from app.proposals.models import PledgeKind, Proposal
-from app.urls import int_arg, page_arg
+from app.urls import id_arg, page_arg
 
 
 def _activity_or_404(activity_id: int) -> Activity:
@@ -60,7 +60,7 @@ def _month_grid(year: int, month: int, activities: list[Activity]) -> list[list[
 def index():
     view = "month" if request.args.get("view") == "month" else "list"
     when = "past" if request.args.get("when") == "past" else "upcoming"
-    place_id = int_arg("place")
+    place_id = id_arg("place")
     context = {
         "view": view,
         "when": when,
@@ -102,7 +102,7 @@ def _occupancy(activity: Activity) -> dict:
     }
 
 
-@bp.get("/activities/<int:activity_id>")
+@bp.get("/activities/<id:activity_id>")
 def show(activity_id: int):
     activity = _activity_or_404(activity_id)
     mine = {}
@@ -145,7 +145,7 @@ def feed():
     return _ics(ical.calendar(activities, _("Activities at MAM Na Kozłówce")), "mam-activities.ics")
 
 
-@bp.get("/activities/<int:activity_id>.ics")
+@bp.get("/activities/<id:activity_id>.ics")
 def feed_one(activity_id: int):
     activity = _activity_or_404(activity_id)
     return _ics(ical.calendar([activity], activity.title), f"mam-activity-{activity.id}.ics")
@@ -243,7 +243,7 @@ def _form_page(form, proposal, activity, http_status=200):
 @login_required
 def new():
     proposal = None
-    proposal_id = int_arg("proposal")
+    proposal_id = id_arg("proposal")
     if proposal_id is not None:
         proposal = db.session.get(Proposal, proposal_id)
         if proposal is None:
@@ -272,7 +272,7 @@ def new():
     return redirect_to(url_for("activities.show", activity_id=created[0].id))
 
 
-@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@bp.route("/activities/<id:activity_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(activity_id: int):
     activity = _activity_or_404(activity_id)
@@ -310,7 +310,7 @@ def _report_page(activity, held_form, cancel_form, http_status=200):
     ), http_status
 
 
-@bp.get("/activities/<int:activity_id>/report")
+@bp.get("/activities/<id:activity_id>/report")
 @login_required
 def report(activity_id: int):
     activity = _activity_or_404(activity_id)
@@ -318,7 +318,7 @@ def report(activity_id: int):
     return _report_page(activity, HeldForm(formdata=None), CancelForm(formdata=None))
 
 
-@bp.post("/activities/<int:activity_id>/held")
+@bp.post("/activities/<id:activity_id>/held")
 @login_required
 def held(activity_id: int):
     activity = _activity_or_404(activity_id)
@@ -336,7 +336,7 @@ def held(activity_id: int):
     return redirect_to(url_for("activities.show", activity_id=activity_id))
 
 
-@bp.post("/activities/<int:activity_id>/cancel")
+@bp.post("/activities/<id:activity_id>/cancel")
 @login_required
 def cancel(activity_id: int):
     activity = _activity_or_404(activity_id)
@@ -372,7 +372,7 @@ def _lost_race(error: Conflict, page):
     return response
 
 
-@bp.post("/activities/<int:activity_id>/signup")
+@bp.post("/activities/<id:activity_id>/signup")
 @login_required
 def sign_up(activity_id: int):
     try:
@@ -388,7 +388,7 @@ def sign_up(activity_id: int):
     return redirect_to(url_for("activities.show", activity_id=activity_id))
 
 
-@bp.post("/activities/<int:activity_id>/signup/cancel")
+@bp.post("/activities/<id:activity_id>/signup/cancel")
 @login_required
 def cancel_signup(activity_id: int):
     activity = _activity_or_404(activity_id)
@@ -403,7 +403,7 @@ def cancel_signup(activity_id: int):
     return redirect_to(url_for("activities.show", activity_id=activity_id))
 
 
-@bp.post("/activities/<int:activity_id>/roles/<int:role_id>/signup")
+@bp.post("/activities/<id:activity_id>/roles/<id:role_id>/signup")
 @login_required
 def volunteer(activity_id: int, role_id: int):
     try:
@@ -414,7 +414,7 @@ def volunteer(activity_id: int, role_id: int):
     return redirect_to(url_for("activities.show", activity_id=activity_id))
 
 
-@bp.post("/activities/<int:activity_id>/roles/<int:role_id>/cancel")
+@bp.post("/activities/<id:activity_id>/roles/<id:role_id>/cancel")
 @login_required
 def cancel_volunteer(activity_id: int, role_id: int):
     activity = _activity_or_404(activity_id)
@@ -429,7 +429,7 @@ def cancel_volunteer(activity_id: int, role_id: int):
     return redirect_to(url_for("activities.show", activity_id=activity_id))
 
 
-@bp.get("/activities/<int:activity_id>/people")
+@bp.get("/activities/<id:activity_id>/people")
 @login_required
 def people(activity_id: int):
     activity = _activity_or_404(activity_id)
@@ -475,7 +475,7 @@ def places():
     return redirect_to(url_for("activities.places"))
 
 
-@bp.post("/activities/places/<int:place_id>")
+@bp.post("/activities/places/<id:place_id>")
 @login_required
 def update_place(place_id: int):
     require(permissions.can_manage(current_user))
@@ -548,7 +548,7 @@ def requests():
     return _requests_page()
 
 
-@bp.post("/activities/rooms/<int:request_id>/approve")
+@bp.post("/activities/rooms/<id:request_id>/approve")
 @login_required
 def approve_request(request_id: int):
     require(permissions.can_manage(current_user))
@@ -560,7 +560,7 @@ def approve_request(request_id: int):
     return redirect_to(url_for("activities.show", activity_id=activity.id))
 
 
-@bp.post("/activities/rooms/<int:request_id>/decline")
+@bp.post("/activities/rooms/<id:request_id>/decline")
 @login_required
 def decline_request(request_id: int):
     require(permissions.can_manage(current_user))

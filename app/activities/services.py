@@ -37,6 +37,7 @@ from app.auth.services import find_user_by_email
 from app.db import db, utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.forms import FORBIDDEN_CHARACTERS
+from app.numbers import parse_whole
 from app.outbox.services import queue_email_to
 from app.permissions import is_staff, is_verified_resident, require
 from app.proposals.models import Proposal, Status
@@ -110,8 +111,8 @@ def parse_roles(text: str) -> list[tuple[str, int]]:
         name, slots = line, 1
         if ":" in line:
             head, _, tail = line.rpartition(":")
-            if tail.strip().isdigit():
-                name, slots = head.strip(), int(tail.strip())
+            if parse_whole(tail) is not None:
+                name, slots = head.strip(), parse_whole(tail)
         if not name or slots < 1 or slots > 100:
             raise InvalidInput(
                 _l(

@@ -5,6 +5,7 @@ Tests validate this document and check every documented response against its sch
 
 from __future__ import annotations
 
+from app.numbers import ID_MAX, ID_MIN
 from app.urls import MAX_PAGE
 
 VERSION = "1.0.0"
@@ -237,8 +238,11 @@ PAGE_PARAMETERS = [
 ]
 
 
+ID_SCHEMA = {"type": "integer", "minimum": ID_MIN, "maximum": ID_MAX}
+
+
 def _id(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {"name": name, "in": "path", "required": True, "schema": ID_SCHEMA}
 
 
 CACHE_HEADERS = {
@@ -324,7 +328,7 @@ def document() -> dict:
                             "name": "round_id",
                             "in": "query",
                             "required": False,
-                            "schema": {"type": "integer", "minimum": 1},
+                            "schema": ID_SCHEMA,
                         },
                         {"name": "status", "in": "query", "required": False, "schema": {"type": "string"}},
                     ],

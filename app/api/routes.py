@@ -18,6 +18,7 @@ from app.api.openapi import document
 from app.db import db, utcnow
 from app.errors import InvalidInput, NotFound, PhaseClosed
 from app.news.models import NewsPost
+from app.numbers import ID_MAX, ID_MIN, parse_whole
 from app.proposals.models import Proposal, Status
 from app.proposals.queries import is_public
 from app.rounds.models import Phase, Round
@@ -39,15 +40,15 @@ def _json(data: dict, last_modified=None) -> Response:
     return response.make_conditional(request)
 
 
-def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    # ASCII digits only: "²".isdigit() is True but int("²") raises (a 500).
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < low or (high is not None and int(raw) > high):
-        limit = f"{low}–{high}" if high is not None else f"≥ {low}"
-        raise InvalidInput(_l("%(name)s must be a whole number (%(limit)s).", name=name, limit=limit))
-    return int(raw)
+    value = parse_whole(raw)
+    if value is None or value < low or value > high:
+        raise InvalidInput(_l("%(name)s must be a whole number (%(limit)s).", name=name,
+                              limit=f"{low}–{high}"))
+    return value
 
 
 def _page(query: sa.Select, serialize, endpoint: str, updated: str | None = None, **filters) -> Response:
@@ -96,7 +97,7 @@ def rounds():
     return _page(_public_rounds().order_by(Round.id.desc()), serializers.round_, "api.rounds")
 
 
-@bp.get("/rounds/<int:round_id>")
+@bp.get("/rounds/<id:round_id>")
 def round_detail(round_id: int):
     found = db.session.scalar(_public_rounds().where(Round.id == round_id))
     if found is None:
@@ -104,7 +105,7 @@ def round_detail(round_id: int):
     return _json(serializers.round_(found))
 
 
-@bp.get("/rounds/<int:round_id>/results")
+@bp.get("/rounds/<id:round_id>/results")
 def round_results(round_id: int):
     found = db.session.scalar(_public_rounds().where(Round.id == round_id))
     if found is None:
@@ -121,7 +122,7 @@ def _public_proposals() -> sa.Select:
 
 @bp.get("/proposals")
 def proposals():
-    round_id = _int_arg("round_id", 0, 1) or None
+    round_id = _int_arg("round_id", 0, ID_MIN, ID_MAX) or None
     status = request.args.get("status", "")
     public_statuses = [s.value for s in Status if s != Status.DRAFT]
     if status and status not in public_statuses:
@@ -141,7 +142,7 @@ def proposals():
     )
 
 
-@bp.get("/proposals/<int:proposal_id>")
+@bp.get("/proposals/<id:proposal_id>")
 def proposal_detail(proposal_id: int):
     found = db.session.scalar(_public_proposals().where(Proposal.id == proposal_id))
     if found is None:

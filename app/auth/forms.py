@@ -7,7 +7,7 @@ from wtforms.validators import Email, EqualTo, Length
 
 from app.auth.numbers import parse_resident_number
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from app.forms import BaseForm, email_field, max_length, required
+from app.forms import BaseForm, email_field, max_length, plain_line, required
 
 LANGUAGE_CHOICES = [
     SelectChoice("pl", "Polski", render_kw={"lang": "pl"}),
@@ -46,7 +46,7 @@ def new_password_fields():
 def display_name_field():
     return StringField(
         _l("Your name as others will see it"),
-        validators=[required(), max_length(80)],
+        validators=[required(), max_length(80), plain_line],
         description=_l("For example your first name and the first letter of your surname."),
         render_kw={"autocomplete": "nickname"},
     )

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import Optional
 
 from app.discussion.services import MAX_COMMENT_LENGTH, MAX_REASON_LENGTH
-from app.forms import BaseForm, max_length, required
+from app.forms import BaseForm, IdField, max_length, required
 
 
 class CommentForm(BaseForm):
@@ -14,7 +14,7 @@ class CommentForm(BaseForm):
         validators=[required(_l("Write your comment first.")), max_length(MAX_COMMENT_LENGTH)],
         description=_l("You can use simple Markdown: **bold**, *italics*, lists, quotes and links."),
     )
-    parent_id = IntegerField(validators=[Optional()])
+    parent_id = IdField(validators=[Optional()])
 
 
 class ReasonForm(BaseForm):

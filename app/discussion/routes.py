@@ -87,12 +87,12 @@ def too_many_requests(error):
     return render_error(429, TOO_FAST)
 
 
-@bp.get("/proposals/<int:proposal_id>/discussion")
+@bp.get("/proposals/<id:proposal_id>/discussion")
 def thread(proposal_id: int):
     return _thread(_proposal_or_404(proposal_id))
 
 
-@bp.post("/proposals/<int:proposal_id>/comments")
+@bp.post("/proposals/<id:proposal_id>/comments")
 @login_required
 @limiter.limit(_comment_limit, key_func=per_user("comments"))
 def post_comment(proposal_id: int):
@@ -109,7 +109,7 @@ def post_comment(proposal_id: int):
     return _done(proposal, _("Your comment is published."), comment)
 
 
-@bp.post("/comments/<int:comment_id>/edit")
+@bp.post("/comments/<id:comment_id>/edit")
 @login_required
 def edit_comment(comment_id: int):
     comment = _comment_or_404(comment_id)
@@ -125,7 +125,7 @@ def edit_comment(comment_id: int):
     return _done(proposal, _("Your comment is saved."), comment)
 
 
-@bp.post("/comments/<int:comment_id>/delete")
+@bp.post("/comments/<id:comment_id>/delete")
 @login_required
 def delete_comment(comment_id: int):
     comment = _comment_or_404(comment_id)
@@ -141,7 +141,7 @@ def delete_comment(comment_id: int):
     return _done(proposal, _("Your comment is deleted."))
 
 
-@bp.post("/comments/<int:comment_id>/flag")
+@bp.post("/comments/<id:comment_id>/flag")
 @login_required
 @limiter.limit(_flag_limit, key_func=per_user("flags"))
 def flag_comment(comment_id: int):
@@ -158,7 +158,7 @@ def flag_comment(comment_id: int):
     return _done(proposal, _("Thank you. A moderator will look at your report."), comment)
 
 
-@bp.post("/proposals/<int:proposal_id>/flag")
+@bp.post("/proposals/<id:proposal_id>/flag")
 @login_required
 @limiter.limit(_flag_limit, key_func=per_user("flags"))
 def flag_proposal(proposal_id: int):
@@ -217,7 +217,7 @@ def _reason_or_422(template_context: dict, proposal: Proposal | None = None):
     return form, None
 
 
-@bp.post("/moderation/comments/<int:comment_id>/hide")
+@bp.post("/moderation/comments/<id:comment_id>/hide")
 @login_required
 def hide_comment(comment_id: int):
     require(permissions.can_moderate(current_user))
@@ -230,7 +230,7 @@ def hide_comment(comment_id: int):
     return _moderated(_("The comment is hidden."), db.session.get(Proposal, comment.proposal_id))
 
 
-@bp.post("/moderation/comments/<int:comment_id>/restore")
+@bp.post("/moderation/comments/<id:comment_id>/restore")
 @login_required
 def restore_comment(comment_id: int):
     require(permissions.can_moderate(current_user))
@@ -245,7 +245,7 @@ def restore_comment(comment_id: int):
     return _moderated(_("The comment is visible again."), proposal)
 
 
-@bp.post("/moderation/comments/<int:comment_id>/dismiss")
+@bp.post("/moderation/comments/<id:comment_id>/dismiss")
 @login_required
 def dismiss_comment_flags(comment_id: int):
     require(permissions.can_moderate(current_user))
@@ -259,7 +259,7 @@ def dismiss_comment_flags(comment_id: int):
     return _moderated(_("The reports are dismissed; the comment stays visible."))
 
 
-@bp.post("/moderation/proposals/<int:proposal_id>/hide")
+@bp.post("/moderation/proposals/<id:proposal_id>/hide")
 @login_required
 def hide_proposal(proposal_id: int):
     require(permissions.can_moderate(current_user))
@@ -271,7 +271,7 @@ def hide_proposal(proposal_id: int):
     return _moderated(_("The proposal is hidden."))
 
 
-@bp.post("/moderation/proposals/<int:proposal_id>/restore")
+@bp.post("/moderation/proposals/<id:proposal_id>/restore")
 @login_required
 def restore_proposal(proposal_id: int):
     require(permissions.can_moderate(current_user))
@@ -285,7 +285,7 @@ def restore_proposal(proposal_id: int):
     return _moderated(_("The proposal is public again."))
 
 
-@bp.post("/moderation/proposals/<int:proposal_id>/dismiss")
+@bp.post("/moderation/proposals/<id:proposal_id>/dismiss")
 @login_required
 def dismiss_proposal_flags(proposal_id: int):
     require(permissions.can_moderate(current_user))

@@ -70,14 +70,14 @@ def index():
     )
 
 
-@bp.get("/data/rounds/<int:round_id>/results.csv", defaults={"fmt": "csv"})
-@bp.get("/data/rounds/<int:round_id>/results.xlsx", defaults={"fmt": "xlsx"})
-@bp.get("/data/rounds/<int:round_id>/results.json", defaults={"fmt": "json"})
+@bp.get("/data/rounds/<id:round_id>/results.csv", defaults={"fmt": "csv"})
+@bp.get("/data/rounds/<id:round_id>/results.xlsx", defaults={"fmt": "xlsx"})
+@bp.get("/data/rounds/<id:round_id>/results.json", defaults={"fmt": "json"})
 def round_results(round_id: int, fmt: str):
     return _send(services.round_results(current_user, round_id, fmt, comma=_comma()))
 
 
-@bp.get("/data/rounds/<int:round_id>/protocol.pdf")
+@bp.get("/data/rounds/<id:round_id>/protocol.pdf")
 @limiter.limit(
     _anonymous_pdf_limit,
     exempt_when=lambda: current_user.is_authenticated,
@@ -91,7 +91,7 @@ def protocol(round_id: int):
     )
 
 
-@bp.get("/rounds/<int:round_id>/ballot.pdf")
+@bp.get("/rounds/<id:round_id>/ballot.pdf")
 @login_required
 def ballot_form(round_id: int):
     """A blank paper ballot of a round in voting, to print at the centre."""
@@ -99,7 +99,7 @@ def ballot_form(round_id: int):
         current_user, round_id, lambda context: render_template("exports/ballot.html", **context)))
 
 
-@bp.get("/rounds/<int:round_id>/poster.pdf")
+@bp.get("/rounds/<id:round_id>/poster.pdf")
 @limiter.limit(
     _anonymous_pdf_limit,
     exempt_when=lambda: current_user.is_authenticated,
@@ -111,8 +111,8 @@ def poster(round_id: int):
         current_user, round_id, lambda context: render_template("exports/poster.html", **context)))
 
 
-@bp.get("/data/rounds/<int:round_id>/ballots.csv", defaults={"fmt": "csv"})
-@bp.get("/data/rounds/<int:round_id>/ballots.pb", defaults={"fmt": "pb"})
+@bp.get("/data/rounds/<id:round_id>/ballots.csv", defaults={"fmt": "csv"})
+@bp.get("/data/rounds/<id:round_id>/ballots.pb", defaults={"fmt": "pb"})
 def round_ballots(round_id: int, fmt: str):
     return _send(services.round_ballots(current_user, round_id, fmt, comma=_comma()))
 

@@ -3,27 +3,23 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
 
-from app.forms import BaseForm, max_length, required
+from app.forms import BaseForm, max_length, optional_id, plain_line, required
 from app.news.services import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 
 
-def _optional_id(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class NewsForm(BaseForm):
-    title = StringField(_l("Title"), validators=[required(), max_length(MAX_TITLE_LENGTH)])
+    title = StringField(_l("Title"), validators=[required(), max_length(MAX_TITLE_LENGTH), plain_line])
     body = TextAreaField(
         _l("Text"),
         validators=[required(), max_length(MAX_BODY_LENGTH)],
         description=_l("Markdown: **bold**, *italics*, lists, quotes, links and ### headings."),
         render_kw={"rows": 12},
     )
-    round_id = SelectField(_l("Linked round (optional)"), coerce=_optional_id, validate_choice=False)
-    proposal_id = SelectField(_l("Linked proposal (optional)"), coerce=_optional_id, validate_choice=False)
+    round_id = SelectField(_l("Linked round (optional)"), coerce=optional_id, validate_choice=False)
+    proposal_id = SelectField(_l("Linked proposal (optional)"), coerce=optional_id, validate_choice=False)
     activity_id = SelectField(
         _l("Linked activity (optional)"),
-        coerce=_optional_id,
+        coerce=optional_id,
         validate_choice=False,
         description=_l("Upcoming activities first, then past ones, most recent first."),
     )

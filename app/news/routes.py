@@ -47,7 +47,7 @@ def index():
                   can_manage=permissions.can_manage_news(current_user))
 
 
-@bp.get("/news/<int:post_id>")
+@bp.get("/news/<id:post_id>")
 def show(post_id: int):
     return render_template("news/show.html", post=_post_or_404(post_id), delete_form=DeleteForm(),
                            can_manage=permissions.can_manage_news(current_user))
@@ -79,7 +79,7 @@ def new():
     return redirect_to(url_for("news.show", post_id=post.id))
 
 
-@bp.route("/news/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route("/news/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(post_id: int):
     require(permissions.can_manage_news(current_user))
@@ -96,7 +96,7 @@ def edit(post_id: int):
     return redirect_to(url_for("news.show", post_id=post.id))
 
 
-@bp.post("/news/<int:post_id>/delete")
+@bp.post("/news/<id:post_id>/delete")
 @login_required
 def delete(post_id: int):
     require(permissions.can_manage_news(current_user))

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from app.forms import BaseForm, max_length, required
+from app.forms import BaseForm, max_length, plain_line, required
 from app.proposals.models import PledgeKind
 from app.proposals.services import ANSWER_MAX, BODY_MAX, CATEGORY_MAX, NEEDS_MAX, NOTE_MAX, TITLE_MAX
 
@@ -16,7 +16,7 @@ PLEDGE_LABELS = {
 
 
 class ProposalForm(BaseForm):
-    title = StringField(_l("Title"), validators=[required(), max_length(TITLE_MAX)],
+    title = StringField(_l("Title"), validators=[required(), max_length(TITLE_MAX), plain_line],
                         description=_l("A short name for your idea, e.g. “Repair café on Saturdays”."))
     body = TextAreaField(
         _l("Description"),
@@ -75,5 +75,5 @@ class PledgeForm(BaseForm):
 
 
 class CategoryForm(BaseForm):
-    name = StringField(_l("Name (Polish)"), validators=[required(), max_length(CATEGORY_MAX)])
+    name = StringField(_l("Name (Polish)"), validators=[required(), max_length(CATEGORY_MAX), plain_line])
     name_en = StringField(_l("Name (English)"), validators=[max_length(CATEGORY_MAX)])

@@ -17,7 +17,7 @@ from app.proposals.diff import changed, word_diff
 from app.proposals.forms import PLEDGE_LABELS, CategoryForm, PledgeForm, ProposalForm, ReviewForm
 from app.proposals.lifecycle import PUBLIC_STATUSES, STAGES, STATUS_LABELS, stage_of, stopped
 from app.proposals.models import Category, Proposal
-from app.urls import int_arg, page_arg, text_arg
+from app.urls import id_arg, int_arg, page_arg, text_arg
 
 TOO_MANY_PROPOSALS = _l("You are adding proposals faster than the platform allows. Try again later.")
 TOO_MANY_PLEDGES = _l("You are pledging help faster than the platform allows. Try again later.")
@@ -44,8 +44,8 @@ def _proposal_or_404(proposal_id: int) -> Proposal:
 def index():
     search = text_arg("q")
     round_arg = request.args.get("round", "")
-    round_id = 0 if round_arg == "idea" else int_arg("round")
-    category_id = int_arg("category")
+    round_id = 0 if round_arg == "idea" else id_arg("round")
+    category_id = id_arg("category")
     status = request.args.get("status", "")
     status = status if status in PUBLIC_STATUSES else ""
     sort = request.args.get("sort", "newest")
@@ -114,7 +114,7 @@ def new():
     return render_template("proposals/form.html", form=form, proposal=None), 422 if form.errors else 200
 
 
-@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@bp.route("/proposals/<id:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
@@ -163,12 +163,12 @@ def _page(proposal: Proposal, *, http_status: int = 200, review_form=None, pledg
     return render("proposals/show.html", fragment, http_status=http_status, **context)
 
 
-@bp.get("/proposals/<int:proposal_id>")
+@bp.get("/proposals/<id:proposal_id>")
 def show(proposal_id: int):
     return _page(_proposal_or_404(proposal_id))
 
 
-@bp.post("/proposals/<int:proposal_id>/submit")
+@bp.post("/proposals/<id:proposal_id>/submit")
 @login_required
 def submit(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
@@ -184,7 +184,7 @@ def submit(proposal_id: int):
     return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
 
 
-@bp.post("/proposals/<int:proposal_id>/withdraw")
+@bp.post("/proposals/<id:proposal_id>/withdraw")
 @login_required
 def withdraw(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
@@ -199,7 +199,7 @@ def withdraw(proposal_id: int):
     return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
 
 
-@bp.post("/proposals/<int:proposal_id>/discard")
+@bp.post("/proposals/<id:proposal_id>/discard")
 @login_required
 def discard(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
@@ -214,7 +214,7 @@ def discard(proposal_id: int):
     return redirect_to(url_for("proposals.mine"))
 
 
-@bp.post("/proposals/<int:proposal_id>/review")
+@bp.post("/proposals/<id:proposal_id>/review")
 @login_required
 def review(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
@@ -269,7 +269,7 @@ def too_many_requests(error):
     return render_error(429)
 
 
-@bp.post("/proposals/<int:proposal_id>/pledges")
+@bp.post("/proposals/<id:proposal_id>/pledges")
 @login_required
 @limiter.limit(contributions_limit, key_func=per_user("contributions"))
 def pledge(proposal_id: int):
@@ -288,7 +288,7 @@ def pledge(proposal_id: int):
     return _page(proposal, http_status=status, pledge_form=form, fragment="proposals/_pledges.html")
 
 
-@bp.post("/proposals/<int:proposal_id>/pledges/<int:pledge_id>/withdraw")
+@bp.post("/proposals/<id:proposal_id>/pledges/<id:pledge_id>/withdraw")
 @login_required
 def unpledge(proposal_id: int, pledge_id: int):
     proposal = _proposal_or_404(proposal_id)
@@ -304,7 +304,7 @@ def unpledge(proposal_id: int, pledge_id: int):
     return _pledge_answer(proposal, _("Your pledge is withdrawn."))
 
 
-@bp.get("/proposals/<int:proposal_id>/revisions")
+@bp.get("/proposals/<id:proposal_id>/revisions")
 def revisions(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     versions = [
@@ -369,7 +369,7 @@ def categories():
     return _categories_page(form, 422)
 
 
-@bp.post("/categories/<int:category_id>")
+@bp.post("/categories/<id:category_id>")
 @login_required
 def rename_category(category_id: int):
     require(permissions.can_manage_categories(current_user))
@@ -387,7 +387,7 @@ def rename_category(category_id: int):
     return _categories_page(http_status=422, rename_forms={category.id: form})
 
 
-@bp.post("/categories/<int:category_id>/move")
+@bp.post("/categories/<id:category_id>/move")
 @login_required
 def move_category(category_id: int):
     require(permissions.can_manage_categories(current_user))
@@ -397,7 +397,7 @@ def move_category(category_id: int):
     return redirect_to(url_for("proposals.categories"))
 
 
-@bp.post("/categories/<int:category_id>/active")
+@bp.post("/categories/<id:category_id>/active")
 @login_required
 def toggle_category(category_id: int):
     require(permissions.can_manage_categories(current_user))

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, NumberRange, Optional, Regexp, StopValidation
 
 from app.auth.forms import new_password_fields
 from app.auth.models import Role
-from app.forms import BaseForm, max_length, required
+from app.forms import BaseForm, WholeNumberField, max_length, required
 from app.residents.front_desk import (
     NAME_MAX,
     PHONE_MESSAGE,
@@ -37,7 +37,7 @@ number_entered.field_flags = {"required": True}
 
 
 class CodesForm(BaseForm):
-    count = IntegerField(
+    count = WholeNumberField(
         _l("How many codes to print"),
         default=20,
         validators=[

@@ -14,6 +14,18 @@ def can_verify_residents(actor) -> Decision:
     return ALLOW
 
 
+def can_change_residency(actor, user) -> Decision:
+    """Verify or withdraw the verification of ``user``: moderators for residents; only an administrator
+    for staff (moderators, the steering group, administrators)."""
+    decision = can_verify_residents(actor)
+    if not decision:
+        return decision
+    if user.role != Role.RESIDENT and actor.role != Role.ADMIN:
+        return deny(_l("Only administrators can change the residency of moderators, the steering group "
+                       "and administrators."))
+    return ALLOW
+
+
 def can_manage_roles(actor) -> Decision:
     if not signed_in(actor) or actor.role != Role.ADMIN:
         return deny(_l("Only administrators can change roles."))

@@ -59,10 +59,11 @@ def index():
         role_labels=ROLE_LABELS,
         role_form=RoleForm(formdata=None),
         can_manage_roles=permissions.can_manage_roles(current_user),
+        can_change_residency=permissions.can_change_residency,
     )
 
 
-@bp.post("/residents/<int:user_id>/verify")
+@bp.post("/residents/<id:user_id>/verify")
 @login_required
 def verify(user_id: int):
     require(permissions.can_verify_residents(current_user))  # before the lookup: ids stay private
@@ -78,7 +79,7 @@ def verify(user_id: int):
     return redirect_to(safe_next("residents.index"))
 
 
-@bp.post("/residents/<int:user_id>/revoke")
+@bp.post("/residents/<id:user_id>/revoke")
 @login_required
 def revoke(user_id: int):
     require(permissions.can_verify_residents(current_user))
@@ -95,7 +96,7 @@ def revoke(user_id: int):
     return redirect_to(url_for("residents.index"))
 
 
-@bp.post("/residents/<int:user_id>/role")
+@bp.post("/residents/<id:user_id>/role")
 @login_required
 def set_role(user_id: int):
     require(permissions.can_manage_roles(current_user))  # refuse before validating the request
@@ -191,7 +192,7 @@ def new():
     return redirect_to(url_for("residents.show", user_id=user.id))
 
 
-@bp.get("/residents/<int:user_id>")
+@bp.get("/residents/<id:user_id>")
 @login_required
 def show(user_id: int):
     require(permissions.can_verify_residents(current_user))
@@ -203,7 +204,7 @@ def show(user_id: int):
     )
 
 
-@bp.post("/residents/<int:user_id>/slip")
+@bp.post("/residents/<id:user_id>/slip")
 @login_required
 def issue_slip(user_id: int):
     require(permissions.can_register_at_front_desk(current_user))
@@ -216,7 +217,7 @@ def issue_slip(user_id: int):
     return response
 
 
-@bp.post("/residents/<int:user_id>/slip.pdf")
+@bp.post("/residents/<id:user_id>/slip.pdf")
 @login_required
 def slip_pdf(user_id: int):
     require(permissions.can_register_at_front_desk(current_user))

@@ -34,7 +34,7 @@ def require_active(user: User) -> None:
 
 
 def verify_in_person(actor: User, user: User) -> None:
-    require(permissions.can_verify_residents(actor))
+    require(permissions.can_change_residency(actor, user))
     require_active(user)
     if user.is_verified_resident:
         raise Conflict(_l("%(name)s is already a verified resident.", name=user.display_name))
@@ -44,7 +44,7 @@ def verify_in_person(actor: User, user: User) -> None:
 
 
 def revoke_verification(actor: User, user: User) -> None:
-    require(permissions.can_verify_residents(actor))
+    require(permissions.can_change_residency(actor, user))
     if not user.is_verified_resident:
         raise Conflict(_l("%(name)s is not a verified resident.", name=user.display_name))
     method = user.resident_verification_method

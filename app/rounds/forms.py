@@ -13,8 +13,17 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from app.forms import BaseForm, max_length, required
+from app.forms import (
+    YEAR_OUT_OF_RANGE,
+    YEARS,
+    BaseForm,
+    YearOutOfRange,
+    max_length,
+    plain_line,
+    required,
+)
 from app.money import parse_zloty, zloty_input
+from app.numbers import parse_whole
 from app.rounds.models import BallotKind, Eligibility, Rule, Secrecy
 from app.rounds.settings import RoundSettings
 
@@ -94,6 +103,8 @@ def parse_local_datetime(text: str) -> datetime | None:
         raise ValueError(text) from error
     if local.tzinfo is not None:
         raise ValueError(text)
+    if local.year not in YEARS:
+        raise YearOutOfRange(text)
     return local.replace(tzinfo=WARSAW).astimezone(UTC)
 
 
@@ -123,7 +134,7 @@ def _date(label) -> StringField:
 
 
 class RoundForm(BaseForm):
-    title = StringField(_l("Title"), validators=[required(), max_length(200)])
+    title = StringField(_l("Title"), validators=[required(), max_length(200), plain_line])
     description = TextAreaField(
         _l("Description"), validators=[max_length(20_000)], render_kw={"rows": 8},
         description=_l("What the round is for, what can be proposed, and how much money there is. "
@@ -236,8 +247,8 @@ class RoundForm(BaseForm):
             raw = (getattr(self, name).data or "").strip()
             if not raw:
                 values[name] = None
-            elif raw.isdigit():
-                values[name] = int(raw)
+            elif parse_whole(raw) is not None:
+                values[name] = parse_whole(raw)
             else:
                 self.add_error(name, _l("Enter a whole number, like 3."))
                 ok = False
@@ -250,6 +261,9 @@ class RoundForm(BaseForm):
         for name in DATE_FIELDS:
             try:
                 values[name] = parse_local_datetime(getattr(self, name).data)
+            except YearOutOfRange:
+                self.add_error(name, YEAR_OUT_OF_RANGE)
+                ok = False
             except ValueError:
                 self.add_error(name, _l("Enter a date and time, like 2025-03-01 18:00."))
                 ok = False

@@ -69,7 +69,7 @@ def index():
                   phase_labels=display.PHASE_LABELS, can_manage=staff)
 
 
-@bp.get("/rounds/<int:round_id>")
+@bp.get("/rounds/<id:round_id>")
 def detail(round_id: int):
     round_ = _visible_round(round_id)
     if round_.phase in ON_BALLOT_PHASES:
@@ -138,7 +138,7 @@ def new():
     return redirect_to(url_for("rounds.detail", round_id=round_.id))
 
 
-@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(round_id: int):
     require(permissions.can_manage_rounds(current_user))
@@ -159,7 +159,7 @@ def edit(round_id: int):
     return redirect_to(url_for("rounds.detail", round_id=saved.id))
 
 
-@bp.route("/rounds/<int:round_id>/advance", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>/advance", methods=["GET", "POST"])
 @login_required
 def advance(round_id: int):
     require(permissions.can_manage_rounds(current_user))
@@ -268,7 +268,7 @@ def _receipt_page(round_: Round, receipt: str, paper_voter=None):
     return response
 
 
-@bp.get("/rounds/<int:round_id>/vote")
+@bp.get("/rounds/<id:round_id>/vote")
 @login_required
 def vote(round_id: int):
     round_ = _voting_round(round_id)
@@ -278,7 +278,7 @@ def vote(round_id: int):
     return _vote_page(round_, _stored_formdata(round_, votes.own_public_ballot(current_user, round_)))
 
 
-@bp.post("/rounds/<int:round_id>/vote")
+@bp.post("/rounds/<id:round_id>/vote")
 @login_required
 def cast(round_id: int):
     round_ = _voting_round(round_id)
@@ -301,7 +301,7 @@ def cast(round_id: int):
     return redirect_to(url_for("rounds.detail", round_id=round_.id))
 
 
-@bp.post("/rounds/<int:round_id>/vote/summary")
+@bp.post("/rounds/<id:round_id>/vote/summary")
 @login_required
 def vote_summary(round_id: int):
     """The counter of the ballot (HTMX on every change; without JavaScript: "Check my ballot")."""
@@ -312,7 +312,7 @@ def vote_summary(round_id: int):
 # --- receipts, paper ballots -----------------------------------------------------------------------
 
 
-@bp.route("/rounds/<int:round_id>/receipt", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>/receipt", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT"], methods=["POST"])
 def receipt(round_id: int):
     round_ = _visible_round(round_id)
@@ -358,7 +358,7 @@ def _paper_page(round_: Round, form: PaperBallotForm, formdata, http_status: int
     return render("votes/paper.html", "votes/_voter_matches.html", http_status=http_status, **context)
 
 
-@bp.route("/rounds/<int:round_id>/paper", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>/paper", methods=["GET", "POST"])
 @login_required
 def paper(round_id: int):
     """Find the voter (name, flat, e-mail or slip), pick them from the list, then type in their ballot."""
@@ -392,7 +392,7 @@ def paper(round_id: int):
 # --- results ---------------------------------------------------------------------------------------
 
 
-@bp.get("/rounds/<int:round_id>/results")
+@bp.get("/rounds/<id:round_id>/results")
 def results(round_id: int):
     round_ = _visible_round(round_id)
     decision = permissions.can_see_results(current_user, round_)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.errors import InvalidInput
+from app.numbers import parse_whole
 from app.rounds.models import BallotKind, Round
 from app.votes import tally as engine
 
@@ -36,10 +37,11 @@ def parse_ballot(round_: Round, form, project_ids: list[str]) -> engine.Ballot:
             raw = (form.get(f"points-{pid}") or "").strip()
             if not raw:
                 continue
-            if not raw.isdigit() or len(raw) > 6:
+            value = parse_whole(raw) if len(raw) <= 6 else None
+            if value is None:
                 raise InvalidInput(_l("Points must be whole numbers greater than zero."), field="ballot")
-            if int(raw):
-                points.append((pid, int(raw)))
+            if value:
+                points.append((pid, value))
         return engine.CumulativeBallot(tuple(points))
     answers = []
     for pid in project_ids:

@@ -191,7 +191,7 @@ def test_etag_and_last_modified(client, session, data):
 
 def test_every_documented_path_is_served(app):
     served = {
-        rule.rule.replace("/api/v1", "").replace("<int:", "{").replace(">", "}")
+        rule.rule.replace("/api/v1", "").replace("<id:", "{").replace(">", "}")
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1/")
     }

@@ -64,7 +64,7 @@ def test_cancelled_activity_is_linked_and_marked(client, users, session):
     assert f'href="/activities/{cancelled.id}">Warsztaty ceramiki</a>' in page and "(odwołane)" in page
 
 
-@pytest.mark.parametrize("value", ["987654", "-1"], ids=["unknown", "negative"])
+@pytest.mark.parametrize("value", ["987654", "2147483647"], ids=["unknown", "largest id"])
 def test_unknown_activity_is_refused_and_nothing_is_stored(client, users, session, activity, value):
     client.login(users.moderator())
     before = snapshot(session)
@@ -76,10 +76,11 @@ def test_unknown_activity_is_refused_and_nothing_is_stored(client, users, sessio
     assert snapshot(session) == before
 
 
-def test_not_a_number_is_refused(client, users, session):
+@pytest.mark.parametrize("value", ["abc", "-1", "2147483648", "²"])
+def test_not_an_id_is_refused(client, users, session, value):
     client.login(users.moderator())
     before = snapshot(session)
-    response = client.post("/news/new", form(activity_id="abc"))
+    response = client.post("/news/new", form(activity_id=value))
     assert response.status_code == 422
     assert snapshot(session) == before
 

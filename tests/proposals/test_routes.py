@@ -75,7 +75,11 @@ def test_filters_by_round_category_and_status(client, users, session):
     assert listed(f"category={garden.id}") == ["Ogród w rundzie", "Pomysł ze skrzynki"]
     assert listed("status=accepted") == ["Szachy w rundzie"]
     assert listed(f"round={round_.id}&category={chess.id}&status=submitted") == []
-    assert len(listed("status=draft&round=x&category=abc&sort=evil")) == 4  # unknown values ignored
+    assert len(listed("status=draft&sort=evil")) == 4  # unknown values ignored
+    for query in ("round=x", "category=abc", "category=2147483648"):  # not an id: said so, not ignored
+        response = client.get(f"/proposals?{query}")
+        assert response.status_code == 400
+        assert "musi to być liczba od 1 do 2147483647" in response.get_data(as_text=True)
 
 
 def test_sorts(client, users, session):

@@ -225,7 +225,8 @@ def test_slip_page_pdf_and_signing_in_with_the_code(client, make_client, users, 
     page = html(response)
     code = SLIP_CODE.search(page).group(1)
     assert "Kartka logowania dla: Stanisława Kowalczyk" in page
-    assert "http://localhost/sign-in/code" in page and "ul. Kozłówka 14, 30-664 Kraków" in page and "10:00–20:00" in page
+    assert "http://localhost/sign-in/code" in page
+    assert "ul. Kozłówka 14, 30-664 Kraków" in page and "10:00–20:00" in page
     assert code.replace("-", "") not in html(client.get(f"/residents/{person.id}"))  # shown once only
     pdf = client.post(f"/residents/{person.id}/slip.pdf", {"code": code})
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
@@ -261,7 +262,8 @@ def test_without_email_the_resident_number_on_the_slip_signs_in_on_any_device(cl
         assert response.status_code == 303, typed
         assert "Stanisława Kowalczyk" in html(other.get("/account"))
     wrong = make_client().post("/login", {"email": number, "password": "to-nie-jest-haslo"})
-    assert wrong.status_code == 422 and "Nieprawidłowy adres e-mail, numer mieszkańca lub hasło." in html(wrong)
+    assert wrong.status_code == 422
+    assert "Nieprawidłowy adres e-mail, numer mieszkańca lub hasło." in html(wrong)
     # An account with an address signs in with the address, never with its number.
     resident = users.resident()
     by_number = make_client().post("/login", {"email": f"MAM-{resident.id}", "password": PASSWORD})
