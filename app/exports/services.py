@@ -150,7 +150,7 @@ def protocol_pdf(actor, round_id: int, render_html) -> Download:
     name = _round_name(round_, "protocol", "pdf")
     etag = _public_etag(actor, round_, "protocol", "pdf")
     _audit(actor, "protocol", round_, "pdf")
-    from app.exports.protocol import html_to_pdf
+    from app.pdf import html_to_pdf
 
     def body():
         return [html_to_pdf(render_html(results.protocol_context(_fresh(round_id))))]
@@ -171,7 +171,7 @@ def voting_round(actor, round_id: int) -> Round:
 def _printout(actor, round_: Round, what: str, html: str) -> Download:
     """A printout of a round in voting: it changes with the ballot, so it is made afresh, never cached."""
     _audit(actor, what, round_, "pdf")
-    from app.exports.protocol import html_to_pdf
+    from app.pdf import html_to_pdf
 
     def body():
         return [html_to_pdf(html)]

@@ -11,10 +11,10 @@ from app.auth.numbers import resident_number
 from app.confirmation import confirmation_needed
 from app.db import db, utcnow
 from app.errors import DomainError, InvalidInput, NotFound
-from app.exports.protocol import html_to_pdf
 from app.extensions import limiter
 from app.htmx import redirect_to, render
 from app.outbox.services import kept_messages, messages_for
+from app.pdf import html_to_pdf
 from app.permissions import require
 from app.residents import bp, front_desk, permissions, queries, services
 from app.residents.forms import (

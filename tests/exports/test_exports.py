@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.activities.times import WARSAW
 from app.audit.models import AuditEvent
-from app.exports.protocol import pdf_available
+from app.pdf import pdf_available
 from app.rounds import services as rounds
 from app.votes import counting
 from tests.conftest import require_system
@@ -243,7 +243,7 @@ def test_exports_by_people_are_audited_and_anonymous_ones_not(client, session, u
 
 
 def test_protocol_without_pdf_libraries_is_a_clear_503(client, session, users, monkeypatch):
-    from app.exports import protocol
+    from app import pdf as protocol
 
     monkeypatch.setattr(protocol, "pdf_available", lambda: False)
     known = known_round(session, users)
@@ -258,7 +258,7 @@ def test_protocol_without_pdf_libraries_is_a_clear_503(client, session, users, m
 @pytest.fixture
 def pdf_builds(monkeypatch):
     """Count PDF builds (and make them without Pango): the protocol's HTML is still rendered."""
-    from app.exports import protocol
+    from app import pdf as protocol
 
     built = []
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from app.audit.models import AuditEvent
-from app.exports.protocol import pdf_available
+from app.pdf import pdf_available
 from app.rounds.models import Phase
 from tests.conftest import require_system
 from tests.rounds.factories import ballot_round, make_proposal, make_round
@@ -48,7 +48,8 @@ def voting(session):
 def test_the_ballot_lists_the_proposals_in_the_order_of_the_paper_entry_form(client, users, voting, pdf):
     round_, proposals = voting
     client.login(users.moderator())
-    entry_form = client.get(f"/rounds/{round_.id}/paper").get_data(as_text=True)
+    voter = users.resident()
+    entry_form = client.get(f"/rounds/{round_.id}/paper?voter={voter.id}").get_data(as_text=True)
     form_order = [entry_form.index(p.title) for p in proposals]
 
     text = pdf_text(client.get(f"/rounds/{round_.id}/ballot.pdf"))

@@ -60,7 +60,7 @@ def test_personal_data_and_deletion_of_a_resident_without_email(make_client, use
     assert data.status_code == 200
     profile = json.loads(data.data)["profile"]
     assert profile["email"] is None and (profile["flat"], profile["phone"]) == ("14", "600100200")
-    assert client.post("/account/delete", {"password": PASSWORD}).status_code == 303
+    assert client.post("/account/delete", {"password": PASSWORD}, confirm=True).status_code == 303
     session.expire_all()
     gone = session.get(User, person.id)
     assert (gone.display_name, gone.flat, gone.phone, gone.building) == ("", None, None, None)

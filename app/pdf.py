@@ -1,4 +1,4 @@
-"""The results protocol ("Protokół z głosowania") as a PDF, from an HTML template, with WeasyPrint."""
+"""PDFs from HTML templates with WeasyPrint: the results protocol, printed ballots, posters, sign-in slips."""
 
 from __future__ import annotations
 
