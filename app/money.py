@@ -7,8 +7,8 @@ import re
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _CURRENCY = re.compile(r"(zł|zl|pln)$", re.IGNORECASE)
 # re.ASCII: \d is 0-9 only; Arabic-Indic "١٢٣" or superscript "²" are refused, never read as numbers.
-_AMOUNT = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d{1,18})(?:[.,](\d{1,2}))?$", re.ASCII)
-_AMOUNT_NO_COMMA_GROUPS = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d{1,18})(?:[.,](\d{1,2}))?$", re.ASCII)
+_AMOUNT = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d{1,40})(?:[.,](\d{1,2}))?$", re.ASCII)
+_AMOUNT_NO_COMMA_GROUPS = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d{1,40})(?:[.,](\d{1,2}))?$", re.ASCII)
 
 
 def parse_zloty(text: str | None, *, comma_groups: bool = True) -> int | None:

@@ -282,16 +282,18 @@ def vote(round_id: int):
 @login_required
 def cast(round_id: int):
     round_ = _voting_round(round_id)
-    if page := confirmation_needed(
-        _("You will cast your vote in “%(title)s”. In a secret vote it cannot be changed afterwards.",
-          title=round_.title),
-        _("Yes, cast my vote"), url_for("rounds.vote", round_id=round_.id),
-        when=round_.secrecy == Secrecy.SECRET,
-    ):
-        return page
     ids = [str(p.id) for p in ballot_projects(round_)]
     try:
-        outcome = votes.cast_ballot(current_user, round_, parse_ballot(round_, request.form, ids))
+        ballot = parse_ballot(round_, request.form, ids)
+        votes.validate(round_, ballot)  # a ballot that cannot count is explained before any "are you sure?"
+        if page := confirmation_needed(
+            _("You will cast your vote in “%(title)s”. In a secret vote it cannot be changed afterwards.",
+              title=round_.title),
+            _("Yes, cast my vote"), url_for("rounds.vote", round_id=round_.id),
+            when=round_.secrecy == Secrecy.SECRET,
+        ):
+            return page
+        outcome = votes.cast_ballot(current_user, round_, ballot)
     except InvalidInput as error:
         return _vote_page(round_, request.form, 422, checked=True, error=error.message)
     if outcome.receipt:

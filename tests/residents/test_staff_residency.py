@@ -32,7 +32,7 @@ def test_withdrawing_a_verification(actor_role, target_role, client, users, sess
     target = users.for_role(target_role)  # verified
     client.login(actor)
 
-    response = client.post(f"/residents/{target.id}/revoke")
+    response = client.post(f"/residents/{target.id}/revoke", confirm=True)
 
     if _may_change(actor_role, target_role):
         assert response.status_code == 303
@@ -54,7 +54,7 @@ def test_verifying_in_person(actor_role, target_role, client, users, session):
     target = users.make(target_role, verified=False)
     client.login(actor)
 
-    response = client.post(f"/residents/{target.id}/verify")
+    response = client.post(f"/residents/{target.id}/verify", confirm=True)
 
     if _may_change(actor_role, target_role):
         assert response.status_code == 303

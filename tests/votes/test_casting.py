@@ -194,7 +194,7 @@ def test_an_online_vote_never_replaces_a_paper_ballot_in_a_public_round(app, ses
     with app.test_request_context():
         with pytest.raises(Conflict) as refused:
             services.cast_ballot(voter, round_, engine.ApprovalBallot((str(online.id),)))
-        assert str(refused.value.message) == "Już głosowałeś(-aś) w tej rundzie."
+        assert str(refused.value.message) == "Twój głos w tej rundzie został już oddany."
 
     assert counts(session) == before
     ballot = session.scalar(sa.select(Ballot).where(Ballot.round_id == round_.id))
