@@ -48,6 +48,7 @@ INVALID_UTF8 = "Ala ma \xff\xfe kota-i-psa".encode("latin-1")  # raw bytes that 
 REQUIRED = "To pole jest wymagane."
 FORBIDDEN_CHARS = "To pole zawiera niedozwolone znaki."
 BAD_EMAIL = "Wpisz poprawny adres e-mail, np. imie@example.com."
+BAD_LOGIN = "Wpisz adres e-mail, np. imie@example.com, albo numer mieszkańca, np. MAM-123."
 EMAIL_TOO_LONG = "To pole może mieć najwyżej 254 znaków."
 NAME_TOO_LONG = "To pole może mieć najwyżej 80 znaków."
 PASSWORD_LENGTH = "Hasło musi mieć od 10 do 128 znaków."
@@ -223,7 +224,8 @@ FORMS = [
     FormSpec(
         "login", _login, ("email", "password"), (REQUIRED,),
         {"email": EMAIL_TOO_LONG, "password": PASSWORD_TOO_LONG},
-        BAD_EMAILS + nul_and_replacement(("email", "password")),
+        tuple((name, value, BAD_LOGIN) for name, value, _message in BAD_EMAILS)
+        + nul_and_replacement(("email", "password")),
     ),
     FormSpec(
         "reset request", _reset_request, ("email",), (REQUIRED,), {"email": EMAIL_TOO_LONG},

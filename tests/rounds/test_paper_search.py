@@ -105,7 +105,7 @@ def test_an_unverified_person_is_refused_with_the_reason(client, users, session,
     client.login(users.moderator())
     voter = people["nowy"]
     page = html(client.get(f"/rounds/{round_.id}/paper", query_string={"q": "nowy", "voter": voter.id}))
-    assert "niezweryfikowana" in page
+    assert "bez weryfikacji" in page
     assert "Karty papierowe można wprowadzać tylko za zweryfikowanych mieszkańców." in page
     assert 'class="ballot-form"' not in page
     response = client.post(f"/rounds/{round_.id}/paper",

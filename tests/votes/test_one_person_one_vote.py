@@ -22,7 +22,7 @@ from tests.factories import PASSWORD
 from tests.rounds.factories import ballot_round
 
 LINK = re.compile(r"http://localhost(/\S+)")
-ALREADY_VOTED = "Już głosowałeś(-aś) w tej rundzie."
+ALREADY_VOTED = "Twój głos w tej rundzie został już oddany."
 
 
 def html(response) -> str:
@@ -65,7 +65,7 @@ def test_deleting_the_account_and_registering_again_gives_no_second_ballot(
     client.login(voter)
     first = client.post(f"/rounds/{round_.id}/vote", {"choice": [str(proposals[0].id)]})
     assert first.status_code in (200, 303)
-    assert client.post("/account/delete", {"password": PASSWORD}).status_code == 303
+    assert client.post("/account/delete", {"password": PASSWORD}, confirm=True).status_code == 303
     client.signed_in = False
     assert session.scalar(sa.select(Participation.user_id).where(Participation.round_id == round_.id)) is None
 
