@@ -48,7 +48,7 @@ def come_back(client, make_client, session, mail, email: str) -> User:
     user = session.scalar(sa.select(User).where(User.email == email))
     moderator = make_client()
     moderator.login(session.info["moderator"])
-    assert moderator.post(f"/residents/{user.id}/verify").status_code == 303
+    assert moderator.post(f"/residents/{user.id}/verify", confirm=True).status_code == 303
     session.refresh(user)
     assert user.is_email_verified and user.is_verified_resident
     client.login(user)
@@ -63,7 +63,7 @@ def test_deleting_the_account_and_registering_again_gives_no_second_ballot(
     round_, proposals = ballot_round(session, "approval", secrecy=secrecy)
     voter = users.resident(email="jadwiga@kozlowka.example")
     client.login(voter)
-    first = client.post(f"/rounds/{round_.id}/vote", {"choice": [str(proposals[0].id)]})
+    first = client.post(f"/rounds/{round_.id}/vote", {"choice": [str(proposals[0].id)]}, confirm=True)
     assert first.status_code in (200, 303)
     assert client.post("/account/delete", {"password": PASSWORD}, confirm=True).status_code == 303
     client.signed_in = False
@@ -71,7 +71,7 @@ def test_deleting_the_account_and_registering_again_gives_no_second_ballot(
 
     again = come_back(client, make_client, session, mail, "jadwiga@kozlowka.example")
     assert again.id != voter.id
-    response = client.post(f"/rounds/{round_.id}/vote", {"choice": [str(proposals[1].id)]})
+    response = client.post(f"/rounds/{round_.id}/vote", {"choice": [str(proposals[1].id)]}, confirm=True)
 
     assert response.status_code == 409
     assert ALREADY_VOTED in html(response)
