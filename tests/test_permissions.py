@@ -170,6 +170,21 @@ def _admin_created(ctx, before, after):
     assert after["audit_events"][-1].action == "admin.created_by_setup_link"
 
 
+def _signed_out_everywhere(ctx, before, after):
+    """The person's session version goes up, and the audit log says so; nothing else changes."""
+    assert {row.id: row.session_version for row in after["users"]}[ctx.actor.id] == 2
+    assert after["audit_events"][-1].action == "account.signed_out_everywhere"
+    assert {**after, "users": [], "audit_events": []} == {**before, "users": [], "audit_events": []}
+
+
+def _printout_audited(ctx, before, after):
+    """Printing a ballot or a poster writes one audit entry for a signed-in person, nothing else."""
+    new = after["audit_events"][len(before["audit_events"]):]
+    assert [event.action for event in new] == ([] if ctx.actor is None else [new[0].action])
+    assert all(event.action in ("export.ballot", "export.poster") for event in new)
+    assert {**after, "audit_events": []} == {**before, "audit_events": []}
+
+
 def _session_ended(ctx, before, after):
     """Signing out raises the person's session version and writes nothing else; a visitor's, nothing."""
     if ctx.actor is None:
@@ -219,7 +234,8 @@ CASES = [
     Case("/account", "POST", signed_in(422), label="empty", data={"display_name": "", "locale": ""},
          error_text=REQUIRED),
     Case("/account/sign-out-everywhere", "GET", signed_in(200)),
-    Case("/account/sign-out-everywhere", "POST", signed_in(200), label="not yet confirmed"),
+    Case("/account/sign-out-everywhere", "POST", signed_in(303), label="confirmed",
+         effect=_signed_out_everywhere, effect_status=303),
     Case("/account/password", "GET", signed_in(200)),
     Case("/account/password", "POST", signed_in(422), label="empty",
          data={"current_password": "", "password": "", "confirm": ""}, error_text=REQUIRED),
@@ -261,6 +277,11 @@ CASES = [
          {**signed_in(403), "unverified": 422}, label="unknown code", data={"code": "ABCDE-23456"},
          denied_text=ALREADY_RESIDENT, error_text="Ten kod jest nieprawidłowy lub został już użyty."),
     Case("/admin/audit", "GET", admins(200), denied_text=ONLY_ADMINS_AUDIT),
+    # The centre's details and the plain-language page about voting.
+    Case("/admin/centre", "GET", admins(200), denied_text="Tylko administratorzy mogą zmieniać dane centrum."),
+    Case("/admin/centre", "POST", admins(422), label="empty", data={"name": ""},
+         denied_text="Tylko administratorzy mogą zmieniać dane centrum.", error_text=REQUIRED),
+    Case("/how-we-vote", "GET", everyone(200)),
     # The front desk: residents without e-mail, sign-in slips, signing in with a slip.
     Case("/residents/new", "GET", staff(200), denied_text=ONLY_FRONT_DESK),
     Case("/residents/new", "POST", staff(422), label="empty", data={"display_name": ""},
@@ -396,6 +417,11 @@ CASES = [
     Case("/rounds/<id:round_id>", "GET", {**everyone(403), "moderator": 200, "admin": 200}, label="draft",
          subject=rc.draft_round, denied_text=rc.NOT_PUBLIC),
     Case("/rounds/<id:round_id>", "GET", everyone(200), label="voting", subject=rc.voting_round),
+    Case("/rounds/<id:round_id>/ballot.pdf", "GET", staff(200), subject=rc.voting_round,
+         denied_text="Tylko moderatorzy mogą drukować karty do głosowania.",
+         effect=_printout_audited, effect_status=200),
+    Case("/rounds/<id:round_id>/poster.pdf", "GET", everyone(200), subject=rc.voting_round,
+         effect=_printout_audited, effect_status=200),
     Case("/rounds/<id:round_id>/edit", "GET", staff(200), subject=rc.voting_round,
          denied_text=rc.ONLY_MODERATORS),
     Case("/rounds/<id:round_id>/edit", "POST", staff(422), label="empty", subject=rc.draft_round,
