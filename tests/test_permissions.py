@@ -51,6 +51,7 @@ ONLY_MODERATORS = "Tylko moderatorzy mogą weryfikować mieszkańców."
 ONLY_ADMINS_ROLES = "Tylko administratorzy mogą zmieniać role."
 ONLY_FRONT_DESK = "Tylko moderatorzy mogą rejestrować mieszkańców w punkcie obsługi."
 ONLY_ADMINS_AUDIT = "Tylko administratorzy mogą czytać dziennik zdarzeń."
+ONLY_ADMINS_CENTRE = "Tylko administratorzy mogą zmieniać dane centrum."
 ALREADY_RESIDENT = "Twoje zamieszkanie jest już zweryfikowane."
 ALREADY_SET_UP = "Platforma jest już skonfigurowana. Zaloguj się jako administrator."
 BAD_LINK = "Ten link jest nieprawidłowy."
@@ -278,9 +279,9 @@ CASES = [
          denied_text=ALREADY_RESIDENT, error_text="Ten kod jest nieprawidłowy lub został już użyty."),
     Case("/admin/audit", "GET", admins(200), denied_text=ONLY_ADMINS_AUDIT),
     # The centre's details and the plain-language page about voting.
-    Case("/admin/centre", "GET", admins(200), denied_text="Tylko administratorzy mogą zmieniać dane centrum."),
+    Case("/admin/centre", "GET", admins(200), denied_text=ONLY_ADMINS_CENTRE),
     Case("/admin/centre", "POST", admins(422), label="empty", data={"name": ""},
-         denied_text="Tylko administratorzy mogą zmieniać dane centrum.", error_text=REQUIRED),
+         denied_text=ONLY_ADMINS_CENTRE, error_text=REQUIRED),
     Case("/how-we-vote", "GET", everyone(200)),
     # The front desk: residents without e-mail, sign-in slips, signing in with a slip.
     Case("/residents/new", "GET", staff(200), denied_text=ONLY_FRONT_DESK),
