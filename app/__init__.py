@@ -22,6 +22,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from app.auth.passwords import configure as configure_passwords
+
+    configure_passwords(app.config["PASSWORD_HASHING"])
     _init_extensions(app)
     _register_blueprints(app)
 

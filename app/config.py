@@ -41,6 +41,13 @@ CENTRE_DEFAULTS = {
 }
 
 
+# argon2id: OWASP's recommendation (m=19 MiB, t=2, p=1) costs a fraction of argon2-cffi's default (m=64 MiB,
+# t=3, p=4) per sign-in. Hashes made with other parameters are rewritten at the next sign-in.
+OWASP_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+# Cheap on purpose: the production parameters are tested in tests/auth/test_password_hashing.py.
+TEST_PASSWORD_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
 class ConfigError(RuntimeError):
     """The configuration cannot be used; the message says what to set."""
 
@@ -181,4 +188,6 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", 3600)),
         "SETUP_LINK_MAX_AGE": int(env.get("SETUP_LINK_MAX_AGE", 7 * 24 * 3600)),
         "PAGE_SIZE": 25,
+        # argon2id parameters: OWASP's in every environment but the tests, which sign in thousands of times.
+        "PASSWORD_HASHING": TEST_PASSWORD_HASHING if mam_env == "testing" else OWASP_PARAMETERS,
     }

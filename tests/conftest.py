@@ -58,11 +58,29 @@ def reset_schema(url: str) -> None:
     engine.dispose()
 
 
+def worker_database_url(url: str) -> str:
+    """Under pytest-xdist each worker has a PostgreSQL database of its own (``mam_test_gw0``, …), made
+    on first use; a serial run uses the database it is given."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return url
+    base = sa.make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     if TEST_DATABASE_URL:
-        reset_schema(TEST_DATABASE_URL)
-        return TEST_DATABASE_URL
+        url = worker_database_url(TEST_DATABASE_URL)
+        reset_schema(url)
+        return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 

@@ -8,11 +8,27 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app.config import OWASP_PARAMETERS
+
 MIN_LENGTH = 10
 MAX_LENGTH = 128
-_hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so both answers take the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-0000")
+_hasher = PasswordHasher(**OWASP_PARAMETERS)
+_dummy_hash: str | None = None
+
+
+def configure(parameters: dict[str, int]) -> None:
+    """Use these argon2id parameters (the app's PASSWORD_HASHING setting; tests use cheap ones)."""
+    global _hasher, _dummy_hash
+    if parameters != {key: getattr(_hasher, key) for key in parameters}:
+        _hasher, _dummy_hash = PasswordHasher(**parameters), None
+
+
+def _dummy() -> str:
+    """Verified against when the e-mail is unknown, so both answers take the same time."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not-a-real-password-0000")
+    return _dummy_hash
 
 
 def hash_password(password: str) -> str:
@@ -21,7 +37,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
