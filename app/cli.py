@@ -57,10 +57,14 @@ def create_admin(email: str, name: str | None) -> None:
 def setup_link() -> None:
     """Print the one-time link that creates the first administrator (only while there is none)."""
     from app.auth.services import setup_token
+    from app.demo.seed import demo_administrator
 
     token = setup_token()
     if token is None:
-        click.echo("An administrator exists; no setup link is needed.")
+        click.echo(f"An administrator exists; sign in at {external_url('auth.login')}.")
+        demo_admin = demo_administrator()
+        if demo_admin:
+            click.echo(f"The demo's administrator: {demo_admin[0]}, password {demo_admin[1]}")
         return
     link = external_url("auth.setup", token=token)
     click.echo(

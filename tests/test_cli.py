@@ -144,8 +144,20 @@ def test_no_setup_link_once_an_admin_exists(session, users, flask_cli):
     result = flask_cli("users", "setup-link")
 
     assert result.exit_code == 0
-    assert "no setup link is needed" in result.output
+    assert "An administrator exists; sign in at http://localhost/login" in result.output
     assert "/setup/" not in result.output
+    assert "demo" not in result.output
+
+
+def test_after_the_demo_the_setup_link_command_names_the_demo_administrator(session, users, flask_cli):
+    from app.demo.seed import DEMO_PASSWORD
+
+    users.admin(email="admin@mam.example")  # as `flask demo seed` makes it
+
+    result = flask_cli("users", "setup-link")
+
+    assert "/setup/" not in result.output
+    assert f"The demo's administrator: admin@mam.example, password {DEMO_PASSWORD}" in result.output
 
 
 def test_an_old_setup_link_stops_working_once_an_admin_exists(session, users, client, flask_cli):

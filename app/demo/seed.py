@@ -35,6 +35,13 @@ FRONT_DESK = [
 ]
 
 
+def demo_administrator() -> tuple[str, str] | None:
+    """The demo's administrator (e-mail, password) when `flask demo seed` has made it, else None."""
+    email = next(row[0] for row in PEOPLE if row[2] == Role.ADMIN)
+    user = db.session.scalar(sa.select(User).where(User.email == email, User.role == Role.ADMIN))
+    return (email, DEMO_PASSWORD) if user is not None else None
+
+
 def seed() -> Iterator[str]:
     """People first, then each feature's demo in the order the lifecycle runs."""
     from app.activities import demo as activities_demo
