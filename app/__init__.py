@@ -100,8 +100,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import routes as api_routes
     from app.exports import routes as exports_routes
     from app.privacy import routes as privacy_routes
+    from app.search import index as _search_index  # noqa: F401  (keeps the search entries up to date)
+    from app.search import routes as search_routes
 
-    for blueprint in (exports_routes.bp, api_routes.bp, privacy_routes.bp):
+    for blueprint in (exports_routes.bp, api_routes.bp, privacy_routes.bp, search_routes.bp):
         app.register_blueprint(blueprint)
 
 

@@ -34,6 +34,17 @@ db = SQLAlchemy(model_class=Base)
 _WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def in_schema_of(dialect: str):
+    """Alembic's ``include_object`` for comparing the models with a database of ``dialect``: an object
+    whose ``info["dialects"]`` leaves that dialect out (a PostgreSQL-only full-text index) is not expected."""
+
+    def include(obj, _name, _type, _reflected, _compare_to) -> bool:
+        dialects = getattr(obj, "info", {}).get("dialects")
+        return dialects is None or dialect in dialects
+
+    return include
+
+
 def one_of(column: str, enum) -> str:
     """A CHECK constraint's text: the column holds one of the enum's values."""
     return f"{column} IN ({', '.join(repr(str(v)) for v in enum)})"

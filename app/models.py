@@ -10,6 +10,7 @@ from app.outbox.models import OutboxMessage
 from app.proposals.models import Category, Pledge, Proposal, ProposalEvent, ProposalRevision
 from app.residents.models import SignInCode
 from app.rounds.models import Round
+from app.search.models import SearchEntry
 from app.votes.models import Ballot, Participation
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "ProposalRevision",
     "ResidencyCode",
     "Round",
+    "SearchEntry",
     "SignInCode",
     "User",
 ]

@@ -8,10 +8,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app import create_app
 from app.auth.models import User
-from app.db import db
+from app.db import db, in_schema_of
+from app.search import index as search_index
 from tests.live_server import scratch_database
 
 
@@ -33,7 +36,8 @@ def scratch_app(scratch_url):
 
 def schema_differences():
     with db.engine.connect() as conn:
-        return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+        opts = {"compare_type": True, "include_object": in_schema_of(conn.dialect.name)}
+        return compare_metadata(MigrationContext.configure(conn, opts=opts), db.metadata)
 
 
 def table_names():
@@ -109,7 +113,12 @@ def test_votes_cast_before_the_identity_hash_get_it_in_rounds_still_voting(scrat
         "INSERT INTO users (id, email, display_name, password_hash, role, locale, created_at) "
         "VALUES (1, 'ala@kozlowka.example', 'Ala', 'x', 'resident', 'pl', CURRENT_TIMESTAMP)"
     ))
-    voting, closed = make_round(db.session, "voting"), make_round(db.session, "closed")
+    # The ORM also writes search entries, a table of a later migration: not yet, at revision 0007.
+    event.remove(Session, "after_flush", search_index._index_changes)
+    try:
+        voting, closed = make_round(db.session, "voting"), make_round(db.session, "closed")
+    finally:
+        event.listen(Session, "after_flush", search_index._index_changes)
     for round_ in (voting, closed):
         db.session.execute(sa.text(
             "INSERT INTO participations (round_id, user_id, channel, voted_at) "

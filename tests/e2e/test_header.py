@@ -5,10 +5,12 @@ and its menu button (a <details>) opens the menu with or without JavaScript."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_accessibility import Audit
+from tests.e2e.test_accessibility import Audit, axe_violations
 
 SMALL_PHONE = {"width": 375, "height": 667}
 DESKTOP_1280 = {"width": 1280, "height": 800}
@@ -101,3 +103,22 @@ def test_the_centre_pages_are_accessible(new_context, live_server, signed_in, lo
     expect(audit.page.locator(".error-summary")).to_be_visible()
     audit.check("the centre's details with an error")
     audit.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP_1280, SMALL_PHONE], ids=["desktop", "phone"])
+def test_the_search_box_in_the_header_finds_things_with_or_without_javascript(open_page, live_server, js,
+                                                                              viewport):
+    page = open_page("visitor", js, viewport)
+    if viewport is SMALL_PHONE:
+        page.locator(".site-menu > summary").click()
+    else:
+        page.locator(".search-menu > summary").click()
+
+    box = page.get_by_role("searchbox", name=live_server.t("pl", "Search the platform"))
+    box.fill("zupełnie nieznane słowo")
+    box.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/search\?q=zupe"))
+    nothing = live_server.t("pl", "Nothing matches. Try fewer words, or another form of the word.")
+    expect(page.get_by_text(nothing)).to_be_visible()
+    assert axe_violations(page) == []
