@@ -16,12 +16,12 @@ from app.extensions import limiter
 from app.htmx import redirect_to, render
 from app.permissions import require
 from app.residents.queries import active_accounts, people_matching
-from app.rounds import bp, display, permissions, queries, services
+from app.rounds import bp, display, permissions, queries, services, words
 from app.rounds.forms import AdvanceForm, PaperBallotForm, ReceiptForm, RoundForm
 from app.rounds.models import BallotKind, Phase, Round, Secrecy
 from app.rounds.phases import Action, phase_allows
 from app.rounds.settings import RoundSettings
-from app.urls import page_arg, text_arg
+from app.urls import external_url, page_arg, text_arg
 from app.votes import services as votes
 from app.votes.ballots import ballot_summary, parse_ballot
 from app.votes.counting import ballot_projects, engine_projects
@@ -38,6 +38,11 @@ def round_proposal_url(proposal_id) -> str:
     return f"/proposals/{proposal_id}"
 
 
+# The plain words of each ballot kind and counting rule ("Jak głosujemy", the round form, the results).
+bp.add_app_template_global(words.KIND_WORDS, "ballot_kind_words")
+bp.add_app_template_global(words.RULE_WORDS, "counting_rule_words")
+
+
 def _round_or_404(round_id: int) -> Round:
     round_ = db.session.get(Round, round_id)
     if round_ is None:
@@ -52,7 +57,9 @@ def _visible_round(round_id: int) -> Round:
 
 
 def _context(round_: Round) -> dict:
-    return {"round": round_, "phase_labels": display.PHASE_LABELS, "steps": display.STEPS}
+    # Residents never see a draft round, so its "Draft" step is only the moderators' to see.
+    steps = display.STEPS if permissions.can_manage_rounds(current_user) else display.PUBLIC_STEPS
+    return {"round": round_, "phase_labels": display.PHASE_LABELS, "steps": steps}
 
 
 # --- list and round page ---------------------------------------------------------------------------
@@ -262,8 +269,10 @@ def _vote_page(round_: Round, formdata, http_status: int = 200, **kw):
 
 def _receipt_page(round_: Round, receipt: str, paper_voter=None):
     """The receipt code, shown once: in this response only, never stored or cached."""
-    response = make_response(render_template("votes/receipt.html", **_context(round_), receipt=receipt,
-                                             paper_voter=paper_voter))
+    response = make_response(render_template(
+        "votes/receipt.html", **_context(round_), receipt=receipt, paper_voter=paper_voter,
+        receipt_address=external_url("rounds.receipt", round_id=round_.id),  # printed: the full address
+    ))
     response.headers["Cache-Control"] = "no-store"
     return response
 
