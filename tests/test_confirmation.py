@@ -224,6 +224,16 @@ def _set_role(session, users):
                     ids={"user": target.id})
 
 
+def _reissue_slip(session, users):
+    from app.residents import front_desk
+
+    moderator = users.moderator()
+    person = users.front_desk(name="Stanisława Kowalczyk", flat="14")
+    earlier = front_desk.issue_sign_in_slip(moderator, person)
+    return Prepared(moderator, f"/residents/{person.id}/slip", ids={"user": person.id,
+                                                                  "reference": earlier.reference})
+
+
 def _advance(session, users):
     round_ = make_round(session, "draft")
     return Prepared(users.moderator(), f"/rounds/{round_.id}/advance", {"expected_phase": "draft"},
@@ -289,6 +299,8 @@ ACTIONS = [
            lambda p, b, a: _row(a, "users", p.ids["user"]).resident_verified_at is None),
     Action("residents.set_role", _set_role, "otrzyma rolę: Moderator", "Tak, zmień rolę",
            lambda p, b, a: _row(a, "users", p.ids["user"]).role == "moderator"),
+    Action("residents.issue_slip", _reissue_slip, "Kartka logowania ", "Tak, wydrukuj nową kartkę",
+           lambda p, b, a: [row.voided_at is not None for row in a["sign_in_codes"]] == [True, False]),
     Action("rounds.advance", _advance, "Runda przejdzie z fazy „Szkic” do fazy",
            "Tak, otwórz zgłaszanie propozycji",
            lambda p, b, a: _row(a, "rounds", p.ids["round"]).phase == "submission"),

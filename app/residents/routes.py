@@ -124,7 +124,8 @@ def codes():
     if not form.validate_on_submit():
         return render_template("residents/codes.html", form=form), 422 if form.errors else 200
     codes = services.generate_codes(current_user, form.count.data)
-    return render_template("residents/codes_print.html", codes=codes)
+    return render_template("residents/codes_print.html", codes=codes,
+                           account_address=external_url("auth.profile"))
 
 
 @bp.post("/account/residency-code")
@@ -208,7 +209,16 @@ def show(user_id: int):
 @login_required
 def issue_slip(user_id: int):
     require(permissions.can_register_at_front_desk(current_user))
-    slip = front_desk.issue_sign_in_slip(current_user, _user_or_404(user_id))
+    person = _user_or_404(user_id)
+    earlier = front_desk.latest_slip(person)
+    if page := confirmation_needed(
+        _("The slip %(reference)s of %(name)s will stop working. Give them the new slip instead.",
+          reference=earlier.reference if earlier else "", name=person.display_name),
+        _("Yes, print a new slip"), url_for("residents.show", user_id=person.id),
+        when=earlier is not None and earlier.is_open(utcnow()),
+    ):
+        return page
+    slip = front_desk.issue_sign_in_slip(current_user, person)
     response = make_response(render_template(
         "residents/slip.html", slip=slip, sign_in_address=external_url("residents.sign_in_code"),
         pdf_form=SlipPdfForm(formdata=None, code=slip.code),

@@ -22,6 +22,7 @@ PHASE_LABELS = {
     Phase.ARCHIVED: _l("Archived"),
 }
 STEPS = (Phase.DRAFT, Phase.SUBMISSION, Phase.REVIEW, Phase.VOTING, Phase.CLOSED)
+PUBLIC_STEPS = STEPS[1:]  # what residents see: a draft round is the moderators' alone
 
 # What moving a round on from a phase does, said on the confirmation page.
 ADVANCE_EFFECTS = {

@@ -50,9 +50,11 @@ ELIGIBILITY_LABELS = {
     Eligibility.REGISTERED: _l("Everyone with a confirmed account"),
 }
 COMPLETION_LABELS = {
-    "": _l("None: stop when no proposal can be paid for by its supporters"),
-    "add1": _l("Add1: raise everyone's share step by step to use more of the budget"),
-    "add1-comparison": _l("Add1, then keep the greedy result if more voters prefer it"),
+    "": _l("Leave it: fund only what the supporters can pay for with their equal parts"),
+    "add1": _l("Raise everyone's part a little, step by step, and try again, so that more of the money is "
+               "used (recommended; specialists call this “Add1”)"),
+    "add1-comparison": _l("As above, then compare with “Most votes, while the money lasts” and keep the "
+                          "result that more voters prefer"),
 }
 
 # Tie-break presets: the ordered criteria of app/votes/tally/ties.py CRITERIA.
@@ -129,8 +131,42 @@ def _money(label, description=None) -> StringField:
 
 
 def _date(label) -> StringField:
-    return StringField(label, validators=[max_length(20)], render_kw={"type": "datetime-local"},
+    # No maxlength attribute: it is not allowed on a date input (the length is still checked here).
+    return StringField(label, validators=[max_length(20)],
+                       render_kw={"type": "datetime-local", "maxlength": False},
                        description=_l("Warsaw time. Optional."))
+
+
+# The settings each ballot kind and each counting rule needs: the form shows only these.
+KIND_FIELDS = {
+    BallotKind.APPROVAL: ("min_choices", "max_choices", "max_ballot_cost"),
+    BallotKind.CHOOSE_ONE: (),
+    BallotKind.ORDINAL: ("min_choices", "max_choices"),
+    BallotKind.CUMULATIVE: ("points_total", "points_per_proposal"),
+    BallotKind.YES_NO: ("yes_no_quorum", "yes_no_majority_percent"),
+}
+RULE_FIELDS = {
+    Rule.GREEDY: ("budget",),
+    Rule.EQUAL_SHARES: ("budget", "equal_shares_completion"),
+    Rule.RANKING: ("ranking_top_n", "ranking_threshold"),
+}
+# What the limits mean on each ballot kind that has them.
+KIND_DESCRIPTIONS = {
+    (BallotKind.APPROVAL, "min_choices"): _l("The fewest proposals a voter must tick. Empty: at least one."),
+    (BallotKind.APPROVAL, "max_choices"): _l("The most proposals a voter may tick. Empty: as many as they "
+                                             "like."),
+    (BallotKind.ORDINAL, "min_choices"): _l("The fewest places a voter must fill in. Empty: at least one."),
+    (BallotKind.ORDINAL, "max_choices"): _l("How many places the ballot has (required). With 3 places the "
+                                            "first choice gets 3 points, the second 2 and the third 1."),
+}
+
+
+def ballot_chosen(kind, rule) -> bool:
+    """Whether the first step is done: a ballot kind, and a counting rule unless yes / no (which counts
+    each proposal on its own)."""
+    if kind not in set(BallotKind):
+        return False
+    return kind == BallotKind.YES_NO or rule in set(Rule)
 
 
 class RoundForm(BaseForm):
@@ -144,31 +180,43 @@ class RoundForm(BaseForm):
                              validators=[required(_l("Choose one of the ballot kinds."))])
     rule = RadioField(_l("How winners are chosen"), choices=_choices(RULE_LABELS),
                       validators=[required(_l("Choose one of the selection rules."))])
-    budget = _money(_l("Budget (zł)"), _l("For example 50 000 or 1 234,50. Needed unless winners are "
-                                          "chosen by ranking."))
+    budget = _money(_l("Budget (zł)"),
+                    _l("The money to share out, in złoty: for example 50 000 or 1 234,50."))
     min_choices = _number(_l("Fewest proposals on a ballot"),
                           _l("Approval and ranking ballots. Empty: at least one."))
     max_choices = _number(_l("Most proposals on a ballot"),
                           _l("Approval ballots: empty means no limit. Ranking ballots: how many places "
                              "(required)."))
     max_ballot_cost = _money(_l("Most a ballot may spend (zł)"),
-                             _l("Approval ballots: the chosen proposals may cost at most this together. "
-                                "Empty: no limit."))
-    points_total = _number(_l("Points each voter has"), _l("Points ballots (required)."))
-    points_per_proposal = _number(_l("Most points for one proposal"), _l("Points ballots. Empty: no limit."))
-    ranking_top_n = _number(_l("Number of winners"), _l("Ranking rule: the best N proposals win."))
+                             _l("The proposals one voter ticks may cost at most this much together, so that "
+                                "nobody picks more than the budget can pay for. Empty: no limit."))
+    points_total = _number(_l("Points each voter has"),
+                           _l("How many points each voter shares out, for example 10 (required)."))
+    points_per_proposal = _number(_l("Most points for one proposal"),
+                                  _l("The most points a voter may give to one proposal, for example 5. "
+                                     "Empty: no limit."))
+    ranking_top_n = _number(_l("Number of winners"),
+                            _l("How many proposals win, for example 3. Fill in this or the score below, "
+                               "not both."))
     ranking_threshold = _number(_l("Score needed to win"),
-                                _l("Ranking rule: every proposal with at least this score wins."))
-    yes_no_quorum = _number(_l("Turnout quorum (%)"),
-                            _l("Yes / no ballots: the share of eligible voters who must vote. Empty: none."))
+                                _l("Every proposal with at least this many votes or points wins. Fill in "
+                                   "this or the number of winners, not both."))
+    yes_no_quorum = _number(_l("Turnout needed (%)"),
+                            _l("The vote counts only if at least this share of the people who may vote "
+                               "takes part (a turnout quorum). For example 30 means 30 of every 100 people. "
+                               "Empty: no minimum."))
     yes_no_majority_percent = _number(
         _l("Yes share needed (%)"),
-        _l("Yes / no ballots: the share of yes among yes and no answers. Empty: more yes than no."))
-    equal_shares_completion = RadioField(_l("Completion of equal shares"),
+        _l("Of the people who answer yes or no to a proposal, at least this share must say yes, for "
+           "example 60. Empty: more yes than no is enough."))
+    equal_shares_completion = RadioField(_l("When money is left over"),
                                          choices=_choices(COMPLETION_LABELS),
                                          default="")
     tie_break = RadioField(_l("Ties are broken by"), choices=_choices(TIE_BREAK_LABELS), default="cost",
-                           validators=[required(_l("Choose how ties are broken."))])
+                           validators=[required(_l("Choose how ties are broken."))],
+                           description=_l("When two proposals have exactly the same result. A lot is "
+                                          "drawn from a number fixed when voting opens and published "
+                                          "with the results."))
     secrecy = RadioField(_l("Secrecy"), choices=_choices(SECRECY_LABELS), default=str(Secrecy.SECRET),
                          validators=[required(_l("Choose whether the vote is secret or public."))])
     eligibility = RadioField(_l("Who may vote"), choices=_choices(ELIGIBILITY_LABELS),
@@ -185,6 +233,15 @@ class RoundForm(BaseForm):
         "points_per_proposal", "ranking_top_n", "ranking_threshold", "yes_no_quorum",
         "yes_no_majority_percent", "equal_shares_completion", "tie_break", "secrecy", "eligibility",
     )
+
+    def fields_for(self, kind: str, rule: str) -> tuple[list, list]:
+        """The ballot's own fields and the counting fields of a kind and rule, described for that kind."""
+        for name in KIND_FIELDS.get(kind, ()):
+            if (kind, name) in KIND_DESCRIPTIONS:
+                getattr(self, name).description = KIND_DESCRIPTIONS[(kind, name)]
+        counting = () if kind == BallotKind.YES_NO else RULE_FIELDS.get(rule, ())
+        return ([getattr(self, name) for name in KIND_FIELDS.get(kind, ())],
+                [getattr(self, name) for name in counting])
 
     def lock(self) -> None:
         """Show the vote-meaning fields disabled (voting has started)."""

@@ -16,12 +16,12 @@ from app.extensions import limiter
 from app.htmx import redirect_to, render
 from app.permissions import require
 from app.residents.queries import active_accounts, people_matching
-from app.rounds import bp, display, permissions, queries, services
-from app.rounds.forms import AdvanceForm, PaperBallotForm, ReceiptForm, RoundForm
-from app.rounds.models import BallotKind, Phase, Round, Secrecy
+from app.rounds import bp, display, permissions, queries, services, words
+from app.rounds.forms import AdvanceForm, PaperBallotForm, ReceiptForm, RoundForm, ballot_chosen
+from app.rounds.models import BallotKind, Phase, Round, Rule, Secrecy
 from app.rounds.phases import Action, phase_allows
 from app.rounds.settings import RoundSettings
-from app.urls import page_arg, text_arg
+from app.urls import external_url, page_arg, text_arg
 from app.votes import services as votes
 from app.votes.ballots import ballot_summary, parse_ballot
 from app.votes.counting import ballot_projects, engine_projects
@@ -38,6 +38,11 @@ def round_proposal_url(proposal_id) -> str:
     return f"/proposals/{proposal_id}"
 
 
+# The plain words of each ballot kind and counting rule ("Jak głosujemy", the round form, the results).
+bp.add_app_template_global(words.KIND_WORDS, "ballot_kind_words")
+bp.add_app_template_global(words.RULE_WORDS, "counting_rule_words")
+
+
 def _round_or_404(round_id: int) -> Round:
     round_ = db.session.get(Round, round_id)
     if round_ is None:
@@ -52,7 +57,9 @@ def _visible_round(round_id: int) -> Round:
 
 
 def _context(round_: Round) -> dict:
-    return {"round": round_, "phase_labels": display.PHASE_LABELS, "steps": display.STEPS}
+    # Residents never see a draft round, so its "Draft" step is only the moderators' to see.
+    steps = display.STEPS if permissions.can_manage_rounds(current_user) else display.PUBLIC_STEPS
+    return {"round": round_, "phase_labels": display.PHASE_LABELS, "steps": steps}
 
 
 # --- list and round page ---------------------------------------------------------------------------
@@ -98,11 +105,27 @@ def detail(round_id: int):
 # --- settings --------------------------------------------------------------------------------------
 
 
+def _choice_page(round_: Round | None, kind, rule, http_status: int = 200):
+    """Step 1 of the round form (a GET form): the ballot kind and the counting rule, in plain words."""
+    error = None
+    if http_status >= 400:
+        error = (_("Choose one of the ballot kinds.") if kind not in set(BallotKind)
+                 else _("Choose one of the selection rules."))
+    return render_template("rounds/choose.html", round=round_, kind=kind, rule=rule, error=error), http_status
+
+
 def _settings_page(form: RoundForm, round_: Round | None, locked: bool, http_status: int = 200):
+    """Step 2: only the settings of the chosen ballot kind and rule (all of them shown, if none is chosen)."""
     if locked:
         form.lock()
-    return render_template("rounds/form.html", form=form, round=round_, locked=locked,
-                           vote_meaning=RoundForm.VOTE_MEANING), http_status
+    kind, rule = form.ballot_kind.data, form.rule.data
+    chosen = ballot_chosen(kind, rule)
+    ballot_fields, counting_fields = form.fields_for(kind, rule) if chosen else ([], [])
+    return render_template(
+        "rounds/form.html", form=form, round=round_, locked=locked, chosen=chosen,
+        ballot_fields=ballot_fields, counting_fields=counting_fields,
+        kind_plain=words.kind_words(kind), rule_plain=words.rule_words(kind, rule),
+    ), http_status
 
 
 def _save_settings(form: RoundForm, round_: Round | None, locked: bool):
@@ -126,10 +149,25 @@ def _save_settings(form: RoundForm, round_: Round | None, locked: bool):
     return round_, None
 
 
+def _chosen_in_args(form: RoundForm, round_: Round | None):
+    """Step 2 reached from step 1: the kind and rule in the address; step 1 again if one is missing."""
+    kind, rule = request.args.get("ballot_kind"), request.args.get("rule") or None
+    if not ballot_chosen(kind, rule):
+        return _choice_page(round_, kind, rule, 422)
+    form.ballot_kind.data = kind
+    form.rule.data = rule or form.rule.data or Rule.GREEDY  # yes / no ballots have no rule of their own
+    return None
+
+
 @bp.route("/rounds/new", methods=["GET", "POST"])
 @login_required
 def new():
     require(permissions.can_manage_rounds(current_user))
+    if request.method == "GET":
+        if "ballot_kind" not in request.args or request.args.get("step") == "kind":
+            return _choice_page(None, request.args.get("ballot_kind"), request.args.get("rule"))
+        form = RoundForm(formdata=None)
+        return _chosen_in_args(form, None) or _settings_page(form, None, locked=False)
     form = RoundForm()
     round_, page = _save_settings(form, None, locked=False)
     if page is not None:
@@ -146,12 +184,20 @@ def edit(round_id: int):
     current = RoundSettings.of(round_)
     locked = not permissions.can_edit_settings(current_user, round_)
     if request.method == "POST":
-        formdata = RoundForm.locked_formdata(request.form, current) if locked else request.form
+        formdata = RoundForm.locked_formdata(request.form, current) if locked else request.form.copy()
+        for name in ("ballot_kind", "rule"):  # a request without them keeps the round's own
+            if name not in formdata:
+                formdata.setlist(name, [getattr(current, name)])
         form = RoundForm(formdata=formdata)
         form.offer_policy(current.tie_break)
     else:
         form = RoundForm(formdata=None)
         form.fill(current)
+        if not locked and request.args.get("step") == "kind":
+            return _choice_page(round_, current.ballot_kind, current.rule)
+        if not locked and "ballot_kind" in request.args and (page := _chosen_in_args(form, round_)):
+            return page
+        return _settings_page(form, round_, locked)
     saved, page = _save_settings(form, round_, locked)
     if page is not None:
         return page
@@ -262,8 +308,10 @@ def _vote_page(round_: Round, formdata, http_status: int = 200, **kw):
 
 def _receipt_page(round_: Round, receipt: str, paper_voter=None):
     """The receipt code, shown once: in this response only, never stored or cached."""
-    response = make_response(render_template("votes/receipt.html", **_context(round_), receipt=receipt,
-                                             paper_voter=paper_voter))
+    response = make_response(render_template(
+        "votes/receipt.html", **_context(round_), receipt=receipt, paper_voter=paper_voter,
+        receipt_address=external_url("rounds.receipt", round_id=round_.id),  # printed: the full address
+    ))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,23 +1,24 @@
 """The front desk in a real browser, with JavaScript on and off: register a resident without e-mail, print
-their sign-in slip, enter their paper ballot found by name, and the resident signs in with the slip's code
-and sees that they voted. axe-core checks every new page."""
+their sign-in slip, enter their paper ballot found by name, close the round and see the results count it,
+and the resident signs in with the slip's code and sees that they voted. axe-core checks every new page."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from playwright.sync_api import expect
 
 from app.db import db
-from tests.e2e.conftest import login
+from tests.e2e.conftest import answer_yes_without_js, login
 from tests.e2e.test_accessibility import axe_violations, describe
 from tests.rounds.factories import ballot_round
 
 
-def _voting_round(live) -> tuple[int, list[int]]:
+def _voting_round(live) -> tuple[int, list[int], str]:
     with live.app.app_context():
         round_, proposals = ballot_round(db.session, secrecy="secret")
-        ids = round_.id, [p.id for p in proposals]
+        ids = round_.id, [p.id for p in proposals], proposals[0].title
         db.session.remove()
     return ids
 
@@ -35,11 +36,12 @@ def _axe(page, label: str, problems: list[str] | None) -> None:
 def test_front_desk_resident_votes_on_paper_and_signs_in_with_the_slip(new_context, live_server, js):
     live = live_server
     t = lambda message, **kw: live.t("pl", message, **kw)  # noqa: E731
-    round_id, proposal_ids = _voting_round(live)
+    round_id, proposal_ids, proposal_title = _voting_round(live)
     moderator = live.make_user("moderator")
     name = f"Stanisława Kowalczyk {uuid.uuid4().hex[:6]}"
     problems: list[str] | None = [] if js else None
     _, page, log = new_context(js=js)
+    page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm question, with JavaScript
     login(page, live, moderator)
 
     # Register the resident at the front desk, without an e-mail address.
@@ -75,9 +77,31 @@ def test_front_desk_resident_votes_on_paper_and_signs_in_with_the_slip(new_conte
     page.locator(f"#choice-{proposal_ids[0]}").check()
     page.get_by_role("button", name=t("Save the paper ballot of %(name)s", name=name)).click()
     expect(page.locator("main")).to_contain_text(name)  # the receipt page of a secret round names the voter
+    receipt = page.locator(".receipt-slip")
+    expect(receipt.locator("h2")).to_have_text(t("Receipt for %(name)s", name=name))
+    print_button = page.get_by_role("button", name=t("Print the receipt"))
+    if js:  # the print button works only with JavaScript; without it the page says "Ctrl+P"
+        expect(print_button).to_be_visible()
+    else:
+        expect(print_button).to_be_hidden()
+        expect(page.locator("[data-print-hint]")).to_be_visible()
+    _axe(page, "paper receipt", problems)
     page.goto(f"/rounds/{round_id}")
     expect(page.locator("main")).to_contain_text(
         t("Ballots so far: %(online)d online, %(paper)d on paper.", online=0, paper=1))
+
+    # Close voting: the results count the paper ballot.
+    page.get_by_role("link", name=t("Close voting and count") + "…").click()
+    page.get_by_role("button", name=t("Close voting and count")).click()
+    answer_yes_without_js(page, live, js, "Yes, close voting and count")
+    expect(page.locator("#flash-messages")).to_contain_text(
+        t("The round is now in the phase: %(phase)s.", phase=t("Results")))
+    page.get_by_role("link", name=t("See the results")).click()
+    expect(page.locator("ol.winners")).to_contain_text(proposal_title)
+    expect(page.locator("main")).to_contain_text(t("Voted on paper"))
+    turnout = page.locator("main").inner_text()
+    assert re.search(re.escape(t("Voted on paper")) + r"\s+1\b", turnout), turnout
+    _axe(page, "results", problems)
 
     # The resident signs in with the code, typed in small letters with spaces.
     _, resident, resident_log = new_context(js=js)
@@ -91,6 +115,7 @@ def test_front_desk_resident_votes_on_paper_and_signs_in_with_the_slip(new_conte
         t("Your password is set and you are signed in. Welcome!"))
     resident.goto(f"/rounds/{round_id}")
     expect(resident.locator(".voted .badge-ok")).to_have_text(t("You voted"))
+    expect(resident.locator(".voted")).to_contain_text(t("Your ballot is counted in the results."))
 
     assert not problems, "\n".join(problems or [])
     for console in (log, resident_log):

@@ -68,11 +68,44 @@ def test_the_results_page_links_to_it_and_keeps_hashes_below_the_main_view(clien
     check = page.index('<details class="card audit-trail check-yourself">')
     assert "Sprawdź samodzielnie" in page[check:]
     main_view = page[:check]
-    for technical in (round_.ballots_sha256, round_.result_sha256, round_.lot_seed,
-                      f"flask rounds recount {round_.id}", "SHA-256"):
+    for technical in (round_.ballots_sha256, round_.result_sha256, round_.lot_seed, "SHA-256"):
         assert technical not in main_view, technical
         assert technical in page[check:], technical
     assert page.index("Zwycięskie propozycje") < check and page.index("Pobierz wyniki") < check
+    # No command lines anywhere on the page: anyone can recount with the published files, linked here.
+    assert "flask " not in page and "recount" not in page
+    below = page[check:]
+    assert "Każdy może policzyć głosy jeszcze raz." in below
+    assert f'href="/data/rounds/{round_.id}/ballots.csv"' in below
+    assert f'href="/data/rounds/{round_.id}/results.json"' in below
+
+
+@pytest.mark.parametrize(("kind", "rule", "kind_words", "rule_words"), [
+    ("approval", "greedy", "Zaznacz pomysły, które Ci się podobają",
+     "Najwięcej głosów, dopóki starczy pieniędzy"),
+    ("approval", "equal_shares", "Zaznacz pomysły, które Ci się podobają", "Równe części budżetu"),
+    ("ordinal", "ranking", "Ułóż pomysły po kolei", "Najlepsze pomysły"),
+])
+def test_the_results_page_names_the_ballot_and_the_count_in_the_words_of_how_we_vote(
+        client, users, session, kind, rule, kind_words, rule_words):
+    known = known_round(session, users)
+    round_ = known.round
+    round_.ballot_kind, round_.rule = kind, rule
+    session.commit()
+    how = html(client.get("/how-we-vote"))
+
+    page = html(client.get(f"/rounds/{round_.id}/results"))
+
+    rules = page[page.index('<dl class="facts plain-rules">'):]
+    rules = rules[:rules.index("</dl>")]
+    for words in (kind_words, rule_words):
+        assert f">{words}</a>." in rules and f">{words}</h3>" in how
+    # The paragraph after each heading on /how-we-vote is the one the results page repeats.
+    for heading in (kind_words, rule_words):
+        paragraph = re.search(rf">{heading}</h3>\s*<p>(.*?)</p>", how).group(1)
+        assert paragraph in rules
+    text = re.sub(r"<[^>]+>", " ", rules)
+    assert "greedy" not in text and "add1" not in text.lower()
 
 
 def test_every_page_links_to_it_in_the_footer(client):

@@ -345,3 +345,30 @@ def test_messages_for_a_person_without_email_are_kept_and_shown(app, client, mak
     account = html(resident.get("/account"))
     assert "Wiadomości dla Ciebie" in account and "Wyniki rundy" in account
     assert "brak: wiadomości dla Ciebie są zapisane niżej" in account
+
+
+def test_a_new_slip_over_a_working_one_asks_first_and_says_the_old_one_stops(client, users, session):
+    person = users.front_desk(name="Stanisława Kowalczyk")
+    client.login(users.moderator())
+    first = client.post(f"/residents/{person.id}/slip")  # nothing to void: no question
+    assert first.status_code == 200 and SLIP_CODE.search(html(first))
+    [earlier] = session.scalars(sa.select(SignInCode)).all()
+    shown = html(client.get(f"/residents/{person.id}"))
+    assert f'data-confirm="Wydrukować nową kartkę? Kartka {earlier.reference} przestanie działać."' in shown
+
+    asked = client.post(f"/residents/{person.id}/slip")
+
+    page = html(asked)
+    assert "Czy na pewno?" in page and not SLIP_CODE.search(page)
+    assert f"Kartka logowania {earlier.reference} osoby Stanisława Kowalczyk przestanie działać." in page
+    assert count(session, SignInCode) == 1
+    session.refresh(earlier)
+    assert earlier.voided_at is None
+
+
+def test_residency_code_slips_say_where_to_enter_the_code(client, users):
+    client.login(users.moderator())
+
+    page = html(client.post("/residents/codes", {"count": "2"}))
+
+    assert page.count("Otwórz w przeglądarce adres http://localhost/account") == 2

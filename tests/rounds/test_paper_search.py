@@ -133,3 +133,27 @@ def test_moderator_sees_online_and_paper_counts(client, users, session, people):
     assert expected in html(client.get(f"/rounds/{round_.id}/paper"))
     client.login(users.resident())
     assert "Dotąd oddane głosy" not in html(client.get(f"/rounds/{round_.id}"))
+
+
+def test_the_paper_receipt_is_printed_for_the_voter_and_addresses_them(client, users, session, people):
+    round_, proposals = ballot_round(session, secrecy="secret")
+    client.login(users.moderator())
+    voter = people["jozef"]
+
+    response = client.post(f"/rounds/{round_.id}/paper",
+                           {"voter": str(voter.id), "choice": [pid(proposals[0])]})
+
+    page = html(response).replace("\u00a0", " ")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    slip_starts = page.index('<article class="card receipt-slip"')
+    moderator_part = page[page.index('<div class="no-print">'):slip_starts]
+    assert "Wydrukuj to potwierdzenie i daj je osobie Józef Wiśniewski." in moderator_part
+    printed = page[slip_starts:page.index("</article>")]
+    assert "Potwierdzenie dla: Józef Wiśniewski" in printed
+    assert "Twój papierowy głos" in printed
+    assert re.search(r'<p class="receipt-code"><code>[A-Z2-9-]{19}</code>', printed)
+    assert f"http://localhost/rounds/{round_.id}/receipt" in printed  # paper: the address as text
+    assert "(-aś)" not in page and "(-a)" not in page
+    assert re.search(r'<button type="button" class="button print-button" data-print hidden>'
+                     r'Wydrukuj potwierdzenie</button>', page)
+    assert "Ctrl+P" in page  # without JavaScript the page says how to print

@@ -113,4 +113,16 @@
     var summary = document.querySelector(".error-summary[data-autofocus]");
     if (summary) { summary.focus(); }
   });
+
+  // Print buttons (<button data-print hidden>) appear only here, where they can work; the hint that
+  // tells people without JavaScript to use the browser's Print command goes away.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+    if (document.querySelector("[data-print]")) {
+      document.querySelectorAll("[data-print-hint]").forEach(function (hint) { hint.hidden = true; });
+    }
+  });
 })();
