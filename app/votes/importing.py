@@ -89,4 +89,4 @@ def import_pabulib(path: Path, title: str | None = None) -> Round:
     ])
     record(None, "round.imported_from_pabulib", round_, file=path.name, ballots=len(ballots))
     db.session.commit()
-    return advance_phase(None, round_.id, Phase.VOTING, seed=parsed.election.seed or None)
+    return advance_phase(None, round_.id, Phase.VOTING, seed=parsed.election.seed or None, imported=True)
