@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.db import db
 from app.proposals.models import Proposal, Status
-from app.rounds.models import BallotKind, Round
+from app.rounds.models import BallotKind, Round, Rule
 from app.votes import tally as engine
 from app.votes.models import Ballot
 
@@ -68,7 +68,7 @@ def rule(round_: Round, eligible_voters: int | None = None) -> engine.Rule:
     return engine.Rule(
         name=round_.rule,
         top_n=round_.ranking_top_n,
-        min_score=round_.ranking_threshold,
+        min_score=round_.ranking_threshold if round_.rule == Rule.RANKING else None,
         completion="add1" if completion else None,
         completion_max_runs=COMPLETION_MAX_RUNS,
         compare_with_greedy=completion == "add1-comparison",

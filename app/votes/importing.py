@@ -36,7 +36,8 @@ def _settings(parsed: engine.PabulibFile) -> dict:
         "points_total": limits.max_points,
         "points_per_proposal": limits.max_points_per_project,
         "ranking_top_n": rule.top_n,
-        "ranking_threshold": rule.min_score,
+        # A greedy file's threshold (greedy-threshold) has no round setting: the platform counts greedy.
+        "ranking_threshold": rule.min_score if rule.name == engine.RANKING else None,
         "equal_shares_completion": (
             None if not rule.completion else ("add1-comparison" if rule.compare_with_greedy else "add1")
         ),
