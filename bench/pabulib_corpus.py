@@ -9,7 +9,8 @@ every miss with its reason:
 * ``assumed rule``: the file's rule is unknown or not supported, it was counted with greedy;
 * ``non-standard official outcome``: PROJECTS marks some project ``selected`` 2 or 3 (selected for
   another reason, explained in the file's comment), or the official list breaks the file's own rule
-  (it overspends, or funds a project with no votes);
+  (it overspends, funds a project with no votes, or, under greedy, leaves out an eligible project
+  that fits the money the official winners leave);
 * ``tie``: a tie that could change the winners was met (reported by the tally);
 * ``unexplained``: none of these.
 
@@ -40,6 +41,15 @@ def reason_for_miss(parsed, result) -> str:
     costs = {p.id: p.cost for p in election.projects}
     if election.budget is not None and sum(costs[p] for p in official) > election.budget:
         return f"non-standard official outcome (the official list overspends the budget); {diff}"
+    rule = election.rule
+    if rule.name == "greedy" and not rule.no_skip and election.budget is not None:
+        left = election.budget - sum(costs[p] for p in official)
+        scores = {p.id: p.score for p in result.projects}
+        fits = [p for p in costs if p not in official and p not in rule.withdrawn and 0 < costs[p] <= left
+                and scores[p] > 0 and (rule.min_score is None or scores[p] >= rule.min_score)]
+        if fits and "rule_assumed" not in result.details:
+            return (f"non-standard official outcome (not greedy: {sorted(fits)} would fit the money the "
+                    f"official list leaves); {diff}")
     if "rule_assumed" in result.details:
         return f"assumed rule ({result.details['rule_assumed']}); {diff}"
     if any(t.affects_selection for t in result.ties):

@@ -212,6 +212,8 @@ def explain(project: dict) -> str:
     if reason == outcome.DID_NOT_FIT:
         return _("Not selected: it costs %(cost)s, but only %(left)s of the budget remained at its turn.",
                  cost=cost, left=money(project.get("remaining_budget")))
+    if reason == outcome.WITHDRAWN:
+        return _("Not selected: it was withdrawn and can no longer be funded.")
     if reason == outcome.STOPPED:
         return _("Not selected: the count stopped at an earlier proposal that did not fit the budget.")
     if reason == outcome.EXCLUDED:

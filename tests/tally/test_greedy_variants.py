@@ -23,7 +23,7 @@ from app.votes.tally import (
     write_pabulib,
 )
 from app.votes.tally.pabulib import ASSUMED_RULES, COMPLETION_STEPS
-from app.votes.tally.result import BELOW_THRESHOLD, DID_NOT_FIT, EXCLUDED, FUNDED, STOPPED
+from app.votes.tally.result import BELOW_THRESHOLD, DID_NOT_FIT, EXCLUDED, FUNDED, STOPPED, WITHDRAWN
 from app.votes.tally.scoring import compute_scores
 from tests.tally.test_against_pabutools import pabutools_outcome, random_election, to_pabutools
 
@@ -82,6 +82,18 @@ def test_exclusive_groups_fund_one_project_of_a_group():
     costs = {"A": 20, "B": 3, "C": 3, "D": 3}
     result = tally(election(scores, costs, 9, Rule(GREEDY, exclusive_groups=(("A", "B"),))))
     assert result.winners == ("B", "C", "D")
+
+
+def test_a_withdrawn_project_is_passed_over_and_does_not_stop_no_skip():
+    """Pabulib marks a project withdrawn after the vote with the cost 999999999 (Wrocław 2017, Rejon 11):
+    greedy-no-skip passes over it instead of stopping there."""
+    text = pb("greedy-no-skip").replace("A;6;1\nB;5;0\nC;2;1", "A;6;0\nB;999999999;0\nC;2;1")
+    parsed = parse_pabulib(text)
+    assert parsed.election.rule.withdrawn == ("B",)
+    result = tally(parsed.election)
+    # B (3 votes) is withdrawn; A (3 votes, 6) fits; C (2 votes, 2) fits too: the count did not stop at B.
+    assert result.winners == ("A", "C")
+    assert reasons(result)["B"] == WITHDRAWN
 
 
 def test_variants_belong_to_the_greedy_rule():

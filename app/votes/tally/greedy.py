@@ -13,6 +13,7 @@ from .result import (
     FUNDED,
     NO_SUPPORT,
     STOPPED,
+    WITHDRAWN,
     ProjectOutcome,
     TieReport,
 )
@@ -41,14 +42,15 @@ def run_greedy(
 ) -> tuple[list[str], list[ProjectOutcome], list[TieReport]]:
     """Greedy tally: winners in selection order, outcomes in rank order, ties met.
 
-    With the rule's variants (see :class:`~.model.Rule`): a project below ``min_score`` is not
-    eligible; with ``no_skip`` the count stops at the first eligible project that does not fit; a
-    project whose ``exclusive_groups`` partner was funded is passed over.
+    With the rule's variants (see :class:`~.model.Rule`): a withdrawn project, or one below
+    ``min_score``, is not eligible; with ``no_skip`` the count stops at the first eligible project
+    that does not fit; a project whose ``exclusive_groups`` partner was funded is passed over.
     """
     rule = election.rule
     projects: dict[str, Project] = {p.id: p for p in election.projects}
     group_of = {pid: n for n, group in enumerate(rule.exclusive_groups) for pid in group}
     funded_groups: set[int] = set()
+    withdrawn = set(rule.withdrawn)
     order = score_order(list(projects), scores, tb)
     assert election.budget is not None
     remaining = election.budget
@@ -64,6 +66,8 @@ def run_greedy(
         group = group_of.get(pid)
         if scores.score[pid] <= 0:
             reason = NO_SUPPORT
+        elif pid in withdrawn:
+            reason = WITHDRAWN
         elif rule.min_score is not None and scores.score[pid] < rule.min_score:
             reason = BELOW_THRESHOLD
         elif stopped:
@@ -110,5 +114,8 @@ def run_greedy(
             affects = any(m not in chosen and projects[m].cost <= start for m in members)
         if rule.min_score is not None and score < rule.min_score:
             affects = False
+        members = [m for m in members if m not in withdrawn]
+        if len(members) < 2:
+            continue
         ties.append(tb.report(members, str(score), "order", affects, chosen))
     return winners, outcomes, ties

@@ -107,7 +107,9 @@ class Rule:
       with at least that score eligible (``greedy-threshold``, META ``min_project_score_threshold``);
       ``no_skip`` stops at the first eligible project that does not fit (``greedy-no-skip``);
       ``exclusive_groups`` are groups of mutually exclusive projects: once one of a group is funded,
-      the others are passed over (``greedy-exclusive``).
+      the others are passed over (``greedy-exclusive``); ``withdrawn`` projects stay on the ballot
+      but cannot be funded (Pabulib marks them with the cost 999999999): they are passed over, and
+      do not stop ``no_skip``.
     * ``equal_shares``: Method of Equal Shares with cost utilities; ``completion="add1"`` raises
       every voter's starting share by ``completion_step`` grosze at a time and keeps the last
       outcome that fits (the step is chosen per currency when a Pabulib file is read, see
@@ -137,6 +139,7 @@ class Rule:
     yes_fraction: Fraction | None = None
     no_skip: bool = False
     exclusive_groups: tuple[tuple[str, ...], ...] = ()
+    withdrawn: tuple[str, ...] = ()
     assumed: str | None = None
 
     def __post_init__(self) -> None:

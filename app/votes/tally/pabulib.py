@@ -19,7 +19,7 @@ import io
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from pathlib import Path
@@ -56,6 +56,10 @@ _RULE_NAMES = ("greedy, greedy-threshold, greedy-no-skip, greedy-exclusive, gree
 #: one unit of the currency (1 zł, 1 €, 1 $ ...), but 100 Ft for forints, whose unit is worth about a
 #: hundredth of the others (Budapest 2024 would need hundreds of thousands of steps of 1 Ft).
 COMPLETION_STEPS = {"HUF": 10_000}
+
+#: "If the cost is exactly 999999999, treat it as a sentinel value: it usually means the project was
+#: admitted to the ballot but later could not be implemented" (https://pabulib.org/format, PROJECTS).
+WITHDRAWN_COST = 999_999_999 * 100  # in grosze
 DEFAULT_COMPLETION_STEP = 100
 
 #: What a rule the engine cannot follow exactly is counted with, and why (the result says so).
@@ -672,6 +676,9 @@ def parse_pabulib_text(
     if tie_break is None:
         tie_break = _tie_break(meta, kind)
     projects, project_columns, selected = _projects(sections["projects"], meta)
+    withdrawn = tuple(p.id for p in projects if p.cost == WITHDRAWN_COST)
+    if withdrawn and rule.name == GREEDY and not rule.withdrawn:
+        rule = replace(rule, withdrawn=withdrawn)
     votes = _Votes(sections["votes"], kind)
     voter_ids, ballots = _ballots(votes, kind, set(project_columns), limits)
     declared = meta.convert("num_votes", _whole)

@@ -11,6 +11,7 @@ FUNDED = "funded"  # greedy: fitted the remaining budget
 DID_NOT_FIT = "did_not_fit"  # greedy: cost above the remaining budget at its turn
 STOPPED = "stopped"  # greedy-no-skip: counting stopped at an earlier project that did not fit
 EXCLUDED = "excluded"  # greedy-exclusive: another project of its exclusive group was funded
+WITHDRAWN = "withdrawn"  # greedy: on the ballot, but it can no longer be funded
 NO_SUPPORT = "no_support"  # nobody gave it a positive score
 BOUGHT = "bought"  # equal shares: its supporters paid for it
 UNAFFORDABLE = "unaffordable"  # equal shares: its supporters could not afford it any more
