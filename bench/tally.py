@@ -1,9 +1,14 @@
 # ruff: noqa: E402
-"""Benchmark the tally engine against pabutools (run: ``python bench/tally.py``).
+"""Benchmark the tally engine against pabutools (run: ``python bench/tally.py [CORPUS_DIR]``).
 
 Prints, for Kraków 2022 (42 965 ordinal ballots, greedy) and Wieliczka 2023 (equal shares with
 add1 completion): parse and tally times of ours (best of several runs) and of pabutools (one run)
 in the same process (CPU time), the ratios, and whether the winners are identical.  Needs pabutools==1.2.3.
+
+Then the add1 completion as a ratio to plain MES on the same election in the same run: the estate
+round of issue 14 and Wieliczka 2023, and, given the public collection's directory (github
+pabulib/pabulib_files), Warszawa 2026 (61 668 ballots) and Budapest 2024 (counted in forints, with
+the forint's step of 100 Ft), both counted with equalshares/add1 instead of their own rule.
 """
 
 from __future__ import annotations
@@ -139,20 +144,21 @@ def estate_round():
     return Election(projects, ballots, "approval", budget=1_000_000, rule=Rule(EQUAL_SHARES))
 
 
-def add1_ratio(name: str, election, goal: float) -> bool:
+def add1_ratio(name: str, election, goal: float, repeats: int = REPEATS, step: int = 100) -> bool:
     """add1 completion against plain MES on the same election, best of several runs each."""
     from dataclasses import replace
 
     from app.votes.tally import EQUAL_SHARES, Rule
 
     plain = replace(election, rule=Rule(EQUAL_SHARES))
-    add1 = replace(election, rule=Rule(EQUAL_SHARES, completion="add1"))
-    t_plain = min(clock(lambda: tally(plain))[1] for _ in range(REPEATS))
-    t_add1 = min(clock(lambda: tally(add1))[1] for _ in range(REPEATS))
-    steps = tally(add1).details["completion"]["increments"]
+    add1 = replace(election, rule=Rule(EQUAL_SHARES, completion="add1", completion_step=step))
+    t_plain = min(clock(lambda: tally(plain))[1] for _ in range(repeats))
+    t_add1 = min(clock(lambda: tally(add1))[1] for _ in range(repeats))
+    completion = tally(add1).details["completion"]
     ratio = t_add1 / t_plain
     print(f"  {name}: add1 {t_add1:.4f} s, plain MES {t_plain:.4f} s: {ratio:.1f}x plain "
-          f"({steps} steps of 1 zł), goal <= {goal:g}x: {ratio <= goal}")
+          f"({completion['increments']} steps of {step / 100:g} units, stop: {completion['stop']}), "
+          f"goal <= {goal:g}x: {ratio <= goal}")
     return ratio <= goal
 
 
@@ -168,6 +174,16 @@ def main() -> int:
     ok = add1_ratio("estate round", estate_round(), 5) and ok
     wieliczka = parse_pabulib(DATA / "Poland_Wieliczka_2023_Green_Budget.pb").election
     add1_ratio("Wieliczka 2023 (no goal: the outcome changes almost every step)", wieliczka, float("inf"))
+    if len(sys.argv) > 1:
+        from app.votes.tally import EQUAL_SHARES, Rule
+        from app.votes.tally.pabulib import COMPLETION_STEPS
+
+        corpus = Path(sys.argv[1])
+        warszawa = parse_pabulib(corpus / "Poland_Warszawa_2026.pb", rule=Rule(EQUAL_SHARES)).election
+        ok = add1_ratio("Warszawa 2026", warszawa, 20, repeats=1) and ok
+        budapest = parse_pabulib(corpus / "Hungary_Budapest_2024.pb", rule=Rule(EQUAL_SHARES)).election
+        add1_ratio("Budapest 2024 (goal: it finishes)", budapest, float("inf"), repeats=1,
+                   step=COMPLETION_STEPS["HUF"])
     print("\nall targets met" if ok else "\nSOME TARGET MISSED")
     return 0 if ok else 1
 

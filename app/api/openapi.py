@@ -118,7 +118,7 @@ SCHEMAS: dict[str, dict] = {
             "budget_grosze": _nullable("integer"),
             "budget_used_grosze": {"type": "integer"},
             "ballots": {"type": "integer"},
-            "eligible_voters": {"type": "integer"},
+            "eligible_voters": _nullable("integer"),  # None: imported ballots, no electorate known
             "turnout": {
                 "type": "object",
                 "required": ["online", "paper"],

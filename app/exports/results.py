@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.audit.models import AuditEvent
+from app.db import db
 from app.exports.writers import Sheet, zl
 from app.rounds import display
 from app.rounds.forms import BALLOT_KIND_LABELS, CRITERION_LABELS, RULE_LABELS, describe_policy
-from app.rounds.models import Round
+from app.rounds.models import Phase, Round
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
@@ -61,7 +64,7 @@ def facts(round_: Round) -> list[list]:
     return [
         [_("Round"), round_.title],
         [_("Round number"), round_.id],
-        [_("Voting opened"), local(round_.voting_starts_at)],
+        [_("Voting opened"), local(voting_opened_at(round_))],
         [_("Voting closed"), local(round_.closed_at)],
         [_("Ballot kind"), label(BALLOT_KIND_LABELS, result["ballot_kind"])],
         [_("Rule"), label(RULE_LABELS, result["rule"])],
@@ -186,11 +189,24 @@ def document(round_: Round) -> dict:
     }
 
 
+def voting_opened_at(round_: Round) -> datetime | None:
+    """When voting really opened: the audit log's phase change (by hand or by the schedule), else the
+    scheduled date."""
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "round.phase_changed",
+                                    AuditEvent.subject_type == Round.__tablename__,
+                                    AuditEvent.subject_id == round_.id)
+        .order_by(AuditEvent.id)
+    ).all()
+    opened = [e.created_at for e in events if (e.data or {}).get("new") == Phase.VOTING]
+    return opened[-1] if opened else round_.voting_starts_at
+
+
 def protocol_context(round_: Round) -> dict:
     return {
         "round": round_,
+        "voting_opened_at": voting_opened_at(round_),
         "results": display.results(round_),
         "selection_rules": display.selection_rules(round_),
-        "policy": describe_policy(round_.tie_break),
         "local": local,
     }

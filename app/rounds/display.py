@@ -159,6 +159,8 @@ class Row:
     selected: bool
     explanation: str
     no: int | None = None
+    place: int = 0  # equal scores share a place (1, 2, 2, 4); rank is the tie-broken order
+    abstain: int | None = None  # yes/no: ballots that answered neither yes nor no
 
 
 @dataclass
@@ -168,12 +170,13 @@ class Results:
     budget: int | None
     budget_used: int
     ballots: int
-    eligible: int
+    eligible: int | None  # None: imported ballots, whose electorate the platform does not know
     online: int
     paper: int
     ties: list[str] = field(default_factory=list)
     comparison: str | None = None
     yes_no: bool = False
+    imported: bool = False
 
     @property
     def turnout_percent(self) -> float | None:
@@ -183,6 +186,15 @@ class Results:
     @property
     def max_score(self) -> int:
         return max([r.score for r in self.rows] + [1])
+
+    @property
+    def has_costs(self) -> bool:
+        """Whether any proposal has a cost (a round without costs shows no cost column)."""
+        return any(r.cost for r in self.rows)
+
+    @property
+    def shared_places(self) -> bool:
+        return len({r.place for r in self.rows}) < len(self.rows)
 
 
 def _paid(payments: list[dict]) -> str:
@@ -201,6 +213,12 @@ def explain(project: dict) -> str:
     if reason == outcome.DID_NOT_FIT:
         return _("Not selected: it costs %(cost)s, but only %(left)s of the budget remained at its turn.",
                  cost=cost, left=money(project.get("remaining_budget")))
+    if reason == outcome.WITHDRAWN:
+        return _("Not selected: it was withdrawn and can no longer be funded.")
+    if reason == outcome.STOPPED:
+        return _("Not selected: the count stopped at an earlier proposal that did not fit the budget.")
+    if reason == outcome.EXCLUDED:
+        return _("Not selected: another proposal of its group, which excludes this one, was funded.")
     if reason == outcome.NO_SUPPORT:
         return _("Not selected: nobody voted for it.")
     if reason == outcome.BOUGHT:
@@ -240,8 +258,9 @@ def _tie_sentence(tie: dict, names: dict[str, str]) -> str:
         sentence = _("%(projects)s could be bought at the same price per voter.", projects=listed)
     else:
         sentence = _("%(projects)s had the same score (%(score)s).", projects=listed, score=tie["score"])
-    decided = (_("The order decided who won.") if tie["affects_selection"]
-               else _("The order did not change who won."))
+    decided = (_("The order decided who won, by this step: %(criterion)s.",
+                 criterion=CRITERION_LABELS.get(tie["criterion"], tie["criterion"]))
+               if tie["affects_selection"] else _("The order did not change who won."))
     return _("%(tie)s The order: %(steps)s. %(decided)s", tie=sentence, steps=steps, decided=decided)
 
 
@@ -251,9 +270,13 @@ def results(round_: Round) -> Results | None:
         return None
     tally = data["tally"]
     names = {p["id"]: p["name"] for p in tally["projects"]}
+    yes_no = data["ballot_kind"] == BallotKind.YES_NO
+    scores = [p["score"] for p in tally["projects"]]
     rows = [
         Row(id=p["id"], name=p["name"], cost=p["cost"], score=p["score"], votes=p["votes"], rank=p["rank"],
-            selected=p["selected"], explanation=explain(p), no=p.get("no"))
+            selected=p["selected"], explanation=explain(p), no=p.get("no"),
+            place=p["rank"] if yes_no else 1 + sum(1 for other in scores if other > p["score"]),
+            abstain=data["ballots"] - p["score"] - (p.get("no") or 0) if yes_no else None)
         for p in tally["projects"]
     ]
     by_id = {r.id: r for r in rows}
@@ -275,10 +298,11 @@ def results(round_: Round) -> Results | None:
         budget=tally.get("budget"),
         budget_used=tally.get("budget_used", 0),
         ballots=data["ballots"],
-        eligible=data["eligible_voters"],
+        eligible=data.get("eligible_voters"),
         online=data["turnout"]["online"],
         paper=data["turnout"]["paper"],
         ties=[_tie_sentence(t, names) for t in tally["ties"]],
         comparison=comparison,
-        yes_no=data["ballot_kind"] == BallotKind.YES_NO,
+        yes_no=yes_no,
+        imported=bool(data.get("imported")),
     )

@@ -127,11 +127,13 @@ def _check_ballot_possible(round_: Round, proposals: list[Proposal]) -> None:
                           "raise the limit or lower the minimum."))
 
 
-def advance_phase(actor: User | None, round_id: int, expected_phase: str, seed: str | None = None) -> Round:
+def advance_phase(actor: User | None, round_id: int, expected_phase: str, seed: str | None = None,
+                  imported: bool = False) -> Round:
     """Move a round one phase on. ``expected_phase`` is the phase the moderator saw, so a double
     submit (or two moderators at once) cannot skip a phase. Review → voting draws the seed of the lot
     (its SHA-256 is shown while voting runs); voting → closed counts the votes with that seed, or
-    with ``seed`` when given (an imported count keeps its own)."""
+    with ``seed`` when given (an imported count keeps its own; ``imported``: its ballots came from a
+    file, so the result states no electorate)."""
     if actor is not None:
         require(permissions.can_manage_rounds(actor))
     round_ = lock_round(round_id)
@@ -139,7 +141,7 @@ def advance_phase(actor: User | None, round_id: int, expected_phase: str, seed: 
         raise Conflict(_l("The round has already moved on. Reload the page to see where it is."))
     to_phase = NEXT_PHASE[round_.phase]
     if to_phase == Phase.CLOSED:
-        _close(actor, round_, seed or round_.lot_seed or secrets.token_hex(16))
+        _close(actor, round_, seed or round_.lot_seed or secrets.token_hex(16), imported)
     else:
         _check_can_enter(round_, to_phase)
         round_.phase = to_phase
@@ -199,11 +201,19 @@ class Count:
     ballots_sha256: str
 
 
-def _count(round_: Round, seed: str, eligible: int | None = None) -> Count:
+def _count(round_: Round, seed: str, eligible: int | None = None, imported: bool = False) -> Count:
+    """Count the stored ballots. ``imported``: the ballots came from a file, whose voters are not the
+    platform's users: the result states no electorate (and so no turnout) of its own."""
     proposals = counting.ballot_projects(round_)
     choices = counting.stored_ballots(round_.id)
-    eligible = eligible_voters(round_) if eligible is None else eligible
-    outcome = engine.tally(counting.election(round_, proposals, choices, seed, eligible))
+    if not imported:
+        eligible = eligible_voters(round_) if eligible is None else eligible
+    try:
+        outcome = engine.tally(counting.election(round_, proposals, choices, seed, eligible))
+    except engine.CompletionTooLong as error:
+        raise Conflict(_l("The “add1” completion needs more than %(num)d runs of the count, more than a "
+                          "page may take. Ask an administrator to count this round on the server.",
+                          num=error.max_runs)) from None
     turnout = dict(
         db.session.execute(
             sa.select(Participation.channel, sa.func.count())
@@ -220,16 +230,17 @@ def _count(round_: Round, seed: str, eligible: int | None = None) -> Count:
         "seed": seed,
         "ballots": len(choices),
         "eligible_voters": eligible,
+        **({"imported": True} if imported else {}),
         "turnout": {"online": turnout.get(Channel.ONLINE, 0), "paper": turnout.get(Channel.PAPER, 0)},
         "tally": outcome.to_dict(),
     }
     return Count(result, counting.canonical_ballots_sha256(round_.ballot_kind, choices))
 
 
-def _close(actor: User | None, round_: Round, seed: str) -> None:
+def _close(actor: User | None, round_: Round, seed: str, imported: bool = False) -> None:
     if actor is not None:
         require(permissions.can_close_voting(actor, round_))
-    count = _count(round_, seed)
+    count = _count(round_, seed, imported=imported)
     round_.phase = Phase.CLOSED
     round_.closed_at = utcnow()
     round_.lot_seed = seed
@@ -286,7 +297,8 @@ def recount(round_id: int) -> tuple[bool, dict, dict]:
     stored = {"result": round_.result, "ballots_sha256": round_.ballots_sha256,
               "result_sha256": round_.result_sha256}
     # Eligibility changes after closing (people are verified later): use the figure that counted.
-    count = _count(round_, round_.lot_seed, eligible=round_.result["eligible_voters"])
+    count = _count(round_, round_.lot_seed, eligible=round_.result["eligible_voters"],
+                   imported=round_.result.get("imported", False))
     recomputed = {"result": count.result, "ballots_sha256": count.ballots_sha256,
                   "result_sha256": counting.canonical_sha256(count.result)}
     same = (

@@ -57,7 +57,7 @@ def ballot_summary(round_: Round, ballot: engine.Ballot, projects: list[engine.P
     if kind in (BallotKind.APPROVAL, BallotKind.CHOOSE_ONE):
         chosen = list(ballot.projects)
     elif kind == BallotKind.ORDINAL:
-        chosen = list(ballot.ranking)
+        chosen = list(dict.fromkeys(ballot.ranking))  # ranked twice is still one proposal (and refused)
     elif kind == BallotKind.CUMULATIVE:
         chosen = [pid for pid, _ in ballot.points]
     else:

@@ -89,6 +89,8 @@ def tally_command(
         "ties": [t.to_dict() for t in result.ties],
         "tie_break": list(result.tie_break),
     }
+    if "rule_assumed" in result.details:
+        out["rule_assumed"] = result.details["rule_assumed"]
     if parsed.selected is not None:
         out["official_selected"] = list(parsed.selected)
         out["matches_official"] = set(parsed.selected) == set(result.winners)

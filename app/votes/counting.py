@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.db import db
 from app.proposals.models import Proposal, Status
-from app.rounds.models import BallotKind, Round
+from app.rounds.models import BallotKind, Round, Rule
 from app.votes import tally as engine
 from app.votes.models import Ballot
 
@@ -48,6 +48,12 @@ def limits(round_: Round) -> engine.BallotLimits:
     return engine.BallotLimits()
 
 
+#: The most runs of MES the add1 completion may compute when a round is closed (inside a web request):
+#: a round of the estate needs a handful; beyond this the close is refused with a message, never left
+#: to run on.
+COMPLETION_MAX_RUNS = 2000
+
+
 def rule(round_: Round, eligible_voters: int | None = None) -> engine.Rule:
     if round_.ballot_kind == BallotKind.YES_NO:
         quorum = round_.yes_no_quorum
@@ -62,8 +68,9 @@ def rule(round_: Round, eligible_voters: int | None = None) -> engine.Rule:
     return engine.Rule(
         name=round_.rule,
         top_n=round_.ranking_top_n,
-        min_score=round_.ranking_threshold,
+        min_score=round_.ranking_threshold if round_.rule == Rule.RANKING else None,
         completion="add1" if completion else None,
+        completion_max_runs=COMPLETION_MAX_RUNS,
         compare_with_greedy=completion == "add1-comparison",
     )
 

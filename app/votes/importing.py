@@ -36,7 +36,8 @@ def _settings(parsed: engine.PabulibFile) -> dict:
         "points_total": limits.max_points,
         "points_per_proposal": limits.max_points_per_project,
         "ranking_top_n": rule.top_n,
-        "ranking_threshold": rule.min_score,
+        # A greedy file's threshold (greedy-threshold) has no round setting: the platform counts greedy.
+        "ranking_threshold": rule.min_score if rule.name == engine.RANKING else None,
         "equal_shares_completion": (
             None if not rule.completion else ("add1-comparison" if rule.compare_with_greedy else "add1")
         ),
@@ -89,4 +90,4 @@ def import_pabulib(path: Path, title: str | None = None) -> Round:
     ])
     record(None, "round.imported_from_pabulib", round_, file=path.name, ballots=len(ballots))
     db.session.commit()
-    return advance_phase(None, round_.id, Phase.VOTING, seed=parsed.election.seed or None)
+    return advance_phase(None, round_.id, Phase.VOTING, seed=parsed.election.seed or None, imported=True)

@@ -203,7 +203,7 @@ def test_protocol_html_states_turnout_budget_and_winners(app, session, users):
     assert [row[:6] for row in rows] == [
         ["1", f"{title['A']} (#{pid['A']})", "4 000,00 zł", "4", "4", "tak"],
         ["2", f"{title['C']} (#{pid['C']})", "3 000,00 zł", "3", "3", "tak"],
-        ["3", f"{title['B']} (#{pid['B']})", "5 000,00 zł", "3", "3", "nie"],
+        ["2", f"{title['B']} (#{pid['B']})", "5 000,00 zł", "3", "3", "nie"],  # equal scores, equal places
         ["4", f"{title['D']} (#{pid['D']})", "2 000,00 zł", "1", "1", "tak"],
     ]
     # The reason, in words (never the tally's code).

@@ -12,15 +12,25 @@ from fractions import Fraction
 import pytest
 
 from app.votes.tally import EQUAL_SHARES, ApprovalBallot, Election, Project, Rule, tally
-from app.votes.tally.equal_shares import MesSetup, run_mes, run_mes_add1, stable_until
+from app.votes.tally.equal_shares import (
+    CompletionTooLong,
+    MesSetup,
+    run_mes,
+    run_mes_add1,
+    share_bound,
+    stable_until,
+)
 
 
 def by_definition(setup: MesSetup, budget: int, step: int, tie_key):
-    """The completion as Pabulib's add1 defines it: one run of MES per step."""
+    """The completion as Pabulib's add1 defines it: one run of MES per step, the budget raised at most
+    to budget × (voters + 1) in all, as pabutools bounds it."""
     start = Fraction(budget, setup.voters)
     best, k = run_mes(setup, start, tie_key), 0
     supported = sum(1 for s in setup.support if s > 0)
     while len(best.selected) < supported:
+        if start + (k + 1) * step > share_bound(budget, setup.voters):
+            return best, k, k + 1, "bound"
         nxt = run_mes(setup, start + (k + 1) * step, tie_key)
         if nxt.cost(setup) > budget:
             return best, k, k + 2, "next_overspends"
@@ -79,11 +89,13 @@ def test_an_estate_round_with_a_far_too_dear_project_takes_a_handful_of_runs():
     result = tally(estate_round())
     completion = result.details["completion"]
     assert set(result.winners) == {"bench", "garden", "library", "repair"}
-    assert completion["stop"] == "next_overspends"
-    assert completion["increments"] == 166_594  # steps of 1 zł a voter, as the definition counts them
-    assert completion["runs"] == 166_596
+    # Unbounded, the definition would go on for 166,594 steps of 1 zł, until the 500,000 zł hall is bought
+    # and overspends; pabutools' bound (the budget raised to 10,000 zł × 51 in all: 10,200 zł a voter)
+    # ends it at step 10,000, with the same winners and the same payments.
+    assert completion["stop"] == "bound"
+    assert completion["increments"] == 10_000
+    assert completion["final_share"] == 1_020_000
 
-    # The outcome is the definition's: at the final share nothing overspends, one step more does.
     election = estate_round()
     ids = [p.id for p in election.projects]
     costs = [p.cost for p in election.projects]
@@ -92,11 +104,30 @@ def test_an_estate_round_with_a_far_too_dear_project_takes_a_handful_of_runs():
     def tie_key(j):
         return (costs[j], ids[j])
 
-    final = completion["final_share"]
-    assert run_mes(setup, final, tie_key).cost(setup) <= 1_000_000
-    assert run_mes(setup, final + 100, tie_key).cost(setup) > 1_000_000
-    _run, trace = run_mes_add1(setup, 1_000_000, 100, tie_key)
+    unbounded = run_mes(setup, Fraction(1_000_000, 50) + 166_594 * 100, tie_key)
+    assert run_mes(setup, Fraction(1_000_000, 50) + 166_595 * 100, tie_key).cost(setup) > 1_000_000
+    run, trace = run_mes_add1(setup, 1_000_000, 100, tie_key)
+    assert [(r.project, r.price, r.paid) for r in run.rounds] == [
+        (r.project, r.price, r.paid) for r in unbounded.rounds]
     assert trace.computed <= 5
+
+
+def test_the_completion_refuses_to_compute_more_runs_than_allowed():
+    """Wieliczka's outcome changes almost every step: capped at 10 runs, the count stops with an error
+    rather than running on (a web request that closes a round passes a cap)."""
+    from app.votes.tally import parse_pabulib
+    from tests.tally.test_real_files import DATA
+
+    election = parse_pabulib(DATA / "Poland_Wieliczka_2023_Green_Budget.pb").election
+    ids = [p.id for p in election.projects]
+    costs = [p.cost for p in election.projects]
+    from app.votes.tally.scoring import supporter_sets
+
+    setup = MesSetup.build(ids, costs, supporter_sets(election))
+    with pytest.raises(CompletionTooLong):
+        run_mes_add1(setup, election.budget, 100, lambda j: (costs[j], ids[j]), max_runs=10)
+    _run, trace = run_mes_add1(setup, election.budget, 100, lambda j: (costs[j], ids[j]))
+    assert trace.computed > 10
 
 
 def test_stable_until_is_where_the_outcome_can_first_change():

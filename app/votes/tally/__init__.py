@@ -7,6 +7,7 @@ against the round's limits; :func:`parse_pabulib` / :func:`write_pabulib` read a
 """
 
 from .engine import tally
+from .equal_shares import CompletionTooLong
 from .model import (
     ABSTAIN,
     APPROVAL,
@@ -55,6 +56,7 @@ __all__ = [
     "CHOOSE_ONE",
     "CRITERIA",
     "CUMULATIVE",
+    "CompletionTooLong",
     "DEFAULT_TIE_BREAK",
     "EQUAL_SHARES",
     "GREEDY",

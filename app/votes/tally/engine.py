@@ -43,6 +43,8 @@ def tally(election: Election) -> TallyResult:
         raise ValueError(rule)
     if scores.depth:
         details["score_depth"] = scores.depth
+    if election.rule.assumed:
+        details["rule_assumed"] = election.rule.assumed
     return TallyResult(
         rule=rule,
         kind=election.kind,
@@ -74,7 +76,9 @@ def _equal_shares(election: Election, scores: Scores, tb: TieBreaker):
     if setup.voters == 0:
         run = MesRun(share=Fraction(0))
     elif election.rule.completion == "add1":
-        run, trace = run_mes_add1(setup, budget, election.rule.completion_step, tie_key)
+        run, trace = run_mes_add1(
+            setup, budget, election.rule.completion_step, tie_key, election.rule.completion_max_runs
+        )
         details["completion"] = {
             "method": "add1",
             "step": election.rule.completion_step,

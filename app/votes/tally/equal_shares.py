@@ -12,6 +12,7 @@ known ``rho`` of a project is a lower bound and most projects need no recomputat
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ class MesSetup:
     support: tuple[int, ...]  # per project: number of supporting voters
     voters: int
     weighted: tuple[tuple[tuple[int, int], ...], ...]  # per project: (group, weight) pairs
+    # per project: each supporting group repeated once per voter, when that list is short enough to be
+    # counted in C (collections.Counter) rather than group by group in Python; else None
+    expanded: tuple[tuple[int, ...] | None, ...] = ()
 
     @classmethod
     def build(cls, ids: list[str], costs: list[int], groups: Counter[frozenset[str]]) -> MesSetup:
@@ -54,6 +58,10 @@ class MesSetup:
             support=tuple(support),
             voters=sum(weights),
             weighted=tuple(tuple((g, weights[g]) for g in s) for s in supporters),
+            expanded=tuple(
+                tuple(g for g in s for _ in range(weights[g])) if support[j] <= 4 * len(s) else None
+                for j, s in enumerate(supporters)
+            ),
         )
 
 
@@ -92,69 +100,94 @@ class _Wallets:
     """Budgets of the voter groups, exactly, as integers in units of ``1 / scale`` grosze.
 
     Groups with equal budgets share a *class*; a purchase moves every class touched to a new
-    class (or to broke).  When a price is not a whole number of units, the scale grows.
+    class (or to broke).  When a price is not a whole number of units, the scale grows; a class's
+    budget is brought to the new scale only when it is next read (:meth:`_current`), as most
+    classes are never read again.
     """
 
-    __slots__ = ("budget", "cls", "live", "scale")
+    __slots__ = ("at", "budget", "cls", "live", "scale", "scales")
 
     def __init__(self, groups: int, share: Fraction) -> None:
         self.scale = share.denominator
-        self.budget: list[int] = [share.numerator]  # per class, in units
+        self.scales = [self.scale]  # every scale so far; each divides the next
+        self.budget: list[int] = [share.numerator]  # per class, in units of its own scale
+        self.at = [0]  # per class: the index in ``scales`` of the scale its budget is in
         self.cls = [0] * groups  # class of each group
         self.live: dict[int, list[tuple[int, int]]] = {}  # supporters not yet broke, lazily
 
-    def price(self, setup: MesSetup, j: int) -> tuple[int, int] | tuple[None, int]:
-        """``(remaining, payers)`` with price = remaining / payers units, or
-        ``(None, money)`` if the supporters cannot afford project ``j``."""
-        acc: dict[int, int] = {}
-        get = acc.get
+    def _current(self, classes) -> None:
+        """Bring the budgets of ``classes`` to the current scale."""
+        now = len(self.scales) - 1
+        at, budget, scales = self.at, self.budget, self.scales
+        for c in classes:
+            if at[c] != now:
+                budget[c] *= scales[now] // scales[at[c]]
+                at[c] = now
+
+    def price(self, setup: MesSetup, j: int) -> tuple[int | None, int, dict[int, int]]:
+        """``(remaining, payers, acc)`` with price = remaining / payers units, or
+        ``(None, money, acc)`` if the supporters cannot afford project ``j``; ``acc`` is the
+        supporters' weight per class of equal budgets."""
         cls = self.cls
-        pairs = self.live.get(j)
-        if pairs is None:
-            pairs = setup.weighted[j]
-        for g, w in pairs:
-            c = cls[g]
-            acc[c] = get(c, 0) + w
-        if acc.pop(_BROKE, None) is not None:  # forget broke supporters for this run
-            self.live[j] = [(g, w) for g, w in pairs if cls[g] != _BROKE]
+        members = self.live.get(j)
+        if members is None:
+            members = setup.expanded[j] if setup.expanded else None
+            if members is None:
+                members = setup.weighted[j]
+        if members and type(members[0]) is int:  # one entry per voter: count classes in C
+            acc = Counter(map(cls.__getitem__, members))
+            broke = acc.pop(_BROKE, 0)
+            if broke * 4 > len(members):  # forget broke supporters for this run, once they weigh
+                self.live[j] = [g for g in members if cls[g] != _BROKE]
+        else:
+            acc = {}
+            get = acc.get
+            for g, w in members:
+                c = cls[g]
+                acc[c] = get(c, 0) + w
+            if acc.pop(_BROKE, None) is not None:  # forget broke supporters for this run
+                self.live[j] = [(g, w) for g, w in members if cls[g] != _BROKE]
+        self._current(acc)
         budget = self.budget
         remaining = setup.costs[j] * self.scale
         payers = sum(acc.values())
         for c in sorted(acc, key=budget.__getitem__):
             b = budget[c]
             if b * payers >= remaining:
-                return remaining, payers
+                return remaining, payers, acc
             w = acc[c]
             remaining -= b * w
             payers -= w
-        return None, setup.costs[j] * self.scale - remaining
+        return None, setup.costs[j] * self.scale - remaining, acc
 
-    def pay(self, setup: MesSetup, j: int, remaining: int, payers: int) -> dict[int, int]:
-        """Charge project ``j``'s supporters ``remaining / payers`` units each (capped)."""
+    def pay(self, setup: MesSetup, j: int, remaining: int, payers: int,
+            acc: dict[int, int]) -> dict[int, int]:
+        """Charge project ``j``'s supporters ``remaining / payers`` units each (capped); ``acc`` is
+        their weight per class, as :meth:`price` counted it."""
         factor = payers // gcd(remaining, payers)
         if factor != 1:
             self.scale *= factor
-            self.budget = [b * factor for b in self.budget]
+            self.scales.append(self.scale)
+            self._current(acc)
             remaining *= factor
+        budget, at, now = self.budget, self.at, len(self.scales) - 1
         q = remaining // payers
-        budget, cls, weights = self.budget, self.cls, setup.weights
-        moved: dict[int, tuple[int, int]] = {}
+        moved: dict[int, int] = {}
         paid: dict[int, int] = {}
+        for c, w in acc.items():
+            b = budget[c]
+            if b <= q:
+                moved[c], amount = _BROKE, b
+            else:
+                budget.append(b - q)
+                at.append(now)
+                moved[c], amount = len(budget) - 1, q
+            paid[amount] = paid.get(amount, 0) + w
+        cls = self.cls
         for g in setup.supporters[j]:
             c = cls[g]
-            if c == _BROKE:
-                continue
-            step = moved.get(c)
-            if step is None:
-                b = budget[c]
-                if b <= q:
-                    step = (_BROKE, b)
-                else:
-                    budget.append(b - q)
-                    step = (len(budget) - 1, q)
-                moved[c] = step
-            cls[g] = step[0]
-            paid[step[1]] = paid.get(step[1], 0) + weights[g]
+            if c in moved:  # broke supporters (and no others) are not in ``moved``
+                cls[g] = moved[c]
         return paid
 
 
@@ -178,7 +211,7 @@ def run_mes(setup: MesSetup, share: Fraction, tie_key: Callable[[int], tuple]) -
         number += 1
         best: Fraction | None = None
         tied: list[int] = []
-        quotes: dict[int, tuple[int, int]] = {}
+        quotes: dict[int, tuple[int, int, dict[int, int]]] = {}
         gone = []
         best_f = 0.0
         # Sorted by a float image of the lower bound: if approx[j] > float(best) then, as
@@ -188,7 +221,7 @@ def run_mes(setup: MesSetup, share: Fraction, tie_key: Callable[[int], tuple]) -
                 if approx[j] > best_f:
                     break
                 continue
-            remaining, payers = wallets.price(setup, j)
+            remaining, payers, acc = wallets.price(setup, j)
             if remaining is None:
                 gone.append(j)
                 run.unaffordable[j] = (number, Fraction(payers, wallets.scale))
@@ -196,7 +229,7 @@ def run_mes(setup: MesSetup, share: Fraction, tie_key: Callable[[int], tuple]) -
             rho = Fraction(remaining, payers * costs[j] * wallets.scale)
             lower[j] = rho
             approx[j] = float(rho)
-            quotes[j] = (remaining, payers)
+            quotes[j] = (remaining, payers, acc)
             if best is None or rho < best:
                 best, tied, best_f = rho, [j], approx[j]
             elif rho == best:
@@ -209,9 +242,9 @@ def run_mes(setup: MesSetup, share: Fraction, tie_key: Callable[[int], tuple]) -
         j = tied[0]
         active.remove(j)
         run.selected.append(j)
-        remaining, payers = quotes[j]
+        remaining, payers, acc = quotes[j]
         price = Fraction(remaining, payers * wallets.scale)
-        paid = wallets.pay(setup, j, remaining, payers)
+        paid = wallets.pay(setup, j, remaining, payers, acc)
         run.rounds.append(RawRound(j, price, best, tied, paid, wallets.scale))
     return run
 
@@ -224,7 +257,7 @@ class Add1Trace:
     start_share: Fraction
     final_share: Fraction
     runs: int  # runs the step-by-step definition makes (the last one overspends, unless all_selected)
-    stop: str  # "next_overspends" or "all_selected"
+    stop: str  # "next_overspends", "all_selected" or "bound" (the next share passes the bound)
     computed: int = 0  # runs actually computed: shares that cannot change the outcome are skipped
 
 
@@ -232,39 +265,72 @@ class Add1Trace:
 _WORTH_A_PROOF = 8
 
 
+class CompletionTooLong(ValueError):
+    """The add1 completion would compute more runs of MES than the caller allows."""
+
+    def __init__(self, max_runs: int) -> None:
+        self.max_runs = max_runs
+        super().__init__(f"the add1 completion needs more than {max_runs} runs of MES")
+
+
+def share_bound(budget: int, voters: int) -> Fraction:
+    """The largest share the completion tries: the budget raised to ``budget × (voters + 1)`` in all,
+    the bound pabutools' ``exhaustion_by_budget_increase`` puts on the same loop."""
+    return Fraction(budget * (voters + 1), voters)
+
+
 def run_mes_add1(
-    setup: MesSetup, budget: int, step: int, tie_key: Callable[[int], tuple]
+    setup: MesSetup, budget: int, step: int, tie_key: Callable[[int], tuple], max_runs: int | None = None
 ) -> tuple[MesRun, Add1Trace]:
     """MES, then raise the starting share by ``step`` grosze at a time; keep the last outcome that
-    fits ``budget``, stopping when the next would overspend (not at the first exhaustive one).
+    fits ``budget``, stopping when the next would overspend (not at the first exhaustive one), or
+    when the next share would pass :func:`share_bound`.
 
     Step by step this can take millions of runs (a project far dearer than the budget).  The same
     outcome is reached by skipping every share at which no run could differ from the last one
     computed: :func:`stable_until` proves, for the run at share ``s``, up to which share every
-    decision of that run stays the same, and only the first step at or beyond it is run.
+    decision of that run stays the same, and only the first step at or beyond it is run.  A proof
+    gives up as soon as it finds a change before the next step, so a useless proof costs little.
+    ``max_runs`` caps the runs computed (:class:`CompletionTooLong` beyond it): a web request that
+    closes a round never runs an unbounded count.
     """
     start = Fraction(budget, setup.voters)
+    last = (share_bound(budget, setup.voters) - start) // step  # the last step within the bound
     supported = sum(1 for s in setup.support if s > 0)
     k, run = 0, run_mes(setup, start, tie_key)
     computed = 1
     stop = "all_selected"
-    # A proof costs about ten runs and, on real files, an outcome often lasts less than a step: prove
-    # at once, and again only after as many unchanged steps as the last useless proof had to wait.
+
+    def compute(n: int) -> MesRun:
+        nonlocal computed
+        computed += 1
+        if max_runs is not None and computed > max_runs:
+            raise CompletionTooLong(max_runs)
+        return run_mes(setup, start + n * step, tie_key)
+
+    # A proof that gives up early costs less than a run, one that succeeds about ten runs: prove at
+    # once, and again after as many unchanged steps as the last useless proof had to wait.
     quiet, wait = 0, 0
     while len(run.selected) < supported:
         nk = k + 1
+        if nk > last:
+            stop = "bound"
+            break
         if quiet >= wait:
-            until = stable_until(setup, start + k * step, tie_key)
-            if until is not None:  # every share in [share, until) gives this outcome: skip them
-                nk = max(k + 1, -((start - until) // step))
+            until = stable_until(setup, start + k * step, tie_key, need=start + nk * step)
+            if until is None:  # no larger share changes anything: every later run is this one
+                nk = last + 1
+            elif until >= start + nk * step:  # every share in [share, until) gives this outcome
+                nk = -((start - until) // step)
             wait = 0 if nk - k > _WORTH_A_PROOF else max(_WORTH_A_PROOF, 2 * wait)
-        nxt = run_mes(setup, start + nk * step, tie_key)
-        computed += 1
+            if nk > last:  # the same decisions up to the bound: the definition ends there
+                k, run, stop = last, compute(last), "bound"
+                break
+        nxt = compute(nk)
         if nxt.cost(setup) > budget:
             stop = "next_overspends"
             if nk - 1 != k:  # the same outcome as at ``share``: run it at its own share for the payments
-                k, run = nk - 1, run_mes(setup, start + (nk - 1) * step, tie_key)
-                computed += 1
+                k, run = nk - 1, compute(nk - 1)
             break
         quiet = quiet + 1 if nxt.selected == run.selected else 0
         k, run = nk, nxt
@@ -272,7 +338,13 @@ def run_mes_add1(
     return run, Add1Trace(k, start, run.share, runs, stop, computed)
 
 
-def stable_until(setup: MesSetup, share: Fraction, tie_key: Callable[[int], tuple]) -> Fraction | None:
+class _Useless(Exception):
+    """Raised inside :func:`stable_until` once the bound is below what the caller needs."""
+
+
+def stable_until(
+    setup: MesSetup, share: Fraction, tie_key: Callable[[int], tuple], need: Fraction | None = None
+) -> Fraction | None:
     """The least share ``t >= share`` at which a run of MES might decide anything differently from
     the run at ``share``; None if no larger share changes a decision.
 
@@ -285,6 +357,9 @@ def stable_until(setup: MesSetup, share: Fraction, tie_key: Callable[[int], tupl
     :func:`run_mes`: prices only rise within a run).  Each comparison of two affine functions changes
     sign at most once; the least such change above ``share`` bounds the path.  A comparison that is
     an equality at ``share`` (a tie) between different functions bounds it at ``share`` itself.
+
+    With ``need``, the proof stops as soon as it knows the bound is below ``need`` (the next share
+    the caller would run anyway) and returns that smaller bound: a useless proof costs little.
     """
     s = Fraction(share)
     limit: Fraction | None = None
@@ -296,7 +371,16 @@ def stable_until(setup: MesSetup, share: Fraction, tie_key: Callable[[int], tupl
         root = -c / a
         if root >= s and (limit is None or root < limit):
             limit = root
+            if need is not None and root < need:
+                raise _Useless
 
+    with contextlib.suppress(_Useless):
+        _prove(setup, s, tie_key, holds_until)
+    return limit
+
+
+def _prove(setup: MesSetup, s: Fraction, tie_key: Callable[[int], tuple], holds_until) -> None:
+    """The run of :func:`stable_until` at share ``s``, reporting every comparison to ``holds_until``."""
     costs, weights = setup.costs, setup.weights
     slope: list[Fraction] = [Fraction(1)]  # per class of equal budgets: money = slope * t + offset
     offset: list[Fraction] = [Fraction(0)]
@@ -377,4 +461,3 @@ def stable_until(setup: MesSetup, share: Fraction, tie_key: Callable[[int], tupl
                     offset.append(b)
                     moved[c] = len(slope) - 1
             cls[g] = moved[c]
-    return limit

@@ -102,11 +102,23 @@ class Rule:
     """How winners are chosen.
 
     * ``ranking``: ``top_n`` best projects, or all with ``score >= min_score`` (no budget).
-    * ``greedy``: by score; fund each project that still fits the remaining budget.
+    * ``greedy``: by score; fund each project that still fits the remaining budget.  The variants
+      Pabulib records (https://pabulib.org/format, META ``rule``): ``min_score`` makes only projects
+      with at least that score eligible (``greedy-threshold``, META ``min_project_score_threshold``);
+      ``no_skip`` stops at the first eligible project that does not fit (``greedy-no-skip``);
+      ``exclusive_groups`` are groups of mutually exclusive projects: once one of a group is funded,
+      the others are passed over (``greedy-exclusive``); ``withdrawn`` projects stay on the ballot
+      but cannot be funded (Pabulib marks them with the cost 999999999): they are passed over, and
+      do not stop ``no_skip``.
     * ``equal_shares``: Method of Equal Shares with cost utilities; ``completion="add1"`` raises
       every voter's starting share by ``completion_step`` grosze at a time and keeps the last
-      outcome that fits; ``compare_with_greedy`` then keeps greedy instead if strictly more voters
-      get strictly more approved winners from it.
+      outcome that fits (the step is chosen per currency when a Pabulib file is read, see
+      :data:`app.votes.tally.pabulib.COMPLETION_STEPS`); ``completion_max_runs`` caps the runs of
+      MES it may compute (``CompletionTooLong`` beyond it; None: only the budget × (voters + 1)
+      bound); ``compare_with_greedy`` then keeps greedy instead if strictly more voters get
+      strictly more approved winners from it.
+    * ``assumed``: set when the rule was not the election's own but a documented default (a file
+      whose rule is ``unknown`` or not supported); the result repeats it in ``details``.
     * ``yes_no``: every proposal is decided on its own.  It needs a turnout quorum: at least
       ``quorum_ballots`` ballots and/or at least ``quorum_fraction`` of ``eligible_voters``
       (counting all ballots, or only yes/no answers when ``quorum_counts_answers``).  Then it
@@ -118,12 +130,17 @@ class Rule:
     min_score: int | None = None
     completion: str | None = None
     completion_step: int = 100
+    completion_max_runs: int | None = None
     compare_with_greedy: bool = False
     quorum_ballots: int | None = None
     quorum_fraction: Fraction | None = None
     eligible_voters: int | None = None
     quorum_counts_answers: bool = False
     yes_fraction: Fraction | None = None
+    no_skip: bool = False
+    exclusive_groups: tuple[tuple[str, ...], ...] = ()
+    withdrawn: tuple[str, ...] = ()
+    assumed: str | None = None
 
     def __post_init__(self) -> None:
         if self.name not in RULES:
@@ -132,6 +149,11 @@ class Rule:
             raise ValueError(f"unknown completion {self.completion!r}")
         if self.completion_step <= 0:
             raise ValueError("completion_step must be positive")
+        if (self.no_skip or self.exclusive_groups) and self.name != GREEDY:
+            raise ValueError("no_skip and exclusive_groups are variants of the greedy rule")
+        grouped = [pid for group in self.exclusive_groups for pid in group]
+        if len(grouped) != len(set(grouped)):
+            raise ValueError("a project can be in one exclusive group only")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import io
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from pathlib import Path
@@ -49,7 +49,31 @@ ORDINAL_TIE_BREAK = ("more_top_ranks", *DEFAULT_TIE_BREAK)
 
 _SECTIONS = ("meta", "projects", "votes")
 _KINDS = (APPROVAL, CHOOSE_ONE, ORDINAL, CUMULATIVE)
-_RULE_NAMES = "greedy, equalshares, equalshares/add1, equalshares/add1-comparison"
+_RULE_NAMES = ("greedy, greedy-threshold, greedy-no-skip, greedy-exclusive, greedy-custom, unknown, "
+               "equalshares, equalshares-comparison, equalshares/add1, equalshares/add1-comparison")
+
+#: The add1 completion's step per voter, in hundredths of the file's currency, by META ``currency``:
+#: one unit of the currency (1 zł, 1 €, 1 $ ...), but 100 Ft for forints, whose unit is worth about a
+#: hundredth of the others (Budapest 2024 would need hundreds of thousands of steps of 1 Ft).
+COMPLETION_STEPS = {"HUF": 10_000}
+
+#: "If the cost is exactly 999999999, treat it as a sentinel value: it usually means the project was
+#: admitted to the ballot but later could not be implemented" (https://pabulib.org/format, PROJECTS).
+WITHDRAWN_COST = 999_999_999 * 100  # in grosze
+DEFAULT_COMPLETION_STEP = 100
+
+#: What a rule the engine cannot follow exactly is counted with, and why (the result says so).
+#: https://pabulib.org/format: ``unknown`` -- "either the information is not available, or there
+#: were multiple possibilities"; ``greedy-custom`` -- "special cases that do not fit the standard
+#: algorithms ... the specific logic ... is usually explained in the comment field"; ``greedy-exclusive``
+#: -- greedy with "conflicting project groups", which the format records only in the comment.
+ASSUMED_RULES = {
+    "unknown": "the file's rule is unknown: counted with greedy, the default",
+    "greedy-custom": "not supported: greedy-custom (the file's comment describes its own logic); "
+                     "counted with greedy",
+    "greedy-exclusive": "greedy-exclusive: the file names no groups of mutually exclusive projects "
+                        "(the format leaves them to the comment); counted with greedy, without groups",
+}
 
 
 class PabulibError(ValueError):
@@ -120,15 +144,26 @@ def format_money(grosze: int) -> str:
     return f"{sign}{whole}" if cents == 0 else f"{sign}{whole}.{cents:02d}"
 
 
-def rule_from_text(text: str) -> Rule:
-    """Map a META ``rule`` (greedy, equalshares, equalshares/add1, .../add1-comparison)."""
+def rule_from_text(text: str, threshold: int | None = None, currency: str = "PLN") -> Rule:
+    """Map a META ``rule`` (https://pabulib.org/format lists them) to the engine's :class:`Rule`.
+
+    ``threshold`` is META ``min_project_score_threshold``: the format makes it a condition of every
+    greedy variant ("even if a project fits within the available budget, it will not be selected
+    unless it meets this threshold"); ``greedy-threshold`` requires it.  ``currency`` chooses the add1
+    step (:data:`COMPLETION_STEPS`).  ``unknown``, ``greedy-custom`` and ``greedy-exclusive`` without
+    groups are counted with greedy and say so (:data:`ASSUMED_RULES`).
+    """
     t = text.strip().lower()
-    if t == "greedy":
-        return Rule(GREEDY)
-    if t in ("equalshares", "equalshares/add1", "equalshares/add1-comparison", "equalshares/comparison"):
+    if t in ("greedy", "greedy-threshold", "greedy-no-skip", *ASSUMED_RULES):
+        if t == "greedy-threshold" and threshold is None:
+            raise ValueError("rule greedy-threshold needs min_project_score_threshold in META")
+        return Rule(GREEDY, min_score=threshold, no_skip=t == "greedy-no-skip", assumed=ASSUMED_RULES.get(t))
+    if t in ("equalshares", "equalshares/add1", "equalshares/add1-comparison", "equalshares/comparison",
+             "equalshares-comparison"):
         return Rule(
             EQUAL_SHARES,
             completion="add1" if "add1" in t else None,
+            completion_step=COMPLETION_STEPS.get(currency.strip().upper(), DEFAULT_COMPLETION_STEP),
             compare_with_greedy="comparison" in t,
         )
     raise ValueError(f"rule {text.strip()!r} is not supported; supported: {_RULE_NAMES}")
@@ -137,7 +172,11 @@ def rule_from_text(text: str) -> Rule:
 def rule_to_text(rule: Rule) -> str:
     """Inverse of :func:`rule_from_text`."""
     if rule.name == GREEDY:
-        return "greedy"
+        if rule.no_skip:
+            return "greedy-no-skip"
+        if rule.exclusive_groups:
+            return "greedy-exclusive"
+        return "greedy-threshold" if rule.min_score is not None else "greedy"
     if rule.name == EQUAL_SHARES:
         text = "equalshares"
         if rule.completion == "add1":
@@ -145,7 +184,7 @@ def rule_to_text(rule: Rule) -> str:
             if rule.compare_with_greedy:
                 text += "-comparison"
         elif rule.compare_with_greedy:
-            text += "/comparison"
+            text += "-comparison"
         return text
     raise ValueError(f"rule {rule.name!r} has no Pabulib name")
 
@@ -629,13 +668,17 @@ def parse_pabulib_text(
     budget = meta.convert("budget", to_grosze)
     rule_text = meta.values.get("rule", "")
     if rule is None:
+        threshold = meta.convert("min_project_score_threshold", _whole)
         try:
-            rule = rule_from_text(rule_text)
+            rule = rule_from_text(rule_text, threshold, meta.values.get("currency") or "PLN")
         except ValueError as exc:
             raise meta.fail("rule", str(exc)) from None
     if tie_break is None:
         tie_break = _tie_break(meta, kind)
     projects, project_columns, selected = _projects(sections["projects"], meta)
+    withdrawn = tuple(p.id for p in projects if p.cost == WITHDRAWN_COST)
+    if withdrawn and rule.name == GREEDY and not rule.withdrawn:
+        rule = replace(rule, withdrawn=withdrawn)
     votes = _Votes(sections["votes"], kind)
     voter_ids, ballots = _ballots(votes, kind, set(project_columns), limits)
     declared = meta.convert("num_votes", _whole)
@@ -684,8 +727,11 @@ def _meta_rows(election: Election, meta: dict[str, str] | None) -> list[tuple[st
         "max_sum_points",
         "max_points",
         "seed",
+        "min_project_score_threshold",
     ):
         rows.pop(key, None)
+    if election.rule.name == GREEDY and election.rule.min_score is not None:
+        rows["min_project_score_threshold"] = str(election.rule.min_score)
     if lim.min_choices:
         rows["min_length"] = str(lim.min_choices)
     if lim.max_choices is not None:

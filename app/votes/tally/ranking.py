@@ -62,5 +62,5 @@ def run_ranking(
         if score <= 0 or len(members) < 2:
             continue
         fates = {m in chosen for m in members}
-        ties.append(tb.report(members, str(score), "order", len(fates) > 1))
+        ties.append(tb.report(members, str(score), "order", len(fates) > 1, chosen))
     return winners, outcomes, ties

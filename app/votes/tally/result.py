@@ -9,17 +9,19 @@ from typing import Any
 # Why a project ended where it did.
 FUNDED = "funded"  # greedy: fitted the remaining budget
 DID_NOT_FIT = "did_not_fit"  # greedy: cost above the remaining budget at its turn
+STOPPED = "stopped"  # greedy-no-skip: counting stopped at an earlier project that did not fit
+EXCLUDED = "excluded"  # greedy-exclusive: another project of its exclusive group was funded
+WITHDRAWN = "withdrawn"  # greedy: on the ballot, but it can no longer be funded
 NO_SUPPORT = "no_support"  # nobody gave it a positive score
 BOUGHT = "bought"  # equal shares: its supporters paid for it
 UNAFFORDABLE = "unaffordable"  # equal shares: its supporters could not afford it any more
 IN_TOP = "in_top"  # ranking: within the top N
 OUTSIDE_TOP = "outside_top"
 ABOVE_THRESHOLD = "above_threshold"  # ranking: score >= threshold
-BELOW_THRESHOLD = "below_threshold"
+BELOW_THRESHOLD = "below_threshold"  # ranking, greedy with a threshold: score below it
 PASSED = "passed"  # yes/no
 NO_QUORUM = "no_quorum"
 NO_MAJORITY = "no_majority"
-GREEDY_PREFERRED = "greedy_preferred"  # equal shares lost the comparison with greedy
 
 
 def frac_str(value: Fraction | int) -> str:
@@ -55,7 +57,7 @@ class TieReport:
 
     projects: tuple[str, ...]  # in the order the policy put them
     score: str
-    criterion: str  # criterion that put projects[0] before projects[1]
+    criterion: str  # the step that decided who won (see TieBreaker.report); else projects[0] first
     steps: tuple[tuple[str, str, str], ...]  # (first, second, criterion) for neighbours
     stage: str
     affects_selection: bool

@@ -87,15 +87,23 @@ class TieBreaker:
         return "id"
 
     def report(
-        self, ordered: Sequence[str], score: str, stage: str, affects_selection: bool
+        self, ordered: Sequence[str], score: str, stage: str, affects_selection: bool,
+        chosen: Iterable[str] = (),
     ) -> TieReport:
-        """Describe a tie among ``ordered`` (already in tie-break order)."""
+        """Describe a tie among ``ordered`` (already in tie-break order).
+
+        The summary ``criterion`` is the step that decided who won: the first neighbours of which the
+        first is in ``chosen`` (the winners) and the second is not.  Without such a pair (all won, or
+        none) it is the step that put ``ordered[0]`` first.
+        """
         pairs = zip(ordered, ordered[1:], strict=False)
         steps = tuple((a, b, self.deciding_criterion(a, b)) for a, b in pairs)
+        winners = set(chosen)
+        deciding = next((c for a, b, c in steps if a in winners and b not in winners), steps[0][2])
         return TieReport(
             projects=tuple(ordered),
             score=score,
-            criterion=steps[0][2],
+            criterion=deciding,
             steps=steps,
             stage=stage,
             affects_selection=affects_selection,
