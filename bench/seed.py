@@ -63,8 +63,8 @@ def _next_id(model) -> int:
 def _insert(model, rows: list[dict], chunk: int = 5_000) -> None:
     from app.db import db
 
-    for start in range(0, len(rows), chunk):
-        db.session.execute(sa.insert(model), rows[start:start + chunk])
+    for start in range(0, len(rows), chunk):  # Core executemany: psycopg pipelines it
+        db.session.execute(model.__table__.insert(), rows[start:start + chunk])
 
 
 def _reset_sequences(models) -> None:

@@ -11,6 +11,7 @@ from app.errors import Conflict, DomainError, NotFound, render_error
 from app.extensions import contributions_limit, limiter, per_user
 from app.htmx import is_htmx, redirect_to, render
 from app.money import zloty_input
+from app.pagination import paginate_by_ids
 from app.permissions import is_staff, require
 from app.proposals import bp, permissions, queries, services
 from app.proposals.diff import changed, word_diff
@@ -50,7 +51,8 @@ def index():
     status = status if status in PUBLIC_STATUSES else ""
     sort = request.args.get("sort", "newest")
     sort = sort if sort in queries.SORTS else "newest"
-    page = _paginate(queries.public_proposals(search, round_id, category_id, status, sort))
+    page = paginate_by_ids(queries.public_proposals(search, round_id, category_id, status, sort), Proposal,
+                           key=(search, round_id, category_id, status))
     return render(
         "proposals/index.html", "proposals/_list.html",
         page=page, search=search, round_arg=round_arg if round_id is not None else "",
