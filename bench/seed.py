@@ -50,6 +50,7 @@ class Seeded:
     closed_round: int = 0
     activity: int = 0
     news: int = 0
+    moderator: int = 0
     resident_ids: list[int] = field(default_factory=list)
     resident_email: str = ""
 
@@ -113,7 +114,7 @@ def seed(sizes: Sizes = FULL, rng_seed: int = 13) -> Seeded:
                           resident_verified_at=now, resident_verified_by_id=first_user,
                           resident_verification_method="in_person", session_version=1))
     _insert(User, users)
-    moderator = first_user
+    moderator = out.moderator = first_user
     residents = [u["id"] for u in users[1:]]
     out.resident_ids = residents
     out.resident_email = users[1]["email"]
