@@ -98,8 +98,9 @@ def _forge(app, user_id: int | None) -> tuple[str, str]:
 
     from app.extensions import login_manager
 
-    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"},
-                                  headers={"User-Agent": USER_AGENT}):
+    # An app context of its own: a fresh ``g``, where Flask-WTF keeps the token it made.
+    with app.app_context(), app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                                                     headers={"User-Agent": USER_AGENT}):
         token = generate_csrf()
         if user_id is not None:
             session["_user_id"] = f"{user_id}:1"
