@@ -4,9 +4,9 @@
 Creates a database (PostgreSQL ``mam_perf_bench`` by default, a temporary SQLite file with ``--sqlite``),
 builds the schema with the migrations, seeds it (bench/seed.py), starts gunicorn with the shipped
 ``gunicorn.conf.py`` on loopback, and drives it with keep-alive clients (threads + http.client). Prints
-one table: each request's throughput as a ratio of ``/healthz`` in the same run (min and median of 3
-runs), its p50/p95 latency, its SQL statement count (the ``X-SQL-Statements`` header that bench/wsgi.py
-adds; production never sends it), and its 5xx count, which must be 0.
+one table: each request's throughput as a ratio of ``/healthz`` in the same run, measured just before it
+(min and median of 3 runs), its p50/p95 latency, its SQL statement count (the ``X-SQL-Statements`` header
+that bench/wsgi.py adds; production never sends it), and its 5xx count, which must be 0.
 
 A benchmark, not a test: the figures depend on the machine; ratios to /healthz make runs comparable.
 """
@@ -61,6 +61,11 @@ class Sample:
     statements: list = field(default_factory=list)
     errors_5xx: int = 0
     other: dict = field(default_factory=dict)
+    base_rate: float = 0.0  # /healthz per second, measured just before (the ratio's denominator)
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds
 
 
 def _database(args) -> tuple[str, str | None]:
@@ -261,8 +266,14 @@ def run(args) -> None:
             measure(port, row, 0.01, 1)
         for repeat in range(3):
             print(f"Run {repeat + 1} of 3…", flush=True)
-            for row in [healthz, *rows]:
-                results[row.name].append(measure(port, row, args.seconds, args.clients))
+            for row in rows:
+                # /healthz right before each request: on a shared machine the load drifts within a run.
+                base = measure(port, healthz, args.seconds / 3, args.clients)
+                base.base_rate = base.rate
+                results[healthz.name].append(base)
+                sample = measure(port, row, args.seconds, args.clients)
+                sample.base_rate = base.rate
+                results[row.name].append(sample)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)
@@ -273,17 +284,17 @@ def run(args) -> None:
 
 
 def print_table(results: dict[str, list[Sample]], base: str, engine: str, args) -> None:
-    base_rates = [s.count / s.seconds for s in results[base]]
+    """``results``: each request's samples (one per run), each with the /healthz rate measured next to it."""
     print()
     print(f"{engine}, {'small' if args.small else 'full'} data set, {args.workers} gunicorn workers, "
-          f"{args.clients} clients, {args.seconds:g} s per request and run; /healthz: "
-          f"{statistics.median(base_rates):.0f} requests/s (median of 3)")
+          f"{args.clients} clients, {args.seconds:g} s per request and run, /healthz measured just before "
+          f"each: {statistics.median(s.rate for s in results[base]):.0f} requests/s (median)")
     print()
     print("| request | ratio min | ratio median | req/s | p50 ms | p95 ms | SQL | 5xx | 4xx |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     total_5xx = 0
     for name, samples in results.items():
-        ratios = [s.count / s.seconds / rate for s, rate in zip(samples, base_rates, strict=True)]
+        ratios = sorted(s.rate / s.base_rate for s in samples)
         latencies = [x for s in samples for x in s.latencies]
         statements = sorted({n for s in samples for n in s.statements})
         sql = "–" if not statements else (str(statements[0]) if len(statements) == 1
@@ -295,7 +306,7 @@ def print_table(results: dict[str, list[Sample]], base: str, engine: str, args) 
             for status, n in s.other.items():
                 other[status] = other.get(status, 0) + n
         other_text = ", ".join(f"{n}×{status}" for status, n in sorted(other.items())) or "0"
-        rate = statistics.median(s.count / s.seconds for s in samples)
+        rate = statistics.median(s.rate for s in samples)
         print(f"| {name} | {min(ratios):.4f} | {statistics.median(ratios):.4f} | {rate:.1f} | "
               f"{_percentile(latencies, 0.5) * 1000:.0f} | {_percentile(latencies, 0.95) * 1000:.0f} | "
               f"{sql} | {errors} | {other_text} |")
