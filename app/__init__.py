@@ -30,11 +30,13 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from app.audit import subscribers  # noqa: F401  (listens to the core layer's signals)
     from app.errors import register_error_handlers
+    from app.http_cache import register_http_cache
     from app.outbox.services import register_outbox
     from app.security import register_security_headers
 
     register_error_handlers(app)
     register_security_headers(app)
+    register_http_cache(app)
     register_outbox(app)
 
     from app.cli import register_cli

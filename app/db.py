@@ -95,5 +95,21 @@ def _sqlite_on_begin(connection):
         # A state-changing request takes the write lock at once: waiting for another writer is
         # covered by the busy timeout, whereas a transaction that read first could not upgrade
         # once another writer had committed (SQLITE_BUSY_SNAPSHOT), and a double click would fail.
-        immediate = has_request_context() and request.method in _WRITING_METHODS
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if in_writing_request() else "BEGIN")
+
+
+def in_writing_request() -> bool:
+    """A state-changing request: on SQLite its transactions hold the write lock from their start."""
+    return has_request_context() and request.method in _WRITING_METHODS
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session has loaded, for a request that only shows, after the
+    commit, what it has just read or written itself (a cast ballot's receipt page): no second read of
+    the same rows. Anything changed by others meanwhile is not seen, so use it only there."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

@@ -4,13 +4,20 @@ characters a name or a title may contain."""
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 import nh3
-from markdown_it import MarkdownIt
 
-# CommonMark without raw HTML (it is shown as text), with a low nesting limit against Markdown bombs.
-_markdown = MarkdownIt("commonmark", {"html": False, "maxNesting": 12, "linkify": False})
-_markdown.disable("image")
+
+@cache
+def _markdown():
+    """CommonMark without raw HTML (it is shown as text), with a low nesting limit against Markdown bombs;
+    built on first use, so that processes which render no Markdown (cron jobs) never import it."""
+    from markdown_it import MarkdownIt
+
+    markdown = MarkdownIt("commonmark", {"html": False, "maxNesting": 12, "linkify": False})
+    markdown.disable("image")
+    return markdown
 
 FULL_TAGS = {
     "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
@@ -21,7 +28,7 @@ COMMENT_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", 
 
 def render_markdown(source: str, tags: set[str] = FULL_TAGS) -> str:
     """Markdown → HTML that is safe to show: only ``tags``, http(s)/mailto links marked as user content."""
-    html = _markdown.render(source)
+    html = _markdown().render(source)
     # Headings the author wrote at any level are shown at a level that fits inside the page.
     for level in ("1", "2"):
         html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")

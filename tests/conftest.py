@@ -157,9 +157,14 @@ class Client:
         self.signed_in = False
 
     def csrf_token(self) -> str:
+        """The session's token, from the page's meta tag: a signed-in person's home page has it; an
+        anonymous visitor's pages carry one only with a form, so the sign-in page is asked then."""
         if self._token is None:
             page = self.get("/").get_data(as_text=True)
-            self._token = CSRF_META.search(page).group(1)
+            found = CSRF_META.search(page)
+            if found is None:
+                found = CSRF_META.search(self.get("/login").get_data(as_text=True))
+            self._token = found.group(1)
         return self._token
 
     def get(self, url, **kwargs):

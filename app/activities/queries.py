@@ -22,6 +22,9 @@ from app.proposals.models import Pledge, Proposal, Status
 
 LIVE = (SignupStatus.REGISTERED, SignupStatus.WAITLISTED)
 FEED_HISTORY = timedelta(days=365)
+# The public feed's window: a year back and a little over a year ahead, from the start of the day (UTC), so
+# that its rows change only with the data or at midnight (see feed_stamp).
+FEED_AHEAD = timedelta(days=400)
 
 
 def places(active_only: bool = False) -> sa.Select:
@@ -129,13 +132,36 @@ def coordinated_by(user_id: int, now: datetime | None = None) -> sa.Select:
     )
 
 
+def feed_window(now: datetime | None = None) -> tuple[datetime, datetime]:
+    today = (now or utcnow()).replace(hour=0, minute=0, second=0, microsecond=0)
+    return today - FEED_HISTORY, today + FEED_AHEAD
+
+
+def _in_feed(now: datetime | None = None):
+    start, end = feed_window(now)
+    return sa.and_(Activity.ends_at >= start, Activity.starts_at < end)
+
+
 def feed_all(now: datetime | None = None) -> sa.Select:
     return (
         sa.select(Activity)
         .options(joinedload(Activity.place))
-        .where(Activity.ends_at >= (now or utcnow()) - FEED_HISTORY)
+        .where(_in_feed(now))
         .order_by(Activity.starts_at, Activity.id)
     )
+
+
+def feed_stamp(now: datetime | None = None) -> tuple:
+    """What the public feed's text depends on, in two small reads: the window, its activities' count,
+    newest change and newest id (every change of an activity moves its updated_at), and the places'
+    names (an event's location). Equal stamps give byte-identical feeds."""
+    start, _ = feed_window(now)
+    activities = db.session.execute(
+        sa.select(sa.func.count(), sa.func.max(Activity.updated_at), sa.func.max(Activity.id))
+        .where(_in_feed(now))
+    ).one()
+    places = db.session.execute(sa.select(Place.id, Place.name).order_by(Place.id)).all()
+    return start, tuple(activities), tuple(map(tuple, places))
 
 
 def feed_personal(user_id: int, now: datetime | None = None) -> sa.Select:

@@ -20,6 +20,7 @@ from app.db import db, utcnow
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import contributions_limit, limiter, per_user
 from app.htmx import redirect_to, render
+from app.i18n import ui_language
 from app.permissions import require
 from app.proposals.forms import PLEDGE_LABELS
 from app.proposals.models import PledgeKind, Proposal
@@ -141,8 +142,18 @@ def _ics(body: bytes, filename: str):
 
 @bp.get("/activities.ics")
 def feed():
-    activities = db.session.scalars(queries.feed_all()).all()
-    return _ics(ical.calendar(activities, _("Activities at MAM Na Kozłówce")), "mam-activities.ics")
+    """The public feed, built once per change of its activities: a repeat gets 304 by its ETag, and a
+    calendar asking without one gets the kept bytes."""
+    body, etag = ical.cached(
+        (ui_language(), current_app.config["BASE_URL"], *queries.feed_stamp()),
+        lambda: ical.calendar(db.session.scalars(queries.feed_all()).all(),
+                              _("Activities at MAM Na Kozłówce")),
+    )
+    response = _ics(body, "mam-activities.ics")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.vary.update(("Cookie", "Accept-Language"))
+    response.set_etag(etag)
+    return response.make_conditional(request)
 
 
 @bp.get("/activities/<id:activity_id>.ics")

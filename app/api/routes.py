@@ -12,6 +12,7 @@ from flask import Response, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from app import counts
 from app.activities.models import Activity
 from app.api import bp, serializers
 from app.api.openapi import document
@@ -51,10 +52,19 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def _page(query: sa.Select, serialize, endpoint: str, updated: str | None = None, **filters) -> Response:
+def _page(query: sa.Select, serialize, endpoint: str, updated: str | None = None, stamped=None,
+          **filters) -> Response:
+    """A page of ``query``. With ``stamped`` (a model whose rows leave the list only by an update, and
+    whose ``updated_at`` is indexed), the total is counted once per change of the table, not per request:
+    the table's newest ``updated_at`` and id (two index look-ups) say whether the cached count still holds,
+    and the newest ``updated_at`` is the Last-Modified."""
     page = _int_arg("page", 1, 1, MAX_PAGE)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    if stamped is not None:
+        stamp = counts.table_stamp(stamped)
+        total = counts.cached_count(query, (endpoint, tuple(sorted(filters.items())), stamp))
+    else:
+        total = counts.count(query)
     items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
     pages = max(1, math.ceil(total / per_page))
     args = {k: v for k, v in filters.items() if v not in (None, "")}
@@ -77,7 +87,9 @@ def _page(query: sa.Select, serialize, endpoint: str, updated: str | None = None
         },
     }
     last_modified = None
-    if updated is not None:
+    if stamped is not None:
+        last_modified = stamp[0]
+    elif updated is not None:
         rows = query.order_by(None).subquery()
         last_modified = db.session.scalar(sa.select(sa.func.max(rows.c[updated])))
     return _json(data, last_modified)
@@ -136,7 +148,7 @@ def proposals():
         query.order_by(Proposal.id.desc()),
         serializers.proposal,
         "api.proposals",
-        updated="updated_at",
+        stamped=Proposal,
         round_id=round_id,
         status=status,
     )

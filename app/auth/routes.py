@@ -17,7 +17,7 @@ from app.auth.forms import (
 )
 from app.auth.identity import EMAIL, identity_hash, normalise_email
 from app.errors import DomainError
-from app.extensions import limiter
+from app.extensions import csrf, limiter
 from app.htmx import redirect_to
 from app.i18n import ui_language
 from app.outbox.services import kept_messages
@@ -208,7 +208,12 @@ def setup(token: str):
 
 
 @bp.post("/language")
+@csrf.exempt
 def set_language():
+    # A visitor's choice is only a cookie, so their pages carry no token (and set no session cookie);
+    # a signed-in person's choice is saved in their account, which needs the token.
+    if current_user.is_authenticated:
+        csrf.protect()
     lang = request.form.get("lang", "")
     services.set_locale(current_user if current_user.is_authenticated else None, lang)
     response = redirect_to(safe_next())

@@ -5,8 +5,6 @@ The ballot lists the proposals with the same query, so in the same order, as the
 
 from __future__ import annotations
 
-import segno
-
 from app.centre import settings as centre_settings
 from app.rounds import display
 from app.rounds.models import BallotKind, Round
@@ -35,6 +33,8 @@ def ballot_context(round_: Round) -> dict:
 
 def qr_data_uri(url: str) -> str:
     """The address as a QR code, an SVG data URI (drawn as vectors: sharp at any print size)."""
+    import segno  # imported where used: every process that never prints a QR code skips it
+
     return segno.make(url, error=QR_ERROR).svg_data_uri(scale=4, border=2)
 
 

@@ -49,8 +49,10 @@ def index():
 
 @bp.get("/news/<id:post_id>")
 def show(post_id: int):
-    return render_template("news/show.html", post=_post_or_404(post_id), delete_form=DeleteForm(),
-                           can_manage=permissions.can_manage_news(current_user))
+    can_manage = permissions.can_manage_news(current_user)
+    # The form (and its CSRF token, a session cookie) only for those who see it: readers get a cacheable page.
+    return render_template("news/show.html", post=_post_or_404(post_id),
+                           delete_form=DeleteForm() if can_manage else None, can_manage=can_manage)
 
 
 @bp.get("/news.atom")

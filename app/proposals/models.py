@@ -72,7 +72,8 @@ class Proposal(db.Model):
     comment_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Indexed: the API reads the newest change to know whether its cached count holds (app/api/counts.py).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
     last_comment_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A moderator may hide a proposal after a flag; the reason is shown in place of the text.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,6 +11,7 @@ from app.errors import Conflict, DomainError, NotFound, render_error
 from app.extensions import contributions_limit, limiter, per_user
 from app.htmx import is_htmx, redirect_to, render
 from app.money import zloty_input
+from app.pagination import paginate_by_ids
 from app.permissions import is_staff, require
 from app.proposals import bp, permissions, queries, services
 from app.proposals.diff import changed, word_diff
@@ -50,7 +51,8 @@ def index():
     status = status if status in PUBLIC_STATUSES else ""
     sort = request.args.get("sort", "newest")
     sort = sort if sort in queries.SORTS else "newest"
-    page = _paginate(queries.public_proposals(search, round_id, category_id, status, sort))
+    page = paginate_by_ids(queries.public_proposals(search, round_id, category_id, status, sort), Proposal,
+                           key=(search, round_id, category_id, status))
     return render(
         "proposals/index.html", "proposals/_list.html",
         page=page, search=search, round_arg=round_arg if round_id is not None else "",
@@ -139,14 +141,17 @@ def edit(proposal_id: int):
 def _page(proposal: Proposal, *, http_status: int = 200, review_form=None, pledge_form=None,
           fragment: str | None = None, **extra):
     pledges = db.session.scalars(queries.pledges_for(proposal.id)).all()
+    can_review = permissions.can_review(current_user, proposal)
+    can_pledge = permissions.can_pledge(current_user, proposal)
+    # A form makes a CSRF token and so a session cookie: only for someone the page shows it to.
     context = dict(
         proposal=proposal,
         events=db.session.scalars(queries.timeline(proposal.id)).all(),
         pledges=pledges,
         my_pledges=[p for p in pledges if current_user.is_authenticated and p.user_id == current_user.id],
         revision_count=db.session.scalar(queries.revision_count(proposal.id)),
-        review_form=review_form or ReviewForm(formdata=None),
-        pledge_form=pledge_form or PledgeForm(formdata=None),
+        review_form=review_form or (ReviewForm(formdata=None) if can_review else None),
+        pledge_form=pledge_form or (PledgeForm(formdata=None) if can_pledge else None),
         pledge_labels=PLEDGE_LABELS, status_labels=STATUS_LABELS, stages=STAGES,
         stage=stage_of(proposal), stopped=stopped(proposal),
         show_text=proposal.hidden_at is None or permissions.is_author(current_user, proposal)
@@ -156,8 +161,8 @@ def _page(proposal: Proposal, *, http_status: int = 200, review_form=None, pledg
         can_submit=permissions.can_submit(current_user, proposal),
         can_withdraw=permissions.can_withdraw(current_user, proposal),
         can_discard=permissions.can_discard(current_user, proposal),
-        can_review=permissions.can_review(current_user, proposal),
-        can_pledge=permissions.can_pledge(current_user, proposal),
+        can_review=can_review,
+        can_pledge=can_pledge,
         **extra,
     )
     return render("proposals/show.html", fragment, http_status=http_status, **context)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
-from app.db import db
+from app.db import db, in_writing_request
 from app.rounds.models import Round
 
 
@@ -23,3 +24,19 @@ def lock_round(round_id: int) -> Round:
     else:
         session.execute(sa.select(Round.id).where(Round.id == round_id).with_for_update())
     return session.get(Round, round_id, populate_existing=True)
+
+
+def lock_round_phase(round_: Round) -> Round:
+    """``lock_round`` for a write that depends only on the round's phase (a ballot): a round's settings and
+    its ballot are frozen from the start of voting and its phase only moves on, so the lock reads just the
+    phase into the round already loaded, instead of loading the round again. On SQLite a state-changing
+    request's transaction holds the write lock from its start (app/db.py), so a plain read is as fresh."""
+    session = db.session
+    query = sa.select(Round.phase).where(Round.id == round_.id)
+    if session.get_bind().dialect.name == "sqlite":
+        if not in_writing_request():
+            return lock_round(round_.id)
+    else:
+        query = query.with_for_update()
+    set_committed_value(round_, "phase", session.scalar(query))
+    return round_

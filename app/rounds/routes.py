@@ -330,10 +330,12 @@ def vote(round_id: int):
 @login_required
 def cast(round_id: int):
     round_ = _voting_round(round_id)
-    ids = [str(p.id) for p in ballot_projects(round_)]
+    proposals = ballot_projects(round_)
+    ids = [str(p.id) for p in proposals]
     try:
         ballot = parse_ballot(round_, request.form, ids)
-        votes.validate(round_, ballot)  # a ballot that cannot count is explained before any "are you sure?"
+        # A ballot that cannot count is explained before any "are you sure?"
+        votes.validate(round_, ballot, proposals)
         if page := confirmation_needed(
             _("You will cast your vote in “%(title)s”. In a secret vote it cannot be changed afterwards.",
               title=round_.title),
@@ -341,7 +343,7 @@ def cast(round_id: int):
             when=round_.secrecy == Secrecy.SECRET,
         ):
             return page
-        outcome = votes.cast_ballot(current_user, round_, ballot)
+        outcome = votes.cast_ballot(current_user, round_, ballot, proposals)
     except InvalidInput as error:
         return _vote_page(round_, request.form, 422, checked=True, error=error.message)
     if outcome.receipt:

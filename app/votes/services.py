@@ -20,11 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.auth.identity import voter_hash
 from app.auth.models import User
-from app.db import db, utcnow
+from app.db import commit_keeping_loaded, db, utcnow
 from app.errors import Conflict, InvalidInput
 from app.permissions import require
 from app.rounds import permissions
-from app.rounds.locking import lock_round
+from app.rounds.locking import lock_round_phase
 from app.rounds.models import Round, Secrecy
 from app.votes import counting
 from app.votes import tally as engine
@@ -51,8 +51,9 @@ def _new_receipt() -> str:
     return "-".join(code[i:i + 4] for i in range(0, 16, 4))
 
 
-def validate(round_: Round, ballot: engine.Ballot) -> None:
-    projects = counting.engine_projects(counting.ballot_projects(round_))
+def validate(round_: Round, ballot: engine.Ballot, proposals: list | None = None) -> None:
+    """``proposals``: the round's ballot (``counting.ballot_projects``) when the caller has it already."""
+    projects = counting.engine_projects(counting.ballot_projects(round_) if proposals is None else proposals)
     problem = engine.validate_ballot(ballot, round_.ballot_kind, counting.limits(round_), projects)
     if problem is not None:
         raise InvalidInput(ballot_problem_message(problem, {p.id: p.name for p in projects}),
@@ -62,14 +63,20 @@ def validate(round_: Round, ballot: engine.Ballot) -> None:
 def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
            entered_by: User | None) -> Cast:
     """Write participation and ballot under the round's lock. The caller commits."""
-    round_ = lock_round(round_.id)
+    round_ = lock_round_phase(round_)
     if round_.phase != "voting":
         raise Conflict(_l("Voting in this round is not open."))
     choices = counting.to_stored_choices(ballot)
-    existing = db.session.scalar(
-        sa.select(Participation).where(Participation.round_id == round_.id,
-                                       Participation.user_id == voter.id)
-    )
+    # One read finds both: this account's participation, and the same person's under another account
+    # (deleted and registered again), by the identity hash.
+    identity = voter_hash(voter, round_.id)
+    same_voter = Participation.user_id == voter.id
+    if identity is not None:
+        same_voter = sa.or_(same_voter, Participation.identity_hash == identity)
+    earlier = db.session.scalars(
+        sa.select(Participation).where(Participation.round_id == round_.id, same_voter)
+    ).all()
+    existing = next((p for p in earlier if p.user_id == voter.id), None)
     if existing is not None:
         if round_.secrecy == Secrecy.SECRET or channel == Channel.PAPER or existing.channel == Channel.PAPER:
             raise Conflict(ALREADY_VOTED if entered_by is None
@@ -81,12 +88,7 @@ def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
         existing.voted_at = utcnow()
         return Cast(receipt=None, changed=True)
 
-    # The same person under another account (deleted and registered again) has voted already.
-    identity = voter_hash(voter, round_.id)
-    if identity is not None and db.session.scalar(
-        sa.select(sa.exists().where(Participation.round_id == round_.id,
-                                    Participation.identity_hash == identity))
-    ):
+    if earlier:  # the same person under another account has voted already
         raise Conflict(ALREADY_VOTED if entered_by is None
                        else _l("This resident has already voted in this round."))
 
@@ -104,11 +106,12 @@ def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
     return Cast(receipt=receipt, changed=False)
 
 
-def cast_ballot(actor: User, round_: Round, ballot: engine.Ballot) -> Cast:
+def cast_ballot(actor: User, round_: Round, ballot: engine.Ballot, proposals: list | None = None) -> Cast:
+    """``proposals``: the round's ballot, when the caller has read it (it cannot change while voting runs)."""
     require(permissions.can_vote(actor, round_))
-    validate(round_, ballot)
+    validate(round_, ballot, proposals)
     cast = _store(round_, actor, ballot, Channel.ONLINE, None)
-    db.session.commit()
+    commit_keeping_loaded()
     return cast
 
 

@@ -4,7 +4,7 @@ secret link."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 
@@ -23,13 +23,27 @@ def events_by_uid(cal) -> dict[str, icalendar.Event]:
     return {str(event["uid"]): event for event in cal.walk("VEVENT")}
 
 
+def days_before_the_october_change(year: int) -> date:
+    """Three days before summer time ends in Warsaw (the last Sunday of October): a week on is winter."""
+    last = date(year, 10, 31)
+    return last - timedelta(days=(last.weekday() + 1) % 7 + 3)
+
+
+def next_october_change() -> date:
+    """The feed reaches about a year ahead: the next such day still to come."""
+    today = date.today()
+    this_year = days_before_the_october_change(today.year)
+    return this_year if this_year > today else days_before_the_october_change(today.year + 1)
+
+
 def test_whole_feed_has_warsaw_times_across_the_october_change(client, users, session):
     place = make_place(session, name="Sala główna")
+    first_day = next_october_change()
     series = services.schedule_activity(
         users.moderator(),
         services.ActivityInput(
             title="Joga",
-            day=date(2030, 10, 21),
+            day=first_day,
             starts=datetime(2030, 1, 1, 18).time(),
             ends=datetime(2030, 1, 1, 19, 30).time(),
             place_id=place.id,
@@ -47,7 +61,7 @@ def test_whole_feed_has_warsaw_times_across_the_october_change(client, users, se
     assert [(s.hour, s.minute) for s in starts] == [(18, 0), (18, 0)]
     assert [s.astimezone(UTC).hour for s in starts] == [16, 17]  # CEST, then CET
     first = events[f"activity-{series[0].id}@activities.mam-na-kozlowce"]
-    assert first.decoded("dtend") == datetime(2030, 10, 21, 19, 30, tzinfo=WARSAW)
+    assert first.decoded("dtend") == datetime.combine(first_day, time(19, 30), tzinfo=WARSAW)
     assert str(first["location"]) == "Sala główna" and str(first["status"]) == "CONFIRMED"
 
 
