@@ -1,7 +1,7 @@
 """search: one entry per proposal, activity, news post and round, with its folded words
 
 Revision ID: 0020
-Revises: 0011
+Revises: 0019
 Create Date: 2026-12-06 06:40:00.000000
 
 """
@@ -13,7 +13,7 @@ from app.text import fold
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0011'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
