@@ -16,7 +16,7 @@ from app.news.models import NewsPost
 from app.proposals import services as proposal_services
 from app.proposals.models import Proposal, Status
 from app.rounds.models import Phase
-from tests.discussion.factories import make_comment, make_proposal
+from tests.discussion.factories import make_comment, make_flag, make_proposal
 from tests.rounds.factories import make_proposal as make_round_proposal
 from tests.rounds.factories import make_round
 from tests.test_migrations import scratch_app, scratch_url  # noqa: F401 (fixtures)
@@ -112,6 +112,17 @@ def test_a_ukrainian_proposal_is_marked_in_the_round_and_on_the_ballot(client, u
     assert f'<span class="ballot-title" lang="uk">{UKRAINIAN_TITLE}</span>' in ballot
 
 
+def test_an_activity_names_its_ukrainian_proposal_in_ukrainian(client, users, session):
+    from tests.activities.factories import make_activity
+
+    proposal = ukrainian_proposal(session, users.resident())
+    activity = make_activity(session, proposal=proposal)
+    page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert f'lang="uk">{UKRAINIAN_TITLE}</a>' in page
+    calendar = client.get("/activities").get_data(as_text=True)
+    assert f'lang="uk">{UKRAINIAN_TITLE}</a>' in calendar
+
+
 def test_an_unknown_language_is_refused_with_a_message_and_nothing_is_stored(client, users, session):
     author = users.resident()
     client.login(author)
@@ -166,6 +177,17 @@ def test_editing_a_comment_can_correct_its_language(client, users, session):
     assert "Wybierz jeden z języków z listy." in response.get_data(as_text=True)
     session.refresh(comment)
     assert comment.language == "uk"
+
+
+def test_moderators_read_a_reported_comment_in_its_language(client, users, session):
+    proposal = make_proposal(session, users.resident())
+    comment = make_comment(session, proposal, users.resident(), body="Купуйте дешеві вікна!")
+    comment.language = "uk"
+    session.commit()
+    make_flag(session, users.resident(), comment=comment)
+    client.login(users.make(role="moderator"))
+    queue = client.get("/moderation").get_data(as_text=True)
+    assert '<blockquote class="prose" lang="uk"><p>Купуйте дешеві вікна!' in queue
 
 
 # --- news ------------------------------------------------------------------------------------------
