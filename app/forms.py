@@ -7,9 +7,11 @@ import re
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from app.i18n import LANGUAGE_NAMES, writing_language
 from app.numbers import parse_id, parse_whole
 from app.text import is_plain_line
 
@@ -99,6 +101,18 @@ def email_field(label=None) -> StringField:
                   check_deliverability=False),
         ],
         render_kw={"autocomplete": "email", "inputmode": "email"},
+    )
+
+
+def language_field() -> SelectField:
+    """The language a resident's text is written in, each named in itself; new texts default to the
+    writer's UI language. Pages mark the text with ``lang`` when it differs from the reader's."""
+    return SelectField(
+        _l("Language of the text"),
+        choices=[SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGE_NAMES.items()],
+        default=writing_language,
+        validate_choice=False,  # the service refuses an unknown language with its own message
+        description=_l("So that screen readers read it in the right voice."),
     )
 
 

@@ -17,12 +17,19 @@ from flask_babel import (
     format_time,
     get_locale,
     gettext,
+    lazy_gettext,
 )
 from flask_login import current_user
+from markupsafe import Markup
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 LANG_COOKIE = "lang"
+
+# The languages of the UI and of what residents write, each named in itself (the language switch, forms).
+LANGUAGE_NAMES = {"pl": "Polski", "uk": "Українська", "en": "English"}
+CONTENT_LANGUAGES = tuple(LANGUAGE_NAMES)
+DEFAULT_CONTENT_LANGUAGE = "pl"
 
 # UI language → the Babel locale that formats its dates and numbers.
 BABEL_LOCALES = {"en": "en_GB"}
@@ -37,6 +44,31 @@ def ui_language() -> str:
     """The UI language code of the current request or ``force_locale`` block: pl, uk or en."""
     locale = get_locale()
     return locale.language if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def writing_language() -> str:
+    """The language a new text is presumed to be written in: the writer's UI language."""
+    return ui_language() if has_request_context() else DEFAULT_CONTENT_LANGUAGE
+
+
+def content_language(value: str | None, current: str | None = None) -> str:
+    """The language a text is marked as written in: one of ``CONTENT_LANGUAGES``. Nothing given keeps
+    the current one (or Polish for a new text); anything else is refused with a message."""
+    from app.errors import InvalidInput
+
+    if value in (None, ""):
+        return current or DEFAULT_CONTENT_LANGUAGE
+    if value not in CONTENT_LANGUAGES:
+        raise InvalidInput(lazy_gettext("Choose one of the languages on the list."), field="language")
+    return value
+
+
+def lang_attr(language: str | None) -> Markup:
+    """` lang="uk"` for an element wrapping text written in another language than the page's, so screen
+    readers switch voice; nothing when the text is in the page's language."""
+    if not language or language not in CONTENT_LANGUAGES or language == ui_language():
+        return Markup("")
+    return Markup(' lang="%s"') % language
 
 
 def select_locale() -> str:
@@ -105,3 +137,4 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["iso"] = iso
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["money"] = money
+    app.jinja_env.globals.update(lang_attr=lang_attr, language_names=LANGUAGE_NAMES)

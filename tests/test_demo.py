@@ -68,3 +68,15 @@ def test_the_demo_has_a_resident_who_uses_the_platform_in_ukrainian(demo, client
     client.login(oksana, DEMO_PASSWORD)
     page = client.get("/proposals").get_data(as_text=True)
     assert '<html lang="uk">' in page and "Пропозиції" in page
+    # She writes in Ukrainian too: a proposal and a comment, marked as such for Polish readers.
+    proposal = demo.scalar(sa.select(Proposal).where(Proposal.author_id == oksana.id,
+                                                     Proposal.language == "uk"))
+    comment = demo.scalar(sa.select(Comment).where(Comment.author_id == oksana.id,
+                                                   Comment.language == "uk"))
+    assert proposal is not None and comment is not None
+    assert f'<h2><a href="/proposals/{proposal.id}">' in page  # her own language: no mark for her
+    client.logout()
+    polish = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f'<h1 id="proposal-title" lang="uk">{proposal.title}</h1>' in polish
+    assert '<div class="comment-body prose" lang="uk">' in client.get(
+        f"/proposals/{comment.proposal_id}").get_data(as_text=True)

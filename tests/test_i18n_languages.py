@@ -174,3 +174,30 @@ def test_e_mails_are_written_in_the_recipients_language(client, users, mail):
     [message] = mail
     assert message["subject"] == "Встановити новий пароль"
     assert "Посилання дійсне протягом години" in message["body"]
+
+
+def test_a_deleted_author_is_named_in_ukrainian_as_the_deletion_page_promises(client, session, users):
+    proposal = make_proposal(session, None)  # its author deleted the account
+    client.login(users.resident(locale="uk"))
+    promise = client.get("/account/delete").get_data(as_text=True)
+    assert "з підписом «видалений обліковий запис»" in promise
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "видалений обліковий запис" in page and "konto usunięte" not in page
+
+
+def test_the_poster_pdf_is_printed_in_ukrainian_for_a_ukrainian_visitor(client, session):
+    import io
+
+    from pypdf import PdfReader
+
+    from app.pdf import pdf_available
+    from tests.conftest import require_system
+
+    require_system(pdf_available(), "Pango (for PDFs)", "apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+    round_ = make_round(session, Phase.VOTING, budget_grosze=450_000)
+    response = client.get(f"/rounds/{round_.id}/poster.pdf", headers=UKRAINIAN)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.get_data())).pages)
+    text = " ".join(text.split())
+    assert "Проголосуй на папері в центрі" in text and "Мешканці разом вирішують" in text
+    assert "Głosuj" not in text

@@ -98,6 +98,29 @@ PLURALS = {
     ("uk", "%(num)d comment", "%(num)d comments"): [
         "0 коментарів", "1 коментар", "2 коментарі", "5 коментарів", "12 коментарів", "22 коментарі",
         "25 коментарів", "101 коментар"],
+    # The ballot's counter and the points of a cumulative ballot: whole sentences in every form.
+    ("pl", "%(num)d proposal chosen", "%(num)d proposals chosen"): [
+        "Wybrano 0 propozycji", "Wybrano 1 propozycję", "Wybrano 2 propozycje", "Wybrano 5 propozycji",
+        "Wybrano 12 propozycji", "Wybrano 22 propozycje", "Wybrano 25 propozycji", "Wybrano 101 propozycji"],
+    ("uk", "%(num)d proposal chosen", "%(num)d proposals chosen"): [
+        "Вибрано 0 пропозицій", "Вибрано 1 пропозицію", "Вибрано 2 пропозиції", "Вибрано 5 пропозицій",
+        "Вибрано 12 пропозицій", "Вибрано 22 пропозиції", "Вибрано 25 пропозицій", "Вибрано 101 пропозицію"],
+    ("pl", "Spread %(num)d point among the proposals.", "Spread %(num)d points among the proposals."): [
+        "Rozdziel 0 punktów między propozycje.", "Rozdziel 1 punkt między propozycje.",
+        "Rozdziel 2 punkty między propozycje.", "Rozdziel 5 punktów między propozycje.",
+        "Rozdziel 12 punktów między propozycje.", "Rozdziel 22 punkty między propozycje.",
+        "Rozdziel 25 punktów między propozycje.", "Rozdziel 101 punktów między propozycje."],
+    ("uk", "Spread %(num)d point among the proposals.", "Spread %(num)d points among the proposals."): [
+        "Розподіли 0 балів між пропозиціями.", "Розподіли 1 бал між пропозиціями.",
+        "Розподіли 2 бали між пропозиціями.", "Розподіли 5 балів між пропозиціями.",
+        "Розподіли 12 балів між пропозиціями.", "Розподіли 22 бали між пропозиціями.",
+        "Розподіли 25 балів між пропозиціями.", "Розподіли 101 бал між пропозиціями."],
+    ("pl", "%(num)d pledge", "%(num)d pledges"): [
+        "0 deklaracji pomocy", "1 deklaracja pomocy", "2 deklaracje pomocy", "5 deklaracji pomocy",
+        "12 deklaracji pomocy", "22 deklaracje pomocy", "25 deklaracji pomocy", "101 deklaracji pomocy"],
+    ("uk", "%(num)d pledge", "%(num)d pledges"): [
+        "0 обіцянок допомоги", "1 обіцянка допомоги", "2 обіцянки допомоги", "5 обіцянок допомоги",
+        "12 обіцянок допомоги", "22 обіцянки допомоги", "25 обіцянок допомоги", "101 обіцянка допомоги"],
 }
 
 

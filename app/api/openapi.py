@@ -144,6 +144,8 @@ SCHEMAS: dict[str, dict] = {
             "round_id": _nullable("integer"),
             "title": {"type": "string"},
             "body": {"type": "string", "description": "Markdown"},
+            "language": {"type": "string", "enum": ["pl", "uk", "en"],
+                         "description": "The language the author wrote the text in"},
             "category": _nullable("string"),
             "cost_grosze": _nullable("integer"),
             "status": {
@@ -192,6 +194,8 @@ SCHEMAS: dict[str, dict] = {
             "id": {"type": "integer"},
             "title": {"type": "string"},
             "body": {"type": "string", "description": "Markdown"},
+            "language": {"type": "string", "enum": ["pl", "uk", "en"],
+                         "description": "The language the author wrote the text in"},
             "round_id": _nullable("integer"),
             "proposal_id": _nullable("integer"),
             "activity_id": _nullable("integer", description="The linked activity (see /activities)"),

@@ -11,11 +11,14 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext_l
 
 from app.i18n import moment
 
 ACTIONS = {
     "account.deleted": _l("Account deleted"),
+    "account.signed_out_everywhere": _l("Signed out on every device"),
+    "centre.settings_changed": _l("The centre's details changed"),
     "activity.scheduled": _l("Activity added to the calendar"),
     "activity.updated": _l("Activity changed"),
     "activity.held": _l("Activity marked held"),
@@ -56,6 +59,9 @@ ACTIONS = {
     "proposal.hidden": _l("Proposal hidden"),
     "proposal.restored": _l("Proposal shown again"),
     "residency_codes.generated": _l("Residency codes printed"),
+    "resident.registered_at_front_desk": _l("Resident registered at the front desk"),
+    "resident.sign_in_slip_issued": _l("Sign-in slip printed"),
+    "resident.signed_in_with_slip": _l("Signed in with a sign-in slip"),
     "resident.verification_revoked": _l("Residency verification withdrawn"),
     "resident.verified_in_person": _l("Residency verified in person"),
     "resident.verified_with_code": _l("Residency verified with a code"),
@@ -75,6 +81,7 @@ KINDS = {
     "account": _l("Accounts"),
     "activity": _l("Activities"),
     "admin": _l("Administrators"),
+    "centre": _l("The centre"),
     "ballot": _l("Paper ballots"),
     "category": _l("Categories"),
     "comment": _l("Comments"),
@@ -104,13 +111,19 @@ SUBJECTS = {
 DETAILS = {
     "active": _l("Switched on"),
     "activity_id": _l("Activity number"),
+    "added_email": _l("E-mail address added"),
+    "attendance": _l("Attendance"),
     "ballots": _l("Ballots"),
+    "ballots_sha256": _l("Ballots SHA-256"),
     "batch": _l("Batch"),
+    "cancel_reason": _l("Reason for cancelling"),
     "changed": _l("Changed"),
+    "choices": _l("Choices"),
     "count": _l("Number"),
     "demo": _l("Demo data"),
     "direction": _l("Direction"),
     "email": _l("E-mail"),
+    "fields": _l("Changed"),
     "file": _l("File"),
     "flags_resolved": _l("Reports closed"),
     "format": _l("Format"),
@@ -124,12 +137,17 @@ DETAILS = {
     "place": _l("Place"),
     "proposal_id": _l("Proposal number"),
     "reason": _l("Reason"),
+    "reference": _l("Reference"),
+    "report": pgettext_l("noun", "Report"),
+    "result_sha256": _l("Result SHA-256"),
     "series_id": _l("Series"),
     "starts_at": _l("Starts"),
     "subject": _l("Subject"),
     "title": _l("Title"),
     "together": _l("Together"),
+    "voided_earlier": _l("Earlier slips voided"),
     "voter_id": _l("Voter number"),
+    "with_email": _l("With an e-mail address"),
 }
 
 
@@ -145,6 +163,50 @@ VALUES = {
     "voting": _l("Voting"),
     "closed": _l("Results"),
     "archived": _l("Archived"),
+    "in_person": _l("In person"),
+    "code": _l("With a residency code"),
+    "up": _l("Up"),
+    "down": _l("Down"),
+}
+
+# The settings a change lists by name (a round's voting settings, the centre's details), in words.
+FIELDS = {
+    "ballot_kind": _l("Ballot"),
+    "rule": _l("How winners are chosen"),
+    "budget_grosze": _l("Budget (zł)"),
+    "min_choices": _l("Fewest proposals on a ballot"),
+    "max_choices": _l("Most proposals on a ballot"),
+    "max_ballot_cost_grosze": _l("Most a ballot may spend (zł)"),
+    "points_total": _l("Points each voter has"),
+    "points_per_proposal": _l("Most points for one proposal"),
+    "ranking_top_n": _l("Number of winners"),
+    "ranking_threshold": _l("Score needed to win"),
+    "yes_no_quorum": _l("Turnout quorum (%)"),
+    "yes_no_majority_percent": _l("Yes share needed (%)"),
+    "equal_shares_completion": _l("Completion of equal shares"),
+    "tie_break": _l("Ties are broken by"),
+    "secrecy": _l("Secrecy"),
+    "eligibility": _l("Who may vote"),
+    "name": _l("Name of the centre"),
+    "street": _l("Street and number"),
+    "postcode": _l("Postcode"),
+    "city": _l("City"),
+    "opening_hours": _l("Opening hours"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail address"),
+    "compliance": _l("Compliance with the act on digital accessibility"),
+    "statement_published_on": _l("Statement published on"),
+    "statement_updated_on": _l("Statement last updated on"),
+    "assessment": _l("How accessibility was assessed"),
+    "accessibility_contact": _l("Contact person for accessibility"),
+    "accessibility_phone": _l("Their phone"),
+    "accessibility_email": _l("Their e-mail address"),
+    "entrance": _l("Entrance"),
+    "lift": _l("Lift and floors"),
+    "toilet": _l("Accessible toilet"),
+    "parking": _l("Parking and public transport"),
+    "assistance_dog": _l("Assistance dogs"),
+    "sign_language": _l("Polish Sign Language (PJM) interpreter"),
 }
 
 
@@ -156,6 +218,8 @@ class EventView:
 
 
 def _value(value, key: str = "") -> str:
+    if key in ("changed", "fields") and isinstance(value, list | tuple):
+        return ", ".join(str(FIELDS.get(name, name)) for name in value)
     if key.endswith("_at") and isinstance(value, str):
         try:
             return moment(datetime.fromisoformat(value))

@@ -1,5 +1,6 @@
-"""Demo discussion: Polish threads under the first public proposals, with every state a moderator
-meets (replies, an edit, a deletion with replies, a hidden comment, open and resolved reports)."""
+"""Demo discussion: Polish threads (and a comment in Ukrainian) under the first public proposals, with
+every state a moderator meets (replies, an edit, a deletion with replies, a hidden comment, open and
+resolved reports)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from app.discussion.models import Comment, CommentState, Flag, FlagResolution
 from app.proposals.models import Proposal, Status
 from app.text import COMMENT_TAGS, render_markdown
 
+# The language of each comment that is not written in Polish (keyed as in THREADS).
+WRITTEN_IN = {"e": "uk"}
+
 # (key, parent key, author e-mail, text, hours ago)
 THREADS = [
     [
@@ -26,7 +30,7 @@ THREADS = [
         ("d", None, "zbigniew@mam.example",
          "Mam w piwnicy dwa stoły, mogę je pożyczyć. Trzeba tylko pomóc je wnieść.", 30),
         ("e", None, "oksana@mam.example",
-         "I can help with translation for Ukrainian neighbours. Mogę też pomóc po polsku :)", 20),
+         "Можу допомогти з перекладом для сусідів з України. Mogę też pomóc po polsku :)", 20),
     ],
     [
         ("f", None, "michal@mam.example", "Ten komentarz autor później usunął.", 40),
@@ -70,6 +74,7 @@ def seed(people: dict[str, User]) -> Iterator[str]:
         made: dict[str, Comment] = {}
         for key, parent, email, text, hours in thread:
             made[key] = _comment(proposal, people[email], text, hours, made.get(parent))
+            made[key].language = WRITTEN_IN.get(key, "pl")
             created += 1
         if "c" in made:  # edited within its 15 minutes
             made["c"].body = made["c"].body + " Zapiszę nas na listę."
@@ -77,7 +82,7 @@ def seed(people: dict[str, User]) -> Iterator[str]:
             made["c"].edited_at = made["c"].created_at + timedelta(minutes=4)
         if "e" in made:  # an open report waiting in the queue
             db.session.add(Flag(comment_id=made["e"].id, reporter_id=people["michal@mam.example"].id,
-                                reason="Czy komentarze mogą być po angielsku?"))
+                                reason="Czy komentarze mogą być po ukraińsku?"))
         if "f" in made:  # deleted by its author, kept as a placeholder because it has a reply
             made["f"].state, made["f"].body, made["f"].body_html = CommentState.DELETED, "", ""
         if "h" in made:  # spam: reported twice and hidden by the moderator

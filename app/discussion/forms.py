@@ -5,7 +5,7 @@ from wtforms import TextAreaField
 from wtforms.validators import Optional
 
 from app.discussion.services import MAX_COMMENT_LENGTH, MAX_REASON_LENGTH
-from app.forms import BaseForm, IdField, max_length, required
+from app.forms import BaseForm, IdField, language_field, max_length, required
 
 
 class CommentForm(BaseForm):
@@ -15,6 +15,7 @@ class CommentForm(BaseForm):
         description=_l("You can use simple Markdown: **bold**, *italics*, lists, quotes and links."),
     )
     parent_id = IdField(validators=[Optional()])
+    language = language_field()
 
 
 class ReasonForm(BaseForm):

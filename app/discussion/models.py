@@ -27,6 +27,7 @@ class Comment(db.Model):
     __tablename__ = "comments"
     __table_args__ = (
         sa.CheckConstraint("state IN ('visible', 'hidden', 'deleted')", name="state_known"),
+        sa.CheckConstraint("language IN ('pl', 'uk', 'en')", name="language_known"),
         sa.Index("ix_comments_proposal_created", "proposal_id", "created_at"),
     )
 
@@ -39,6 +40,8 @@ class Comment(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     state: Mapped[str] = mapped_column(sa.String(8), default=CommentState.VISIBLE)
+    # The language the resident wrote it in (pages mark it with lang= when it differs from theirs).
+    language: Mapped[str] = mapped_column(sa.String(5), default="pl", server_default="pl")
     hidden_reason: Mapped[str | None] = mapped_column(sa.String(500))
     hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

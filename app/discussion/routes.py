@@ -103,7 +103,8 @@ def post_comment(proposal_id: int):
     if not form.validate():
         return _thread(proposal, 422, form=form, form_key=form_key)
     try:
-        comment = services.post_comment(current_user, proposal, form.body.data, form.parent_id.data)
+        comment = services.post_comment(current_user, proposal, form.body.data, form.parent_id.data,
+                                        language=form.language.data)
     except DomainError as error:
         return _refused(proposal, error, form, form_key)
     return _done(proposal, _("Your comment is published."), comment)
@@ -119,7 +120,7 @@ def edit_comment(comment_id: int):
     if not form.validate():
         return _thread(proposal, 422, form=form, form_key=f"edit-{comment.id}")
     try:
-        services.edit_comment(current_user, comment, form.body.data)
+        services.edit_comment(current_user, comment, form.body.data, language=form.language.data)
     except DomainError as error:
         return _refused(proposal, error, form, f"edit-{comment.id}")
     return _done(proposal, _("Your comment is saved."), comment)

@@ -19,6 +19,7 @@ from app.discussion import permissions
 from app.discussion.models import Comment, CommentState, Flag, FlagResolution
 from app.errors import Conflict, InvalidInput, NotFound, PhaseClosed
 from app.forms import FORBIDDEN_CHARACTERS
+from app.i18n import content_language
 from app.outbox.services import queue_email_to
 from app.permissions import require
 from app.proposals.models import Proposal
@@ -156,7 +157,8 @@ def _resolve_flags(actor, resolution: str, comment_id=None, proposal_id=None) ->
 # --- comments -------------------------------------------------------------------------------------
 
 
-def post_comment(actor, proposal: Proposal, body: str, parent_id: int | None = None) -> Comment:
+def post_comment(actor, proposal: Proposal, body: str, parent_id: int | None = None, *,
+                 language: str | None = None) -> Comment:
     require(permissions.can_take_part(actor))
     if not permissions.is_public(proposal):
         raise NotFound()
@@ -172,12 +174,14 @@ def post_comment(actor, proposal: Proposal, body: str, parent_id: int | None = N
             raise Conflict(_l("You cannot reply to a comment that has been removed."))
         parent = _attach_to(parent)
     source = _clean_body(body)
+    language = content_language(language)
     comment = Comment(
         proposal_id=proposal.id,
         author_id=actor.id,
         parent_id=parent.id if parent else None,
         body=source,
         body_html=render_markdown(source, tags=COMMENT_TAGS),
+        language=language,
         state=CommentState.VISIBLE,
         created_at=utcnow(),
     )
@@ -189,9 +193,10 @@ def post_comment(actor, proposal: Proposal, body: str, parent_id: int | None = N
     return comment
 
 
-def edit_comment(actor, comment: Comment, body: str) -> Comment:
+def edit_comment(actor, comment: Comment, body: str, *, language: str | None = None) -> Comment:
     require(permissions.can_edit_comment(actor, comment))
     source = _clean_body(body)
+    comment.language = content_language(language, comment.language)
     if source != comment.body:
         comment.body = source
         comment.body_html = render_markdown(source, tags=COMMENT_TAGS)

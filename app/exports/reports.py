@@ -19,6 +19,7 @@ from app.db import db
 from app.discussion.models import Comment, CommentState
 from app.exports.results import WARSAW, label, local
 from app.exports.writers import Sheet, zl
+from app.i18n import LANGUAGE_NAMES
 from app.proposals.lifecycle import STATUS_LABELS
 from app.proposals.models import Category, Pledge, Proposal, Status
 from app.rounds.display import PHASE_LABELS
@@ -43,6 +44,7 @@ def proposal_rows() -> Iterator[list]:
         _("Created"),
         _("Submitted"),
         _("Last change"),
+        _("Language of the text"),
         _("Status code"),
     ]
     query = (
@@ -60,6 +62,7 @@ def proposal_rows() -> Iterator[list]:
             Proposal.created_at,
             Proposal.submitted_at,
             Proposal.updated_at,
+            Proposal.language,
         )
         .outerjoin(Round, Proposal.round_id == Round.id)
         .outerjoin(Category, Proposal.category_id == Category.id)
@@ -82,6 +85,7 @@ def proposal_rows() -> Iterator[list]:
             local(row[10]),
             local(row[11]),
             local(row[12]),
+            LANGUAGE_NAMES.get(row[13], row[13]),
             row[6],
         ]
 

@@ -42,7 +42,8 @@ def atom_feed(posts: list[NewsPost], title: str, subtitle: str, language: str) -
     _add(author, "name", SITE_NAME)
     for post in posts:
         url = external_url("news.show", post_id=post.id)
-        entry = _add(feed, "entry")
+        # A post written in another language than the feed's says so, for readers and screen readers.
+        entry = _add(feed, "entry", **({XML_LANG: post.language} if post.language != language else {}))
         _add(entry, "id", url)
         _add(entry, "title", post.title)
         _add(entry, "published", rfc3339(post.published_at))

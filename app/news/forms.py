@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
 
-from app.forms import BaseForm, max_length, optional_id, plain_line, required
+from app.forms import BaseForm, language_field, max_length, optional_id, plain_line, required
 from app.news.services import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 
 
@@ -15,6 +15,7 @@ class NewsForm(BaseForm):
         description=_l("Markdown: **bold**, *italics*, lists, quotes, links and ### headings."),
         render_kw={"rows": 12},
     )
+    language = language_field()
     round_id = SelectField(_l("Linked round (optional)"), coerce=optional_id, validate_choice=False)
     proposal_id = SelectField(_l("Linked proposal (optional)"), coerce=optional_id, validate_choice=False)
     activity_id = SelectField(

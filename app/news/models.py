@@ -16,11 +16,14 @@ from app.rounds.models import Round
 
 class NewsPost(db.Model):
     __tablename__ = "news_posts"
+    __table_args__ = (sa.CheckConstraint("language IN ('pl', 'uk', 'en')", name="language_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
+    # The language the resident wrote it in (pages mark it with lang= when it differs from theirs).
+    language: Mapped[str] = mapped_column(sa.String(5), default="pl", server_default="pl")
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     round_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rounds.id", ondelete="SET NULL"))
     proposal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("proposals.id", ondelete="SET NULL"))

@@ -74,7 +74,7 @@ def new():
         return _form_page(form)
     try:
         post = services.publish(current_user, form.title.data, form.body.data, form.round_id.data,
-                                form.proposal_id.data, form.activity_id.data)
+                                form.proposal_id.data, form.activity_id.data, language=form.language.data)
     except DomainError as error:
         return _form_page(form, error=error)
     flash(_("The news post is published."), "success")
@@ -91,7 +91,7 @@ def edit(post_id: int):
         return _form_page(form, post)
     try:
         services.edit(current_user, post, form.title.data, form.body.data, form.round_id.data,
-                      form.proposal_id.data, form.activity_id.data)
+                      form.proposal_id.data, form.activity_id.data, language=form.language.data)
     except DomainError as error:
         return _form_page(form, post, error)
     flash(_("The news post is saved."), "success")

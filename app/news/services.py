@@ -9,6 +9,7 @@ from app.audit.services import record
 from app.db import db, utcnow
 from app.errors import InvalidInput
 from app.forms import FORBIDDEN_CHARACTERS
+from app.i18n import content_language
 from app.news import permissions, queries
 from app.news.models import NewsPost
 from app.permissions import require
@@ -32,7 +33,7 @@ def _clean(value: str | None, limit: int, field: str) -> str:
 
 
 def _apply(post: NewsPost, title: str, body: str, round_id: int | None, proposal_id: int | None,
-           activity_id: int | None) -> None:
+           activity_id: int | None, language: str | None = None) -> None:
     title = _clean(title, MAX_TITLE_LENGTH, "title")
     if "\n" in title:
         raise InvalidInput(_l("The title must fit on one line."), field="title")
@@ -47,6 +48,7 @@ def _apply(post: NewsPost, title: str, body: str, round_id: int | None, proposal
         queries.public_activities().with_only_columns(Activity.id).where(Activity.id == activity_id)
     ) is None:
         raise InvalidInput(_l("Choose one of the activities in the calendar."), field="activity_id")
+    post.language = content_language(language, post.language)
     post.title = title
     post.body = body
     post.body_html = render_markdown(body)
@@ -56,11 +58,12 @@ def _apply(post: NewsPost, title: str, body: str, round_id: int | None, proposal
 
 
 def publish(actor, title: str, body: str, round_id: int | None = None,
-            proposal_id: int | None = None, activity_id: int | None = None) -> NewsPost:
+            proposal_id: int | None = None, activity_id: int | None = None, *,
+            language: str | None = None) -> NewsPost:
     require(permissions.can_manage_news(actor))
     now = utcnow()
     post = NewsPost(author_id=actor.id, published_at=now, updated_at=now)
-    _apply(post, title, body, round_id, proposal_id, activity_id)
+    _apply(post, title, body, round_id, proposal_id, activity_id, language)
     db.session.add(post)
     db.session.flush()
     record(actor, "news.published", post, title=post.title)
@@ -69,9 +72,10 @@ def publish(actor, title: str, body: str, round_id: int | None = None,
 
 
 def edit(actor, post: NewsPost, title: str, body: str, round_id: int | None = None,
-         proposal_id: int | None = None, activity_id: int | None = None) -> NewsPost:
+         proposal_id: int | None = None, activity_id: int | None = None, *,
+         language: str | None = None) -> NewsPost:
     require(permissions.can_manage_news(actor))
-    _apply(post, title, body, round_id, proposal_id, activity_id)
+    _apply(post, title, body, round_id, proposal_id, activity_id, language)
     post.updated_at = utcnow()
     record(actor, "news.edited", post, title=post.title)
     db.session.commit()

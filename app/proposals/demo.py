@@ -23,6 +23,8 @@ CATEGORIES = [
 OPEN_ROUND = "Runda wiosenna 2026"
 PAST_ROUND = "Runda jesienna 2025"
 
+UKRAINIAN_PROPOSAL = "Розмовний клуб польської мови для сусідів"
+
 # title, author, category, round ("open", "past" or None), status path, cost (zł), needs, body, pledges
 PROPOSALS = [
     ("Ogród społeczny za blokiem nr 7", "jadwiga@mam.example", "Ekologia", "open",
@@ -76,7 +78,16 @@ PROPOSALS = [
      "Sąsiedzi robią zakupy osobom starszym i chorym z naszych bloków. Zaczynamy od listy chętnych "
      "w świetlicy i grupy na telefonie.",
      [("oksana@mam.example", "volunteer", ""), ("rada@mam.example", "volunteer", "")]),
+    # Oksana uses the platform in Ukrainian and writes in it: pages mark her text with lang="uk".
+    (UKRAINIAN_PROPOSAL, "oksana@mam.example", "Edukacja", "open",
+     [Status.SUBMITTED], 600, "Кімната в четвер увечері, чай, дошка для записів",
+     "Щочетверга о 18:00 — **розмовний клуб польської мови** для сусідів з України та всіх, хто "
+     "вивчає польську. Поляки з наших будинків допомагають говорити, ми разом п'ємо чай і знайомимося."
+     "\n\n- рівень не має значення,\n- діти можуть прийти з батьками,\n- перша зустріч — у квітні.",
+     [("jadwiga@mam.example", "volunteer", ""), ("kasia@mam.example", "volunteer", "")]),
 ]
+# The language each demo proposal is written in, where it is not Polish.
+WRITTEN_IN = {UKRAINIAN_PROPOSAL: "uk"}
 
 ANSWERS = {
     Status.REJECTED: "Trawnik należy do spółdzielni i nie może zostać utwardzony; to też nie jest "
@@ -123,6 +134,7 @@ def seed(people: dict[str, User]) -> Iterator[str]:
             category_id=categories[category].id if category else None,
             round_id=rounds[round_key].id if round_key else None, status=Status.DRAFT,
             search_text=fold(f"{title}\n{body}\n{needs}"), created_at=start, updated_at=start,
+            language=WRITTEN_IN.get(title, "pl"),
         )
         db.session.add(proposal)
         db.session.flush()

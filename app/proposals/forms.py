@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from app.forms import BaseForm, max_length, plain_line, required
+from app.forms import BaseForm, language_field, max_length, plain_line, required
 from app.proposals.models import PledgeKind
 from app.proposals.services import ANSWER_MAX, BODY_MAX, CATEGORY_MAX, NEEDS_MAX, NOTE_MAX, TITLE_MAX
 
@@ -43,6 +43,7 @@ class ProposalForm(BaseForm):
         description=_l("A round that accepts proposals now, or the idea box: ideas wait there for "
                        "a later round."),
     )
+    language = language_field()
 
 
 class ReviewForm(BaseForm):

@@ -47,6 +47,7 @@ class Proposal(db.Model):
         sa.CheckConstraint(one_of("status", Status), name="status_known"),
         sa.CheckConstraint("cost_grosze IS NULL OR cost_grosze >= 0", name="cost_not_negative"),
         sa.CheckConstraint("pledge_count >= 0 AND comment_count >= 0", name="counts_not_negative"),
+        sa.CheckConstraint("language IN ('pl', 'uk', 'en')", name="language_known"),
         sa.Index("ix_proposals_status_created", "status", "created_at"),
         sa.Index("ix_proposals_round_status", "round_id", "status"),
     )
@@ -66,6 +67,8 @@ class Proposal(db.Model):
     cost_grosze: Mapped[int | None] = mapped_column(sa.BigInteger)
     status: Mapped[str] = mapped_column(sa.String(16), default=Status.DRAFT)
     moderator_answer: Mapped[str | None] = mapped_column(sa.Text)
+    # The language the resident wrote it in (pages mark it with lang= when it differs from theirs).
+    language: Mapped[str] = mapped_column(sa.String(5), default="pl", server_default="pl")
     # Title and text folded to lower-case ASCII ("żółw" → "zolw") for diacritic-blind search.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
     pledge_count: Mapped[int] = mapped_column(default=0)

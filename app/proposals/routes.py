@@ -93,6 +93,7 @@ def _input(form: ProposalForm) -> services.ProposalInput:
         cost=form.cost.data or "",
         category_id=int(form.category_id.data) if form.category_id.data else None,
         round_id=int(form.round_id.data) if form.round_id.data else None,
+        language=form.language.data,
     )
 
 

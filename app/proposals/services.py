@@ -15,7 +15,7 @@ from app.audit.services import record
 from app.db import db, utcnow
 from app.errors import Conflict, InvalidInput, NotAllowed
 from app.forms import FORBIDDEN_CHARACTERS
-from app.i18n import money
+from app.i18n import content_language, money
 from app.money import parse_zloty
 from app.outbox.services import queue_email_to
 from app.permissions import is_staff, require
@@ -52,6 +52,7 @@ class ProposalInput:
     cost: str = ""  # as typed, in zł: "1 234,50", "1234.50", "1234"
     category_id: int | None = None
     round_id: int | None = None
+    language: str | None = None  # pl, uk or en; None keeps the current one (Polish for a new text)
 
 
 # --- validation -----------------------------------------------------------------------------------
@@ -112,8 +113,9 @@ def _validated(data: ProposalInput, current: Proposal | None = None) -> dict:
                 _l("This round does not accept proposals now. Choose another one or the idea box."),
                 field="round_id",
             )
+    language = content_language(data.language, current.language if current is not None else None)
     return {"title": title, "body": body, "needs": needs, "cost_grosze": cost,
-            "category_id": category_id, "round_id": round_id}
+            "category_id": category_id, "round_id": round_id, "language": language}
 
 
 def categories_in_use() -> bool:
@@ -244,7 +246,8 @@ def update_proposal(actor, proposal: Proposal, data: ProposalInput) -> bool:
     values = _validated(data, current=proposal)
     before = _snapshot_fields(proposal)
     text_changed = any(before[key] != values[key] for key in before)
-    if not text_changed and proposal.round_id == values["round_id"]:
+    if (not text_changed and proposal.round_id == values["round_id"]
+            and proposal.language == values["language"]):
         return False
     if proposal.status != Status.DRAFT and text_changed:
         number = _next_revision_number(proposal)

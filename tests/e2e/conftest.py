@@ -222,17 +222,18 @@ class ConsoleLog:
 
 @pytest.fixture
 def new_context(browser, live_server):
-    """``new_context(js=True, viewport=DESKTOP)`` → (context, page, console log); closed after the test."""
+    """``new_context(js=True, viewport=DESKTOP, locale="pl-PL")`` → (context, page, console log); closed
+    after the test."""
     contexts: list[BrowserContext] = []
 
     def make(js: bool = True, viewport: dict | None = None, **kwargs):
         options = {"is_mobile": True, "has_touch": True} if viewport == PHONE else {}
         options.update(kwargs)
+        options.setdefault("locale", "pl-PL")  # the browser's language (its Accept-Language)
         context = browser.new_context(
             base_url=live_server.url,
             java_script_enabled=js,
             viewport=viewport or DESKTOP,
-            locale="pl-PL",
             **options,
         )
         context.set_default_timeout(10_000)

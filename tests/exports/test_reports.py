@@ -22,7 +22,7 @@ URLS = {
 HEADERS = {
     "proposals": ["Numer propozycji", "Numer rundy", "Runda", "Tytuł", "Kategoria", "Koszt (zł)", "Status",
                   "Ukryta przez moderatora", "Deklaracje pomocy", "Komentarze", "Utworzono", "Zgłoszona",
-                  "Ostatnia zmiana", "Kod statusu"],
+                  "Ostatnia zmiana", "Język tekstu", "Kod statusu"],
     "activities": ["Numer działania", "Tytuł", "Początek (czas warszawski)", "Koniec (czas warszawski)",
                    "Miejsce", "Status", "Liczba miejsc", "Zapisani uczestnicy", "Na liście rezerwowej",
                    "Zapisani wolontariusze", "Obecnych (osób)", "Z propozycji numer", "Kod statusu"],
@@ -49,15 +49,15 @@ def expected_rows(data) -> dict[str, list[list]]:
     return {
         "proposals": [  # the draft is in no report; the hidden idea is, marked
             [p["A"], march.id, march.title, "A: Ławki przy skwerze", "", Decimal("4000.00"), "Wybrana",
-             "nie", 2, 2, made, at("2024-02-20 13:00"), changed, "selected"],
+             "nie", 2, 2, made, at("2024-02-20 13:00"), changed, "Polski", "selected"],
             [p["B"], march.id, march.title, "'=B: Plac zabaw", "", Decimal("5000.00"), "Wybrana", "nie",
-             0, 0, made, at("2024-02-20 13:00"), changed, "selected"],
+             0, 0, made, at("2024-02-20 13:00"), changed, "Polski", "selected"],
             [p["C"], april.id, april.title, "C: Rowerownia", "", Decimal("3000.00"), "Wybrana", "nie",
-             0, 0, made, at("2024-03-05 13:00"), changed, "selected"],
+             0, 0, made, at("2024-03-05 13:00"), changed, "Polski", "selected"],
             [p["E"], april.id, april.title, "E: Fontanna", "", Decimal("9000.00"), "Odrzucona", "nie",
-             0, 0, made, at("2024-03-05 13:00"), changed, "rejected"],
+             0, 0, made, at("2024-03-05 13:00"), changed, "Polski", "rejected"],
             [p["idea"], "", "", "Pomysł: Kino", "", "", "Zgłoszona", "tak", 1, 0, made,
-             at("2024-03-05 13:00"), changed, "submitted"],
+             at("2024-03-05 13:00"), changed, "Polski", "submitted"],
         ],
         "activities": [
             [data.held.id, "Sadzenie drzew", at("2024-04-20 10:00"), at("2024-04-20 12:00"),
@@ -164,7 +164,7 @@ def test_report_xlsx_is_formatted_for_a_polish_spreadsheet(client, data):
     assert all(cell.font.bold for cell in header)
     assert sheet.freeze_panes == "A2"
     rows = len(expected_rows(data)["proposals"]) + 1
-    assert sheet.auto_filter.ref == f"A1:N{rows}"
+    assert sheet.auto_filter.ref == f"A1:O{rows}"
     widths = {letter: dim.width for letter, dim in sheet.column_dimensions.items()}
     assert widths["D"] >= len("A: Ławki przy skwerze") and widths["A"] >= len("Numer propozycji")
     assert widths["D"] != widths["B"]  # sized to each column's content, not one width for all
