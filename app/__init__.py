@@ -95,10 +95,11 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (discussion_routes.bp, news_routes.bp, rounds_routes.bp, activities_routes.bp):
         app.register_blueprint(blueprint)
     from app.api import routes as api_routes
+    from app.desk import routes as desk_routes
     from app.exports import routes as exports_routes
     from app.privacy import routes as privacy_routes
 
-    for blueprint in (exports_routes.bp, api_routes.bp, privacy_routes.bp):
+    for blueprint in (exports_routes.bp, api_routes.bp, privacy_routes.bp, desk_routes.bp):
         app.register_blueprint(blueprint)
 
 

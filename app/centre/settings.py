@@ -38,6 +38,7 @@ class Centre:
     parking: str
     assistance_dog: str
     sign_language: str
+    run_by: str = ""
 
     @property
     def address(self) -> str:
@@ -47,6 +48,10 @@ class Centre:
     @property
     def hours_lines(self) -> list[str]:
         return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+
+    @property
+    def run_by_paragraphs(self) -> list[str]:
+        return [part.strip() for part in self.run_by.split("\n\n") if part.strip()]
 
     @property
     def map_url(self) -> str:
@@ -82,6 +87,7 @@ def defaults() -> Centre:
         parking=config["CENTRE_PARKING"],
         assistance_dog=config["CENTRE_ASSISTANCE_DOG"],
         sign_language=config["CENTRE_SIGN_LANGUAGE"],
+        run_by=config["CENTRE_RUN_BY"],
     )
 
 
