@@ -124,3 +124,32 @@ def test_votes_cast_before_the_identity_hash_get_it_in_rounds_still_voting(scrat
     user = db.session.get(User, 1)
     assert hashes == {voting: voter_hash(user, voting), closed: None}
     assert user.session_version == 1
+
+
+def test_rounds_imported_before_0016_are_marked_historical_with_their_projects(scratch_app):
+    from app.proposals.models import Proposal
+    from app.rounds.models import Round
+
+    upgrade(revision="0011")
+    imported, own = (db.session.scalar(sa.insert(Round).values(title=title, phase="closed", description=text)
+                                       .returning(Round.id))
+                     for title, text in (("Mirów 2024", "Imported from the Pabulib file `mirow.pb`. Mirów"),
+                                         ("Runda wiosenna", "Zgłaszajcie pomysły")))
+    # Only the columns of revision 0011 (the model has ``imported`` since).
+    columns = {c.name: c for c in Proposal.__table__.columns if c.name != "imported"}
+    table = sa.Table("proposals", sa.MetaData(), *(sa.Column(name, c.type) for name, c in columns.items()))
+    for round_id, title in ((imported, "Remont ogrodzenia"), (own, "Ławka")):
+        db.session.execute(sa.insert(table).values(
+            round_id=round_id, title=title, body="Pabulib project 1.", body_html="", needs="",
+            status="accepted", search_text="", pledge_count=0, comment_count=0, created_at=sa.func.now(),
+            updated_at=sa.func.now()))
+    db.session.commit()
+
+    upgrade()
+
+    marked = dict(db.session.execute(sa.select(Round.id, Round.imported_from)).all())
+    assert marked == {imported: "pabulib", own: None}
+    flags = dict(db.session.execute(sa.select(Proposal.title, Proposal.imported)).all())
+    assert flags == {"Remont ogrodzenia": True, "Ławka": False}
+    downgrade(revision="0011")
+    assert "imported_from" not in {c["name"] for c in sa.inspect(db.engine).get_columns("rounds")}

@@ -3,6 +3,7 @@ has saved one, from the configuration (app.config.CENTRE_DEFAULTS)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from datetime import date
 from urllib.parse import urlencode
@@ -14,6 +15,7 @@ from app.centre.models import THE_ONLY_ID, CentreSettings, Compliance
 from app.db import db
 
 OSM_SEARCH = "https://www.openstreetmap.org/search"
+BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ class Centre:
 
     @property
     def run_by_paragraphs(self) -> list[str]:
-        return [part.strip() for part in self.run_by.split("\n\n") if part.strip()]
+        """Paragraphs are separated by a blank line."""
+        return [part.strip() for part in BLANK_LINE.split(self.run_by) if part.strip()]
 
     @property
     def map_url(self) -> str:

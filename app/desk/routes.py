@@ -6,12 +6,11 @@ from __future__ import annotations
 from flask import flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.exceptions import NotFound
 
 from app.db import db
 from app.desk import bp, queries
 from app.desk.permissions import can_use_desk
-from app.errors import DomainError
+from app.errors import DomainError, NotFound
 from app.htmx import is_htmx, redirect_to, render
 from app.permissions import require
 from app.proposals import permissions as proposal_permissions
@@ -21,9 +20,11 @@ from app.proposals.lifecycle import STATUS_LABELS
 from app.proposals.models import Proposal
 
 
-def review_form(proposal_id: int, formdata=None) -> ReviewForm:
+def review_form(proposal_id: int, submitted: bool = False) -> ReviewForm:
     """A review form whose fields are named for its proposal, so several fit on one page."""
-    return ReviewForm(formdata=formdata, prefix=f"review-{proposal_id}")
+    if submitted:
+        return ReviewForm(prefix=f"review-{proposal_id}")
+    return ReviewForm(formdata=None, prefix=f"review-{proposal_id}")
 
 
 def _page(http_status: int = 200, *, forms=None, announcement=None, notice=None):
@@ -54,7 +55,7 @@ def review(proposal_id: int):
             return _page(409, notice=decision.reason)
         flash(decision.reason, "info")
         return redirect_to(url_for("desk.index"))
-    form = review_form(proposal.id)
+    form = review_form(proposal.id, submitted=True)
     if form.validate():
         try:
             proposal_services.review_proposal(current_user, proposal, form.decision.data,
