@@ -151,5 +151,6 @@ def test_rounds_imported_before_0016_are_marked_historical_with_their_projects(s
     assert marked == {imported: "pabulib", own: None}
     flags = dict(db.session.execute(sa.select(Proposal.title, Proposal.imported)).all())
     assert flags == {"Remont ogrodzenia": True, "Ławka": False}
+    db.session.rollback()  # end the reading transaction: on PostgreSQL it would block the downgrade
     downgrade(revision="0011")
     assert "imported_from" not in {c["name"] for c in sa.inspect(db.engine).get_columns("rounds")}
