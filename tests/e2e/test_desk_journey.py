@@ -144,8 +144,7 @@ def test_moderator_schedules_a_second_activity_of_a_held_proposal(new_context, l
     held_once = "Odbyło się 1 spotkanie"
     expect(page.locator(".activity-tally")).to_contain_text(held_once)
     _clean(page, log, "implemented proposal", js)
-    page.locator(".proposal-activities").get_by_role(
-        "link", name=live.t("pl", "Schedule"), exact=True).click()  # "Zaplanuj działanie"
+    page.locator(".proposal-activities").get_by_role("link", name="Zaplanuj działanie", exact=True).click()
     expect(page).to_have_url(f"{live.url}/activities/new?proposal={idea_id}")
     _clean(page, log, "schedule form", js)
     page.fill("#title", f"Gotujemy razem — pierogi {tag}")
