@@ -100,12 +100,13 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (discussion_routes.bp, news_routes.bp, rounds_routes.bp, activities_routes.bp):
         app.register_blueprint(blueprint)
     from app.api import routes as api_routes
+    from app.desk import routes as desk_routes
     from app.exports import routes as exports_routes
     from app.privacy import routes as privacy_routes
     from app.search import index as _search_index  # noqa: F401  (keeps the search entries up to date)
     from app.search import routes as search_routes
 
-    for blueprint in (exports_routes.bp, api_routes.bp, privacy_routes.bp, search_routes.bp):
+    for blueprint in (exports_routes.bp, api_routes.bp, privacy_routes.bp, search_routes.bp, desk_routes.bp):
         app.register_blueprint(blueprint)
 
 

@@ -36,6 +36,9 @@ CENTRE_DEFAULTS = {
     "CENTRE_ASSISTANCE_DOG": "Do budynku można wejść z psem asystującym i psem przewodnikiem.",
     "CENTRE_SIGN_LANGUAGE": "Tłumacza polskiego języka migowego (PJM) zapewnimy na miejscu, "
     "jeśli zgłosisz to co najmniej 3 dni robocze wcześniej. Tłumacza online nie ma.",
+    "CENTRE_RUN_BY": "Centrum prowadzą razem mieszkańcy osiedla Na Kozłówce, Fundacja Kozłówka i Centrum "
+    "Obywatelskie Miasta Krakowa. Mieszkańcy zgłaszają pomysły i głosują, rada mieszkańców wybiera zespół, "
+    "fundacja organizuje wolontariat, a miasto opłaca lokal i media.",
     "CENTRE_ASSESSMENT": "Samoocena przeprowadzona przez zespół platformy i mieszkańców: przejście "
     "wszystkich stron klawiaturą i czytnikiem ekranu (NVDA), automatyczne testy axe na każdej stronie.",
 }

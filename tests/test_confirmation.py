@@ -415,6 +415,8 @@ DYNAMIC_FORMS = {
     ("discussion/hidden.html", "{{ action }}"): {"discussion.restore_comment", "discussion.restore_proposal"},
     ("discussion/_queue.html", "discussion.dismiss_' ~ group.kind ~ '_flags'"): {
         "discussion.dismiss_comment_flags", "discussion.dismiss_proposal_flags"},
+    ("desk/index.html", "discussion.dismiss_' ~ group.kind ~ '_flags'"): {
+        "discussion.dismiss_comment_flags", "discussion.dismiss_proposal_flags"},
     ("privacy/delete.html", ""): {"privacy.delete"},  # posts to its own address
 }
 

@@ -8,13 +8,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from app import create_app
 from app.auth.models import User
 from app.db import db, in_schema_of
-from app.search import index as search_index
 from tests.live_server import scratch_database
 
 
@@ -106,28 +103,55 @@ def test_0011_lets_users_choose_ukrainian_and_going_back_gives_them_polish(scrat
 
 def test_votes_cast_before_the_identity_hash_get_it_in_rounds_still_voting(scratch_app):
     from app.auth.identity import voter_hash
-    from tests.rounds.factories import make_round
+    from app.rounds.models import Round
 
     upgrade(revision="0007")
     db.session.execute(sa.text(
         "INSERT INTO users (id, email, display_name, password_hash, role, locale, created_at) "
         "VALUES (1, 'ala@kozlowka.example', 'Ala', 'x', 'resident', 'pl', CURRENT_TIMESTAMP)"
     ))
-    # The ORM also writes search entries, a table of a later migration: not yet, at revision 0007.
-    event.remove(Session, "after_flush", search_index._index_changes)
-    try:
-        voting, closed = make_round(db.session, "voting"), make_round(db.session, "closed")
-    finally:
-        event.listen(Session, "after_flush", search_index._index_changes)
-    for round_ in (voting, closed):
+    # Only the columns of revision 0007 (the model has more since).
+    voting, closed = (db.session.scalar(sa.insert(Round).values(title=f"Runda {phase}", phase=phase)
+                                        .returning(Round.id)) for phase in ("voting", "closed"))
+    for round_id in (voting, closed):
         db.session.execute(sa.text(
             "INSERT INTO participations (round_id, user_id, channel, voted_at) "
-            "VALUES (:round_id, 1, 'online', CURRENT_TIMESTAMP)"), {"round_id": round_.id})
+            "VALUES (:round_id, 1, 'online', CURRENT_TIMESTAMP)"), {"round_id": round_id})
     db.session.commit()
 
     upgrade()
 
     hashes = dict(db.session.execute(sa.text("SELECT round_id, identity_hash FROM participations")).all())
     user = db.session.get(User, 1)
-    assert hashes == {voting.id: voter_hash(user, voting.id), closed.id: None}
+    assert hashes == {voting: voter_hash(user, voting), closed: None}
     assert user.session_version == 1
+
+
+def test_rounds_imported_before_0016_are_marked_historical_with_their_projects(scratch_app):
+    from app.proposals.models import Proposal
+    from app.rounds.models import Round
+
+    upgrade(revision="0011")
+    imported, own = (db.session.scalar(sa.insert(Round).values(title=title, phase="closed", description=text)
+                                       .returning(Round.id))
+                     for title, text in (("Mirów 2024", "Imported from the Pabulib file `mirow.pb`. Mirów"),
+                                         ("Runda wiosenna", "Zgłaszajcie pomysły")))
+    # Only the columns of revision 0011 (the model has ``imported`` since).
+    columns = {c.name: c for c in Proposal.__table__.columns if c.name != "imported"}
+    table = sa.Table("proposals", sa.MetaData(), *(sa.Column(name, c.type) for name, c in columns.items()))
+    for round_id, title in ((imported, "Remont ogrodzenia"), (own, "Ławka")):
+        db.session.execute(sa.insert(table).values(
+            round_id=round_id, title=title, body="Pabulib project 1.", body_html="", needs="",
+            status="accepted", search_text="", pledge_count=0, comment_count=0, created_at=sa.func.now(),
+            updated_at=sa.func.now()))
+    db.session.commit()
+
+    upgrade()
+
+    marked = dict(db.session.execute(sa.select(Round.id, Round.imported_from)).all())
+    assert marked == {imported: "pabulib", own: None}
+    flags = dict(db.session.execute(sa.select(Proposal.title, Proposal.imported)).all())
+    assert flags == {"Remont ogrodzenia": True, "Ławka": False}
+    db.session.rollback()  # end the reading transaction: on PostgreSQL it would block the downgrade
+    downgrade(revision="0011")
+    assert "imported_from" not in {c["name"] for c in sa.inspect(db.engine).get_columns("rounds")}

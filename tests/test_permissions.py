@@ -52,6 +52,7 @@ ONLY_ADMINS_ROLES = "Tylko administratorzy mogą zmieniać role."
 ONLY_FRONT_DESK = "Tylko moderatorzy mogą rejestrować mieszkańców w punkcie obsługi."
 ONLY_ADMINS_AUDIT = "Tylko administratorzy mogą czytać dziennik zdarzeń."
 ONLY_ADMINS_CENTRE = "Tylko administratorzy mogą zmieniać dane centrum."
+ONLY_DESK = "Z pulpitu moderacji korzystają tylko moderatorzy i administratorzy."
 ALREADY_RESIDENT = "Twoje zamieszkanie jest już zweryfikowane."
 ALREADY_SET_UP = "Platforma jest już skonfigurowana. Zaloguj się jako administrator."
 BAD_LINK = "Ten link jest nieprawidłowy."
@@ -283,6 +284,14 @@ CASES = [
     Case("/admin/centre", "POST", admins(422), label="empty", data={"name": ""},
          denied_text=ONLY_ADMINS_CENTRE, error_text=REQUIRED),
     Case("/how-we-vote", "GET", everyone(200)),
+    Case("/centre", "GET", everyone(200)),
+    # The moderator's desk (its direct actions in tests/desk/).
+    Case("/desk", "GET", staff(200), denied_text=ONLY_DESK),
+    Case("/desk/proposals/<id:proposal_id>/review", "POST", staff(422), label="empty",
+         subject=pc.public_proposal, denied_text=ONLY_DESK,
+         error_text="Wybierz, czy dopuścić, czy odrzucić propozycję."),
+    Case("/desk/proposals/<id:proposal_id>/review", "POST", staff(404), label="no such proposal",
+         denied_text=ONLY_DESK, error_text=pc.NOT_FOUND),
     # The front desk: residents without e-mail, sign-in slips, signing in with a slip.
     Case("/residents/new", "GET", staff(200), denied_text=ONLY_FRONT_DESK),
     Case("/residents/new", "POST", staff(422), label="empty", data={"display_name": ""},

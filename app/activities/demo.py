@@ -1,6 +1,7 @@
-"""Demo activities: the centre's places; planned, held and cancelled activities from winning proposals (moved
-along their lifecycle by the services), with volunteers and participants; a room request pending and one
-approved. Idempotent: keyed on place names and activity / request titles."""
+"""Demo activities: the centre's places; planned, held and cancelled activities, each from the winning idea it
+came from (moved along its lifecycle by the services), with volunteers and participants; a second series
+from an idea already implemented; one past activity still without its report; a room request pending and
+one approved. Idempotent: keyed on place names and activity / request titles."""
 
 from __future__ import annotations
 
@@ -92,37 +93,48 @@ def _sign(activity: Activity, user: User, role_index: int | None = None) -> None
         )
 
 
+# The ideas the activities came from (app/proposals/demo.py), by title: each activity links to its own idea.
+HOMEWORK_IDEA = "Pomoc w lekcjach dla dzieci z osiedla"
+REPAIR_IDEA = "Kawiarenka naprawcza raz w miesiącu"
+
+
+def _idea(title: str) -> Proposal | None:
+    """The demo idea, if it was selected in the vote (and may get activities)."""
+    return db.session.scalar(
+        sa.select(Proposal).where(
+            Proposal.title == title,
+            Proposal.imported.is_(False),
+            Proposal.status.in_((Status.SELECTED, Status.SCHEDULED, Status.IMPLEMENTED)),
+        )
+    )
+
+
 def seed(people: dict[str, User]) -> Iterator[str]:
     moderator = people[MODERATOR]
     residents = [people[email] for email in RESIDENTS if email in people]
     places = _places()
     yield f"places: {', '.join(places)}"
-    winners = db.session.scalars(
-        sa.select(Proposal)
-        .where(Proposal.status.in_((Status.SELECTED, Status.SCHEDULED)))
-        .order_by(Proposal.id)
-    ).all()
-    first = winners[0] if winners else None
-    second = winners[1] if len(winners) > 1 else None
+    homework, repair = _idea(HOMEWORK_IDEA), _idea(REPAIR_IDEA)
     made = 0
 
-    # A past activity from the first winning proposal, held, with a report: the proposal is implemented.
-    title = "Sprzątanie skweru i sadzenie cebulek"
+    # The homework club met once a week ago, with a report: the idea is implemented. It goes on: a
+    # second series of afternoons from the same idea starts this week (an idea can repeat).
+    title = "Lekcje z sąsiadami — pierwsze popołudnie"
     if not _exists(title):
         [held] = services.schedule_activity(
             moderator,
             _input(
                 title,
-                "Rękawice i worki zapewnia centrum.",
-                -10,
-                (10, 0),
-                (13, 0),
-                places["Ogród"],
-                capacity=30,
-                coordinator_id=_coordinator_for(first, residents[0]).id,
-                roles="przynieść łopaty: 2\nprzygotować herbatę: 1",
+                "Dzieci przychodzą z zadaniami, sąsiedzi pomagają. Zeszyty i herbata na miejscu.",
+                -7,
+                (16, 0),
+                (18, 0),
+                places["Sala główna"],
+                capacity=20,
+                coordinator_id=_coordinator_for(homework, residents[0]).id,
+                roles="pomoc z matematyki: 2\nprzygotować herbatę: 1",
             ),
-            first,
+            homework,
         )
         for index, person in enumerate(residents[:3]):
             _sign(held, person)
@@ -132,13 +144,32 @@ def seed(people: dict[str, User]) -> Iterator[str]:
         services.mark_held(
             moderator,
             held,
-            "Przyszło 18 osób, posadziliśmy 400 cebulek krokusów. "
-            "**Następnym razem:** ławki i budki dla ptaków.",
-            18,
+            "Przyszło 9 dzieci i 4 osoby do pomocy. **Następnym razem:** więcej osób od matematyki.",
+            13,
         )
         made += 1
+    title = "Lekcje z sąsiadami"
+    if not _exists(title):
+        series = services.schedule_activity(
+            moderator,
+            _input(
+                title,
+                "Co tydzień: dzieci z zadaniami domowymi, sąsiedzi do pomocy.",
+                1,
+                (16, 0),
+                (18, 0),
+                places["Sala główna"],
+                capacity=20,
+                repeat_weeks=3,
+                coordinator_id=_coordinator_for(homework, residents[0]).id,
+                roles="pomoc z matematyki: 2",
+            ),
+            homework,
+        )
+        services.sign_up(residents[2], series[0])
+        made += len(series)
 
-    # A weekly series from the second winning proposal (or none): planned, one date cancelled.
+    # The repair café from the repair-café idea: a weekly series, one date cancelled.
     title = "Kawiarenka naprawcza"
     if not _exists(title):
         series = services.schedule_activity(
@@ -152,10 +183,10 @@ def seed(people: dict[str, User]) -> Iterator[str]:
                 places["Pracownia"],
                 capacity=2,
                 repeat_weeks=4,
-                coordinator_id=_coordinator_for(second, residents[1]).id,
+                coordinator_id=_coordinator_for(repair, residents[1]).id,
                 roles="przygotować stoły: 2\nprzynieść herbatę: 1",
             ),
-            second,
+            repair,
         )
         for person in residents[:3]:  # capacity 2: the third waits
             services.sign_up(person, series[0])
@@ -163,6 +194,8 @@ def seed(people: dict[str, User]) -> Iterator[str]:
         services.cancel_activity(moderator, series[2], "W tym tygodniu pracownia jest w remoncie.")
         made += len(series)
 
+    # The centre's own evenings, not from a proposal: one this week, and one that took place three days
+    # ago and still waits for its report (the moderator's desk shows it).
     title = "Wieczór planszówek"
     if not _exists(title):
         [planned] = services.schedule_activity(
@@ -179,6 +212,14 @@ def seed(people: dict[str, User]) -> Iterator[str]:
         )
         services.sign_up(residents[2], planned)
         services.sign_up(residents[0], planned, planned.roles[1].id)
+        made += 1
+    title = "Sprzątanie skweru i sadzenie cebulek"
+    if not _exists(title):
+        services.schedule_activity(
+            moderator,
+            _input(title, "Rękawice i worki zapewnia centrum.", -3, (10, 0), (13, 0), places["Ogród"],
+                   capacity=30),
+        )
         made += 1
     yield f"activities: {made} created"
 

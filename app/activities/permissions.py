@@ -10,7 +10,9 @@ from app.db import utcnow
 from app.permissions import ALLOW, Decision, deny, is_staff, is_verified_resident, signed_in
 from app.proposals.models import Proposal, Status
 
-SCHEDULABLE = (Status.SELECTED, Status.SCHEDULED)
+# A proposal can lead to many activities over time (a weekly cooking club, a repair café): being
+# implemented never blocks scheduling another.
+SCHEDULABLE = (Status.SELECTED, Status.SCHEDULED, Status.IMPLEMENTED)
 
 
 def can_manage(actor) -> Decision:

@@ -196,7 +196,7 @@ def ready_to_schedule() -> sa.Select:
     return (
         sa.select(Proposal)
         .options(joinedload(Proposal.author), joinedload(Proposal.round))
-        .where(Proposal.status.in_((Status.SELECTED, Status.SCHEDULED)))
+        .where(Proposal.status.in_((Status.SELECTED, Status.SCHEDULED)), Proposal.imported.is_(False))
         .order_by(Proposal.status, Proposal.updated_at.desc(), Proposal.id.desc())
     )
 

@@ -38,6 +38,10 @@ class CentreForm(BaseForm):
                                   validators=[required(), max_length(2000)], render_kw={"rows": 4})
     phone = StringField(_l("Phone"), validators=[required(), max_length(40)], render_kw={"inputmode": "tel"})
     email = _email(_l("E-mail address"))
+    run_by = TextAreaField(_l("Who runs the centre"),
+                           description=_l("Residents, organisations, the city: who does what. "
+                                          "A blank line starts a new paragraph."),
+                           validators=[max_length(2000)], render_kw={"rows": 5})
     compliance = RadioField(_l("Compliance with the act on digital accessibility"),
                             choices=list(COMPLIANCE_LABELS.items()), validators=[required()])
     # InputRequired (not DataRequired): a date that cannot be read is reported as such.
@@ -59,7 +63,8 @@ class CentreForm(BaseForm):
     sign_language = _text(_l("Polish Sign Language (PJM) interpreter"))
 
     SECTIONS = (
-        (_l("The centre"), ("name", "street", "postcode", "city", "opening_hours", "phone", "email")),
+        (_l("The centre"), ("name", "street", "postcode", "city", "opening_hours", "phone", "email",
+                           "run_by")),
         (_l("Accessibility statement"), ("compliance", "statement_published_on", "statement_updated_on",
                                          "assessment", "accessibility_contact", "accessibility_phone",
                                          "accessibility_email")),
@@ -72,6 +77,8 @@ class CentreForm(BaseForm):
             getattr(self, name).data = getattr(centre, name)
 
     def centre(self) -> Centre:
-        return Centre(**{name: getattr(self, name).data for name in FIELDS})
+        values = {name: getattr(self, name).data for name in FIELDS}
+        values["run_by"] = values["run_by"] or ""  # optional
+        return Centre(**values)
 
 

@@ -48,4 +48,6 @@ class CentreSettings(db.Model):
     parking: Mapped[str] = mapped_column(sa.Text)
     assistance_dog: Mapped[str] = mapped_column(sa.Text)
     sign_language: Mapped[str] = mapped_column(sa.Text)
+    # Who runs the centre (residents, NGOs, the city), for the centre's page.
+    run_by: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -3,6 +3,7 @@ has saved one, from the configuration (app.config.CENTRE_DEFAULTS)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from datetime import date
 from urllib.parse import urlencode
@@ -14,6 +15,7 @@ from app.centre.models import THE_ONLY_ID, CentreSettings, Compliance
 from app.db import db
 
 OSM_SEARCH = "https://www.openstreetmap.org/search"
+BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Centre:
     parking: str
     assistance_dog: str
     sign_language: str
+    run_by: str = ""
 
     @property
     def address(self) -> str:
@@ -47,6 +50,11 @@ class Centre:
     @property
     def hours_lines(self) -> list[str]:
         return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+
+    @property
+    def run_by_paragraphs(self) -> list[str]:
+        """Paragraphs are separated by a blank line."""
+        return [part.strip() for part in BLANK_LINE.split(self.run_by) if part.strip()]
 
     @property
     def map_url(self) -> str:
@@ -82,6 +90,7 @@ def defaults() -> Centre:
         parking=config["CENTRE_PARKING"],
         assistance_dog=config["CENTRE_ASSISTANCE_DOG"],
         sign_language=config["CENTRE_SIGN_LANGUAGE"],
+        run_by=config["CENTRE_RUN_BY"],
     )
 
 

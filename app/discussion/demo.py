@@ -56,7 +56,7 @@ def _comment(proposal, author, text, hours, parent=None) -> Comment:
 def seed(people: dict[str, User]) -> Iterator[str]:
     proposals = list(db.session.scalars(
         sa.select(Proposal)
-        .where(Proposal.status != Status.DRAFT, Proposal.hidden_at.is_(None))
+        .where(Proposal.status != Status.DRAFT, Proposal.hidden_at.is_(None), Proposal.imported.is_(False))
         .order_by(Proposal.id).limit(len(THREADS))
     ))
     if not proposals:

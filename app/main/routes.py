@@ -2,7 +2,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import jsonify, render_template
+from flask_login import current_user
 
+from app.activities.permissions import can_manage
+from app.activities.queries import places
+from app.centre.permissions import can_edit_centre
 from app.db import db
 from app.extensions import limiter
 from app.main import bp
@@ -14,6 +18,14 @@ from app.proposals.queries import latest_public
 def index():
     latest = db.session.scalars(latest_public(5)).all()  # one query
     return render_template("main/index.html", latest_proposals=latest, status_labels=STATUS_LABELS)
+
+
+@bp.get("/centre")
+def centre():
+    """About the centre: who runs it, where and when it is open, and its rooms."""
+    rooms = db.session.scalars(places(active_only=True)).all()  # one query
+    return render_template("main/centre.html", rooms=rooms,
+                           can_edit=can_edit_centre(current_user), can_manage_places=can_manage(current_user))
 
 
 @bp.get("/accessibility")

@@ -1,6 +1,8 @@
-"""Demo proposals for the Na Kozłówce estate: categories, a round open for proposals, an earlier round,
-and proposals in every status with revisions, timelines and pledges. Idempotent (keyed on names and
-titles). ``people`` are the demo accounts of app/demo/seed.py, keyed by e-mail."""
+"""Demo proposals for the Na Kozłówce estate: categories, a round open for proposals (its deadline three
+weeks after the seed), an earlier round, and proposals with revisions, timelines and pledges. Winning ideas
+stay "selected": the activities demo schedules them, which moves them to "scheduled" and "implemented".
+Idempotent (keyed on names and titles). ``people`` are the demo accounts of app/demo/seed.py, keyed by
+e-mail."""
 
 from __future__ import annotations
 
@@ -35,8 +37,9 @@ PROPOSALS = [
      "- skrzynka z narzędziami w świetlicy MAM.\n\nMieszkańcy bloku nr 5 już się zgłosili do pomocy.",
      [("zbigniew@mam.example", "volunteer", ""), ("kasia@mam.example", "resources", "Konewki i łopaty"),
       ("jadwiga@mam.example", "coordinate", "")]),
-    ("Kawiarenka naprawcza raz w miesiącu", "zbigniew@mam.example", "Sąsiedzka pomoc", "open",
-     [Status.SUBMITTED], 2_000, "Sala na parterze w soboty, stoły, lutownica, przedłużacze",
+    ("Kawiarenka naprawcza raz w miesiącu", "zbigniew@mam.example", "Sąsiedzka pomoc", "past",
+     [Status.SUBMITTED, Status.ACCEPTED, Status.SELECTED], 2_000,
+     "Sala na parterze w soboty, stoły, lutownica, przedłużacze",
      "Zamiast wyrzucać toster czy lampkę — naprawmy je razem. **Repair café** w pierwszą sobotę "
      "miesiąca: sąsiedzi, którzy umieją naprawiać, pomagają innym i uczą, jak to robić.\n\n"
      "Przynosisz zepsutą rzecz, wychodzisz z działającą (albo przynajmniej wiesz, co się stało).",
@@ -46,13 +49,13 @@ PROPOSALS = [
      "Klub szachowy dla seniorów w świetlicy: wtorki 10:00–12:00. Na początek trzy komplety i "
      "herbata. Może z czasem turniej z młodzieżą z pobliskiej szkoły?", []),
     ("Pomoc w lekcjach dla dzieci z osiedla", "oksana@mam.example", "Edukacja", "past",
-     [Status.SUBMITTED, Status.ACCEPTED, Status.SELECTED, Status.SCHEDULED, Status.IMPLEMENTED],
+     [Status.SUBMITTED, Status.ACCEPTED, Status.SELECTED],
      1_200, "Sala w poniedziałki i środy 16–18, wolontariusze (studenci, emeryci nauczyciele)",
      "Dwa popołudnia w tygodniu, kiedy dzieci z osiedla mogą przyjść z zadaniami domowymi. "
      "Pomagają wolontariusze: studenci i emerytowani nauczyciele z naszych bloków.",
      [("jadwiga@mam.example", "volunteer", ""), ("ngo@mam.example", "coordinate", "")]),
     ("Stacja naprawy rowerów przy wejściu", "kasia@mam.example", "Sport i rekreacja", "past",
-     [Status.SUBMITTED, Status.ACCEPTED, Status.SELECTED, Status.SCHEDULED], 3_800,
+     [Status.SUBMITTED, Status.ACCEPTED, Status.SELECTED], 3_800,
      "Miejsce przy wejściu do centrum, zgoda spółdzielni",
      "Stojak z pompką i kluczami na stalowych linkach, dostępny całą dobę. Każdy może dopompować "
      "koło albo dokręcić siodełko bez jeżdżenia do serwisu.",
@@ -104,11 +107,11 @@ def _category(name: str, name_en: str, position: int) -> Category:
     return category
 
 
-def _round(title: str, phase: str, description: str) -> Round:
+def _round(title: str, phase: str, description: str, **dates) -> Round:
     round_ = db.session.scalar(sa.select(Round).where(Round.title == title))
     if round_ is None:
         round_ = Round(title=title, phase=phase, description=description,
-                       description_html=render_markdown(description), budget_grosze=2_000_000)
+                       description_html=render_markdown(description), budget_grosze=2_000_000, **dates)
         db.session.add(round_)
     return round_
 
@@ -117,7 +120,9 @@ def seed(people: dict[str, User]) -> Iterator[str]:
     categories = {name: _category(name, en, n) for n, (name, en) in enumerate(CATEGORIES, start=1)}
     rounds = {
         "open": _round(OPEN_ROUND, Phase.SUBMISSION,
-                       "Zgłaszajcie pomysły na wiosnę i lato: budżet 20 000 zł."),
+                       "Zgłaszajcie pomysły na wiosnę i lato: budżet 20 000 zł.",
+                       submission_starts_at=utcnow() - timedelta(days=14),
+                       review_starts_at=utcnow() + timedelta(days=21)),
         "past": _round(PAST_ROUND, Phase.CLOSED, "Pomysły na jesień i zimę 2025."),
     }
     db.session.flush()

@@ -82,6 +82,8 @@ class Proposal(db.Model):
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str | None] = mapped_column(sa.String(500))
     hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # A project of an imported round (a historical example): kept out of lists, queues and the desk.
+    imported: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     category: Mapped[Category | None] = relationship()

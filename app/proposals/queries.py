@@ -42,6 +42,8 @@ def public_proposals(search: str = "", round_id: int | None = None, category_id:
         query = query.where(Proposal.round_id.is_(None))
     elif round_id:
         query = query.where(Proposal.round_id == round_id)
+    else:  # the projects of an imported round (a historical example) show only when that round is chosen
+        query = query.where(Proposal.imported.is_(False))
     if category_id:
         query = query.where(Proposal.category_id == category_id)
     if status:
@@ -57,7 +59,7 @@ def latest_public(limit: int = 5) -> sa.Select:
     return (
         sa.select(Proposal)
         .options(joinedload(Proposal.author), joinedload(Proposal.category))
-        .where(is_public())
+        .where(is_public(), Proposal.imported.is_(False))
         .order_by(*NEWEST)
         .limit(limit)
     )

@@ -63,6 +63,9 @@ class Round(db.Model):
     phase: Mapped[str] = mapped_column(sa.String(16), default=Phase.DRAFT, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # A round imported from a file (its name; "pabulib" for older imports) is a historical example: its
+    # proposals stay out of the platform's own lists and queues, its ballots out of the monthly statistics.
+    imported_from: Mapped[str | None] = mapped_column(sa.String(200))
 
     # Schedule shown to residents; `flask rounds advance` applies it.
     submission_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

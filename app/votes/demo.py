@@ -5,12 +5,14 @@ budget of Podgórze Duchackie (the district of Na Kozłówce) imported from its 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from app.auth.models import User
-from app.db import db
+from app.db import db, utcnow
+from app.i18n import WARSAW
 from app.proposals.models import Proposal, Status
 from app.rounds.models import BallotKind, Phase, Round, Secrecy
 from app.rounds.services import advance_phase
@@ -81,6 +83,11 @@ def seed(people: dict[str, User]) -> Iterator[str]:
     round_ = _round(title, description, Phase.VOTING, author, proposals, ballot_kind=BallotKind.APPROVAL,
                     min_choices=1, max_choices=2, budget_grosze=1_000_000)
     if round_:
+        # A vote closing soon: opened a week before the seed, it closes a week after it, at 20:00.
+        round_.voting_starts_at = utcnow() - timedelta(days=7)
+        closing_day = utcnow().astimezone(WARSAW).date() + timedelta(days=7)
+        round_.voting_ends_at = datetime.combine(closing_day, time(20, 0), tzinfo=WARSAW).astimezone(UTC)
+        db.session.commit()
         _cast(round_, VOTING_BALLOTS, people)
         created.append(f"{title} (voting, {len(VOTING_BALLOTS)} ballots)")
     title, description, proposals = CLOSED
@@ -91,8 +98,13 @@ def seed(people: dict[str, User]) -> Iterator[str]:
         advance_phase(moderator, round_.id, Phase.VOTING)
         created.append(f"{title} (closed and counted)")
     title, description, proposals = REVIEW
-    if _round(title, description, Phase.REVIEW, author, proposals, status=Status.SUBMITTED,
-              ballot_kind=BallotKind.YES_NO, rule="ranking", ranking_top_n=1, yes_no_quorum=10):
+    round_ = _round(title, description, Phase.REVIEW, author, proposals, status=Status.SUBMITTED,
+                    ballot_kind=BallotKind.YES_NO, rule="ranking", ranking_top_n=1, yes_no_quorum=10)
+    if round_:
+        # Voting was to start yesterday, but the proposals still wait for review (the moderator's desk).
+        round_.voting_starts_at = utcnow() - timedelta(days=1)
+        round_.voting_ends_at = utcnow() + timedelta(days=13)
+        db.session.commit()
         created.append(f"{title} (review)")
     title, description, proposals = DRAFT
     if _round(title, description, Phase.DRAFT, author, proposals, budget_grosze=2_000_000):

@@ -54,6 +54,7 @@ def import_pabulib(path: Path, title: str | None = None) -> Round:
         description=f"Imported from the Pabulib file `{path.name}`. {description}".strip(),
         phase=Phase.VOTING,
         secrecy=Secrecy.SECRET,
+        imported_from=path.name[:200],
         **_settings(parsed),
     )
     round_.description_html = render_markdown(round_.description)
@@ -66,7 +67,7 @@ def import_pabulib(path: Path, title: str | None = None) -> Round:
         proposal = Proposal(
             round_id=round_.id, title=name[:200], body=f"Pabulib project {project.id}.",
             body_html=f"<p>Pabulib project {project.id}.</p>", search_text=fold(name),
-            cost_grosze=project.cost, status=Status.ACCEPTED,
+            cost_grosze=project.cost, status=Status.ACCEPTED, imported=True,
         )
         db.session.add(proposal)
         db.session.flush()

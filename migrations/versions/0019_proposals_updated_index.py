@@ -1,7 +1,7 @@
 """proposals: index on updated_at, so the API's list reads the table's newest change without a scan
 
 Revision ID: 0019
-Revises: 0012
+Revises: 0016
 Create Date: 2026-12-06 06:20:00.000000
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0012'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

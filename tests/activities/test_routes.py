@@ -208,6 +208,40 @@ def test_marking_held_over_http_with_a_report(client, users, session):
     assert "<strong>Następnym razem</strong>" in html
 
 
+SEVEN_HELD = "Odbyło się 7 spotkań"
+
+
+def test_a_held_proposal_gets_a_second_activity_over_http(client, users, session):
+    """A repeating idea: after its first activity is held (the proposal is implemented), a moderator
+    schedules another from the proposal's page, and the page lists them all."""
+    proposal = make_proposal(session, users.resident(), status=Status.IMPLEMENTED, title="Gotujemy razem")
+    place = make_place(session, name="Kuchnia")
+    for week in range(7):
+        make_activity(session, place=place, proposal=proposal, title=f"Gotujemy razem nr {week + 1}",
+                      starts_at=in_days(-7 * (week + 1)), status="held")
+    resident_view = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert SEVEN_HELD in resident_view and "Gotujemy razem nr 7" in resident_view
+    assert f"/activities/new?proposal={proposal.id}" not in resident_view
+    client.login(users.moderator())
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f'href="/activities/new?proposal={proposal.id}">Zaplanuj działanie</a>' in page
+
+    form = client.get(f"/activities/new?proposal={proposal.id}")
+    assert form.status_code == 200 and 'value="Gotujemy razem"' in form.get_data(as_text=True)
+    response = client.post(f"/activities/new?proposal={proposal.id}", {
+        "title": "Gotujemy razem — pierogi", "description": "Przynieś fartuch.",
+        "day": (local(utcnow()) + timedelta(days=3)).date().isoformat(), "starts": "17:00", "ends": "19:00",
+        "place_id": str(place.id), "capacity": "12", "open_to_all": "y", "coordinator_id": "",
+        "coordinator_email": "", "roles": "", "repeat_weeks": "1",
+    })
+
+    assert response.status_code == 303
+    session.refresh(proposal)
+    assert proposal.status == Status.IMPLEMENTED
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert SEVEN_HELD + "; jeszcze 1 zaplanowane." in page and "Gotujemy razem — pierogi" in page
+
+
 def test_proposal_page_include_shows_the_path_to_what_happened(app, session, users):
     proposal = make_proposal(session, users.resident(), status=Status.SCHEDULED)
     make_activity(
@@ -217,7 +251,8 @@ def test_proposal_page_include_shows_the_path_to_what_happened(app, session, use
     with app.test_request_context("/"):
         html = render_template_string('{% include "activities/_for_proposal.html" %}', proposal=proposal)
     assert html.index("Pierwsze spotkanie") < html.index("Drugie spotkanie")
-    assert "1 z 2" in html
+    assert "Odbyło się 1 spotkanie; jeszcze 1 zaplanowane." in html
+    assert "Zaplanuj działanie" not in html  # a visitor does not schedule
     with app.test_request_context("/"):
         other = make_proposal(session, users.resident(), status=Status.SELECTED)
         assert (

@@ -90,7 +90,7 @@ def test_scheduling_a_selected_proposal_moves_it_to_scheduled(session, users):
 
 
 @pytest.mark.parametrize(
-    "status", [Status.ACCEPTED, Status.SUBMITTED, Status.NOT_SELECTED, Status.IMPLEMENTED]
+    "status", [Status.ACCEPTED, Status.SUBMITTED, Status.NOT_SELECTED, Status.REJECTED]
 )
 def test_only_selected_proposals_can_be_scheduled_and_refusal_writes_nothing(session, users, status):
     proposal = make_proposal(session, users.resident(), status=status)
@@ -109,6 +109,24 @@ def test_a_second_activity_of_a_scheduled_proposal_keeps_it_scheduled(session, u
     services.schedule_activity(moderator, data(place, next_week() + timedelta(days=1)), proposal)
     session.refresh(proposal)
     assert proposal.status == Status.SCHEDULED
+    assert count(session, Activity) == 2
+
+
+def test_an_implemented_proposal_gets_another_activity_and_stays_implemented(session, users):
+    """A repeating idea (weekly cooking): after the first activity is held, the next can be scheduled."""
+    moderator = users.moderator()
+    proposal = make_proposal(session, users.resident(), status=Status.SELECTED)
+    place = make_place(session)
+    [first] = services.schedule_activity(moderator, data(place, local(utcnow()).date() - timedelta(days=7)),
+                                         proposal)
+    services.mark_held(moderator, first, "Gotowaliśmy pierogi.", 12)
+    session.refresh(proposal)
+    assert proposal.status == Status.IMPLEMENTED
+
+    [second] = services.schedule_activity(moderator, data(place, next_week()), proposal)
+
+    session.refresh(proposal)
+    assert second.proposal_id == proposal.id and proposal.status == Status.IMPLEMENTED
     assert count(session, Activity) == 2
 
 

@@ -155,3 +155,59 @@ def test_the_admin_form_is_in_english_too(client, users):
     page = html(client.get("/admin/centre"))
 
     assert "The centre's details" in page and "Polish Sign Language (PJM) interpreter" in page
+
+
+# --- the page about the centre ----------------------------------------------------------------------
+
+
+def test_the_centre_page_says_who_runs_it_where_when_and_lists_the_rooms(client, session):
+    from tests.activities.factories import make_place
+
+    hall = make_place(session, name="Sala widowiskowa")
+    hall.capacity, hall.description = 80, "Scena i nagłośnienie"
+    make_place(session, name="Dawna suszarnia", active=False)
+    session.commit()
+
+    page = html(client.get("/centre"))
+
+    assert "Kto prowadzi centrum" in page and "Fundacja Kozłówka" in page  # the configured default
+    assert "ul. Kozłówka 14, 30-664 Kraków" in page and "poniedziałek–piątek 10:00–20:00" in page
+    assert 'href="https://www.openstreetmap.org/search?query=' in page and "<iframe" not in page
+    assert "Sala widowiskowa" in page and "Do 80 osób" in page and "Scena i nagłośnienie" in page
+    assert f'href="/activities?place={hall.id}"' in page
+    assert "Dawna suszarnia" not in page  # no longer in use
+    assert "Zmień dane centrum" not in page and "Zarządzaj miejscami" not in page
+
+
+def test_every_footer_links_to_the_centre_page(client):
+    page = html(client.get("/rounds"))
+    footer = page[page.index("<footer"):]
+    assert '<a href="/centre">O centrum</a>' in footer
+    assert "poniedziałek–piątek 10:00–20:00" in footer and "openstreetmap.org/search" in footer
+
+
+def test_an_admin_writes_who_runs_the_centre_and_the_page_shows_it(client, users, session):
+    client.login(users.admin())
+    assert 'href="/admin/centre"' in html(client.get("/centre"))
+    form = html(client.get("/admin/centre"))
+    assert "Kto prowadzi centrum" in form
+
+    run_by = "Rada mieszkańców <b>osiedla</b>.\r\n\r\nMiasto opłaca czynsz."
+    response = client.post("/admin/centre", {**FORM, "run_by": run_by})
+
+    assert response.status_code == 303
+    assert session.get(CentreSettings, 1).run_by == run_by
+    page = html(client.get("/centre"))
+    assert "Rada mieszkańców &lt;b&gt;osiedla&lt;/b&gt;." in page and "<b>osiedla" not in page
+    assert "<p class=\"user-text\">Miasto opłaca czynsz.</p>" in page
+    assert "ul. Bochenka 12, 30-693 Kraków" in page
+
+
+@pytest.mark.parametrize("role", ["resident", "moderator", "steering"])
+def test_only_an_admin_changes_who_runs_the_centre(client, users, session, role):
+    client.login(users.for_role(role))
+    response = client.post("/admin/centre", {**FORM, "run_by": "Przejęte"})
+    assert response.status_code == 403
+    assert "Tylko administratorzy mogą zmieniać dane centrum." in html(response)
+    assert session.get(CentreSettings, 1) is None
+    assert "Zmień dane centrum" not in html(client.get("/centre"))
