@@ -124,8 +124,10 @@ def demo_seed(force: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     from app.activities.cli import activities_cli
+    from app.notifications.cli import notifications_cli
     from app.rounds.cli import rounds_cli
     from app.votes.cli import votes_cli
 
-    for group in (users_cli, outbox_cli, audit_cli, demo_cli, rounds_cli, votes_cli, activities_cli):
+    for group in (users_cli, outbox_cli, audit_cli, demo_cli, rounds_cli, votes_cli, activities_cli,
+                  notifications_cli):
         app.cli.add_command(group)
