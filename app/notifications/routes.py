@@ -60,7 +60,6 @@ def following():
                            kinds=subjects.FOLLOWABLE)
 
 
-@bp.post("/follow/<kind>/<id:subject_id>")
 @login_required
 def follow(kind: str, subject_id: int):
     services.start_following(current_user, kind, subject_id)
@@ -68,11 +67,18 @@ def follow(kind: str, subject_id: int):
                                               "notifications."))
 
 
-@bp.post("/unfollow/<kind>/<id:subject_id>")
 @login_required
 def unfollow(kind: str, subject_id: int):
     services.stop_following(current_user, kind, subject_id)
     return _follow_answer(kind, subject_id, _("You no longer follow this."))
+
+
+# One address per kind of subject (/follow/proposal/12), so nothing else can be asked for.
+for _kind in subjects.FOLLOWABLE:
+    bp.add_url_rule(f"/follow/{_kind}/<id:subject_id>", "follow", follow, methods=["POST"],
+                    defaults={"kind": _kind})
+    bp.add_url_rule(f"/unfollow/{_kind}/<id:subject_id>", "unfollow", unfollow, methods=["POST"],
+                    defaults={"kind": _kind})
 
 
 def _follow_answer(kind: str, subject_id: int, text: str):

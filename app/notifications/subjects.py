@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from flask import current_app, has_request_context
 from flask_babel import lazy_gettext as _l
 
 Resolver = Callable[[list[int]], dict[int, tuple[str, str]]]
@@ -29,7 +30,10 @@ def resolve(kind: str, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     ids = sorted(set(ids))
     if resolver is None or not ids:
         return {}
-    return resolver(ids)
+    if has_request_context():
+        return resolver(ids)
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"] or "http://localhost"):
+        return resolver(ids)  # the CLI: the paths are built as for the public address
 
 
 def describe(kind: str, subject_id: int) -> tuple[str, str] | None:
