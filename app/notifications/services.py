@@ -461,3 +461,34 @@ def _send_list(person: User, items: list[Notification], subject, list_name: str)
         unsubscribe_url=url, settings_url=external_url("notifications.settings"),
         list_label=Unsubscription(person, list_name).label,
     )
+
+
+# --- personal data --------------------------------------------------------------------------------------
+
+
+def personal_data(user_id: int) -> dict:
+    """What notifications keep about a person, for their personal-data export."""
+    notifications = db.session.scalars(sa.select(Notification).where(Notification.user_id == user_id)
+                                       .order_by(Notification.id))
+    return {
+        "notifications": [
+            {"event": n.event, "subject": f"{n.subject_kind}:{n.subject_id}", "title": n.subject_title,
+             "detail": n.detail, "created_at": n.created_at.isoformat(),
+             "read_at": n.read_at.isoformat() if n.read_at else None}
+            for n in notifications
+        ],
+        "follows": [f"{kind}:{subject_id}" for kind, subject_id in db.session.execute(
+            sa.select(Follow.subject_kind, Follow.subject_id).where(Follow.user_id == user_id)
+            .order_by(Follow.id))],
+        "email_choices": choices_for([user_id])[user_id],
+    }
+
+
+def forget(user_id: int, name: str | None) -> None:
+    """An account is deleted: its notifications, follows and choices go, and others' notifications no
+    longer name the person (the caller commits)."""
+    for model in (Notification, Follow, EmailChoice, DigestSent):
+        db.session.execute(sa.delete(model).where(model.user_id == user_id))
+    if name:
+        db.session.execute(sa.update(Notification).where(Notification.actor_name == name[:80])
+                           .values(actor_name=None).execution_options(synchronize_session=False))
