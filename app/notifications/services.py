@@ -393,6 +393,19 @@ def _people(user_ids) -> dict[int, User]:
     return {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(list(user_ids))))}
 
 
+def _claim(items: list[Notification], kind: str) -> bool:
+    """Take a person's waiting notifications for this run, in one UPDATE: when cron runs on several
+    servers at once, the one that took them first sends them and the others leave them alone."""
+    ids = [item.id for item in items]
+    claimed = db.session.execute(
+        sa.update(Notification).where(Notification.id.in_(ids), Notification.email_pending == kind)
+        .values(email_pending=None).execution_options(synchronize_session=False)).rowcount
+    if claimed != len(ids):
+        db.session.rollback()
+        return False
+    return True
+
+
 def send_held(now: datetime | None = None) -> int:
     """`flask notifications send` (cron, every few minutes): one e-mail per person with everything held
     back for them (a lively discussion, a round's many voters). A choice changed meanwhile is honoured."""
@@ -405,6 +418,8 @@ def send_held(now: datetime | None = None) -> int:
     sent = 0
     for uid, items in grouped.items():
         person = people[uid]
+        if not _claim(items, Pending.SOON):
+            continue
         wanted = []
         for item in items:
             choice = choices[uid][item.category] if person.email else Choice.NEVER
@@ -416,7 +431,7 @@ def send_held(now: datetime | None = None) -> int:
             _send_list(person, wanted, _l("News from MAM Na Kozłówce"), wanted[0].category
                        if len({item.category for item in wanted}) == 1 else DIGEST_LIST)
             sent += 1
-    db.session.commit()
+        db.session.commit()
     return sent
 
 
@@ -436,20 +451,21 @@ def send_digests(now: datetime | None = None) -> int:
     sent = 0
     for uid, items in grouped.items():
         person = people[uid]
+        if not _claim(items, Pending.DIGEST):
+            continue
         wanted = [item for item in items if person.email and choices[uid][item.category] != Choice.NEVER]
         for item in items:
             item.email_pending = None
             if item in wanted:
                 item.emailed_at = now
-        if not wanted:
-            continue
-        _send_list(person, wanted, _l("Your weekly news from MAM Na Kozłówce"), DIGEST_LIST)
-        if uid in last:
-            db.session.execute(sa.update(DigestSent).where(DigestSent.user_id == uid).values(sent_at=now))
-        else:
-            db.session.add(DigestSent(user_id=uid, sent_at=now))
-        sent += 1
-    db.session.commit()
+        if wanted:
+            _send_list(person, wanted, _l("Your weekly news from MAM Na Kozłówce"), DIGEST_LIST)
+            if uid in last:
+                db.session.execute(sa.update(DigestSent).where(DigestSent.user_id == uid).values(sent_at=now))
+            else:
+                db.session.add(DigestSent(user_id=uid, sent_at=now))
+            sent += 1
+        db.session.commit()
     return sent
 
 
