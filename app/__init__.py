@@ -31,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.audit import subscribers  # noqa: F401  (listens to the core layer's signals)
     from app.errors import register_error_handlers
     from app.http_cache import register_http_cache
+    from app.notifications import subscribers as notification_subscribers  # noqa: F401
     from app.outbox.services import register_outbox
     from app.security import register_security_headers
 
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.discussion import routes as discussion_routes
     from app.main import routes as main_routes
     from app.news import routes as news_routes
+    from app.notifications import routes as notifications_routes
     from app.proposals import routes as proposals_routes
     from app.residents import routes as residents_routes
     from app.rounds import routes as rounds_routes
@@ -97,7 +99,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(centre_routes.bp)
     for blueprint in (main_routes.bp, auth_routes.bp, residents_routes.bp, proposals_routes.bp, votes_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (discussion_routes.bp, news_routes.bp, rounds_routes.bp, activities_routes.bp):
+    for blueprint in (discussion_routes.bp, news_routes.bp, rounds_routes.bp, activities_routes.bp,
+                      notifications_routes.bp):
         app.register_blueprint(blueprint)
     from app.api import routes as api_routes
     from app.desk import routes as desk_routes
@@ -121,8 +124,9 @@ def _configure_jinja(app: Flask) -> None:
     app.jinja_env.globals.update(is_htmx=is_htmx, htmx_path=htmx_path, current_locale=ui_language,
                                  resident_number=resident_number)
 
-    from app import activities, discussion, news
+    from app import activities, discussion, news, notifications
 
+    notifications.register_jinja(app)
     discussion.register_jinja(app)
     news.register_jinja(app)
     activities.register_jinja(app)

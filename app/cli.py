@@ -128,10 +128,12 @@ def demo_seed(force: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     from app.activities.cli import activities_cli
+    from app.notifications.cli import notifications_cli
     from app.rounds.cli import rounds_cli
     from app.search.cli import search_cli
     from app.votes.cli import votes_cli
 
-    groups = (users_cli, outbox_cli, audit_cli, demo_cli, rounds_cli, votes_cli, activities_cli, search_cli)
+    groups = (users_cli, outbox_cli, audit_cli, demo_cli, rounds_cli, votes_cli, activities_cli, search_cli,
+              notifications_cli)
     for group in groups:
         app.cli.add_command(group)

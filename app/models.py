@@ -6,6 +6,7 @@ from app.auth.models import ResidencyCode, User
 from app.centre.models import CentreSettings
 from app.discussion.models import Comment, Flag
 from app.news.models import NewsPost
+from app.notifications.models import DigestSent, EmailChoice, Follow, Notification
 from app.outbox.models import OutboxMessage
 from app.proposals.models import Category, Pledge, Proposal, ProposalEvent, ProposalRevision
 from app.residents.models import SignInCode
@@ -24,8 +25,12 @@ __all__ = [
     "Category",
     "CentreSettings",
     "Comment",
+    "DigestSent",
+    "EmailChoice",
     "Flag",
+    "Follow",
     "NewsPost",
+    "Notification",
     "OutboxMessage",
     "Participation",
     "Pledge",

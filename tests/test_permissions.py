@@ -25,6 +25,7 @@ from tests.discussion import route_cases as dc
 from tests.exports import route_cases as xc
 from tests.factories import PASSWORD
 from tests.news import route_cases as nc
+from tests.notifications import route_cases as notc
 from tests.proposals import route_cases as pc
 from tests.rounds import route_cases as rc
 
@@ -43,6 +44,7 @@ TABLES = {
     **nc.TABLES,
     **rc.TABLES,
     **ac.TABLES,
+    **notc.TABLES,
 }
 
 # Polish texts a user sees.
@@ -536,6 +538,31 @@ CASES = [
     Case("/account/delete", "GET", signed_in(200)),
     Case("/account/delete", "POST", signed_in(422), label="empty", data={"password": ""},
          error_text=REQUIRED),
+    # Notifications, follows, e-mail choices and unsubscribing.
+    Case("/notifications", "GET", signed_in(200)),
+    Case("/notifications/count", "GET", everyone(200)),
+    Case("/notifications/following", "GET", signed_in(200)),
+    Case("/notifications/<id:notification_id>", "GET", signed_in(303), label="own",
+         subject=notc.own_notification, effect=notc.read, effect_status=303),
+    Case("/notifications/<id:notification_id>", "GET", signed_in(404), label="someone else's",
+         subject=notc.others_notification),
+    Case("/notifications/<id:notification_id>/read", "POST", signed_in(303), label="own",
+         subject=notc.own_notification, effect=notc.read, effect_status=303),
+    Case("/notifications/<id:notification_id>/read", "POST", signed_in(404), label="someone else's",
+         subject=notc.others_notification),
+    Case("/notifications/read-all", "POST", signed_in(303), subject=notc.own_notification,
+         effect=notc.all_read, effect_status=303),
+    *[Case(f"/follow/{kind}/<id:subject_id>", "POST", signed_in(303), subject=notc.followable(kind),
+           effect=notc.followed, effect_status=303) for kind in ("proposal", "activity", "round")],
+    *[Case(f"/unfollow/{kind}/<id:subject_id>", "POST", signed_in(303),
+           subject=notc.followable(kind, already=True), effect=notc.unfollowed, effect_status=303)
+      for kind in ("proposal", "activity", "round")],
+    Case("/account/notifications", "GET", signed_in(200)),
+    Case("/account/notifications", "POST", signed_in(303), data=notc.CHOICES, effect=notc.choices_saved,
+         effect_status=303),
+    Case("/account/notifications", "POST", signed_in(422), label="invalid", data={"rounds": "sometimes"}),
+    Case("/unsubscribe/<token>", "GET", everyone(422), token="bad", error_text=notc.BAD_LINK),
+    Case("/unsubscribe/<token>", "POST", everyone(422), token="bad", error_text=notc.BAD_LINK),
 ]
 
 

@@ -3,6 +3,8 @@ feeds (routes in ``routes``)."""
 
 from flask import Blueprint, Flask
 
+from app.notifications import subjects
+
 bp = Blueprint("activities", __name__)
 
 
@@ -17,3 +19,12 @@ def register_jinja(app: Flask) -> None:
     app.jinja_env.globals["activities_for"] = activities_for
     app.jinja_env.globals["can_schedule"] = can_schedule
     app.jinja_env.globals["time_range"] = time_range
+
+
+def _followable(ids: list[int]) -> dict[int, tuple[str, str]]:
+    from app.activities.follows import followable
+
+    return followable(ids)
+
+
+subjects.register("activity", _followable)

@@ -37,6 +37,7 @@ from app.auth.services import find_user_by_email
 from app.db import db, utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.forms import FORBIDDEN_CHARACTERS
+from app.notifications.services import Mail, follow, followers, notify, path_for
 from app.numbers import parse_whole
 from app.outbox.services import queue_email_to
 from app.permissions import is_staff, is_verified_resident, require
@@ -346,15 +347,16 @@ def _tell_about_changes(moved: list[tuple[Activity, dict]], now: datetime) -> No
             activity, before = by_id[signup.activity_id]
             link = external_url("activities.show", activity_id=activity.id)
             theirs[signup.activity_id] = {"activity": activity, "before": before, "link": link}
+    told: set[int] = set()
     for user, theirs in people.values():
         changes = sorted(theirs.values(), key=lambda change: change["activity"].starts_at)
-        _mail(
-            user,
-            _l("New time or place: %(title)s", title=changes[0]["activity"].title),
-            "activities/email/changed.txt",
-            activity=changes[0]["activity"],
-            changes=changes,
-        )
+        first = changes[0]["activity"]
+        mail = Mail(_l("New time or place: %(title)s", title=first.title), "activities/email/changed.txt",
+                    {"activity": first, "changes": changes, "link": changes[0]["link"]})
+        told |= notify([user], "activity.changed", category="activities", mail=mail, **_about(first))
+    for activity, _ in moved:
+        notify(followers("activity", activity.id), "activity.changed", category="following", exclude=told,
+               **_about(activity))
 
 
 def _apply(
@@ -463,21 +465,24 @@ def cancel_activity(actor, activity: Activity, reason: str) -> None:
     reason = _text(reason, "reason", 500, required=True)
     people = db.session.scalars(queries.live_signups(activity.id)).all()
     _finish(actor, activity, ActivityStatus.CANCELLED, cancel_reason=reason)
-    notified = set()
-    for signup in people:
-        if signup.user is not None and signup.user_id not in notified:
-            notified.add(signup.user_id)
-            _mail(
-                signup.user,
-                _l("Cancelled: %(title)s", title=activity.title),
-                "activities/email/cancelled.txt",
-                activity=activity,
-                reason=reason,
-            )
+    mail = Mail(_l("Cancelled: %(title)s", title=activity.title), "activities/email/cancelled.txt",
+                {"activity": activity, "reason": reason,
+                 "link": external_url("activities.show", activity_id=activity.id)})
+    what = {**_about(activity), "detail": reason, "actor": actor}
+    told = notify([signup.user for signup in people], "activity.cancelled", category="activities", mail=mail,
+                  **what)
+    notify(followers("activity", activity.id), "activity.cancelled", category="following",
+           exclude=told, **what)
     db.session.commit()
 
 
 # --- sign-ups ---------------------------------------------------------------------------------------
+
+
+def _about(activity: Activity) -> dict:
+    """What a notification about an activity shows: its title and page."""
+    return {"subject_kind": "activity", "subject_id": activity.id, "title": activity.title,
+            "link": path_for("activities.show", activity_id=activity.id)}
 
 
 def _mail(user: User, subject, template: str, **context) -> None:
@@ -536,6 +541,7 @@ def sign_up(actor, activity: Activity, role_id: int | None = None) -> Signup:
     except IntegrityError:
         db.session.rollback()
         raise Conflict(_l("You have already signed up.")) from None
+    follow(actor, "activity", activity_id)
     db.session.commit()
     return signup
 
@@ -578,12 +584,11 @@ def _promote(activity: Activity) -> list[Signup]:
     for signup in promoted:
         signup.status = SignupStatus.REGISTERED
         if signup.user is not None:
-            _mail(
-                signup.user,
-                _l("A place is free for you: %(title)s", title=activity.title),
-                "activities/email/promoted.txt",
-                activity=activity,
-            )
+            mail = Mail(_l("A place is free for you: %(title)s", title=activity.title),
+                        "activities/email/promoted.txt",
+                        {"activity": activity,
+                         "link": external_url("activities.show", activity_id=activity.id)})
+            notify([signup.user], "activity.promoted", category="activities", mail=mail, **_about(activity))
     db.session.flush()
     return promoted
 

@@ -1,5 +1,5 @@
 """Comments, flags and moderation. Each public function checks permission, validates, changes,
-audits (moderator actions), queues e-mails, and commits once.
+audits (moderator actions), notifies (``app.notifications``), and commits once.
 
 ``Proposal.comment_count`` counts the comments people can read: +1 when one is posted, −1 when a
 visible one is deleted by its author or hidden by a moderator, always by an atomic UPDATE in the same
@@ -7,8 +7,6 @@ transaction.
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -20,7 +18,7 @@ from app.discussion.models import Comment, CommentState, Flag, FlagResolution
 from app.errors import Conflict, InvalidInput, NotFound, PhaseClosed
 from app.forms import FORBIDDEN_CHARACTERS
 from app.i18n import content_language
-from app.outbox.services import queue_email_to
+from app.notifications.services import Mail, followers, local_path, notify
 from app.permissions import require
 from app.proposals.models import Proposal
 from app.text import COMMENT_TAGS, render_markdown
@@ -28,7 +26,6 @@ from app.text import COMMENT_TAGS, render_markdown
 MAX_COMMENT_LENGTH = 5000
 MAX_REASON_LENGTH = 500
 MAX_DEPTH = 3  # a comment, a reply, a reply to the reply; deeper replies join the third level
-NOTICE_INTERVAL = timedelta(hours=1)
 
 
 # --- helpers (flush only) ------------------------------------------------------------------------
@@ -99,36 +96,23 @@ def _attach_to(parent: Comment) -> Comment:
     return parent
 
 
-def _notify_author(proposal: Proposal, comment: Comment, actor) -> None:
-    """At most one e-mail per proposal per hour, never for the author's own comments.
-
-    One UPDATE claims the notice, so two comments at the same moment send one e-mail.
-    """
-    author = proposal.author
-    if author is None or author.id == actor.id or not author.is_email_verified:
-        return
-    now = utcnow()
-    claimed = db.session.execute(
-        sa.update(Proposal)
-        .where(Proposal.id == proposal.id)
-        .where(sa.or_(Proposal.last_comment_notice_at.is_(None),
-                      Proposal.last_comment_notice_at <= now - NOTICE_INTERVAL))
-        .values(last_comment_notice_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        return
+def _notify(proposal: Proposal, comment: Comment, parent: Comment | None, actor) -> None:
+    """Every comment is told: to the author of the comment it answers, to the proposal's author and to
+    its followers (each person once; e-mail as each of them chose)."""
     from app.discussion.links import comment_url
 
-    queue_email_to(
-        author,
-        _l("New comments on your proposal"),
-        "discussion/email/new_comment.txt",
-        user=author,
-        proposal=proposal,
-        commenter=actor,
-        link=comment_url(comment, external=True),
-    )
+    url = comment_url(comment, external=True)
+    what = {"subject_kind": "proposal", "subject_id": proposal.id, "title": proposal.title,
+            "link": local_path(url), "actor": actor}
+    told: set[int] = set()
+    if parent is not None and parent.author is not None:
+        told |= notify([parent.author], "comment.reply", category="discussion", exclude=told, **what)
+    if proposal.author is not None:
+        told |= notify([proposal.author], "comment.on_my_proposal", category="discussion", exclude=told,
+                       mail=Mail(_l("New comments on your proposal"), "discussion/email/new_comment.txt",
+                                 {"proposal": proposal, "commenter": actor,
+                                  "link": url}), **what)
+    notify(followers("proposal", proposal.id), "comment.followed", category="following", exclude=told, **what)
 
 
 def _open_flags(comment_id: int | None = None, proposal_id: int | None = None):
@@ -188,7 +172,7 @@ def post_comment(actor, proposal: Proposal, body: str, parent_id: int | None = N
     db.session.add(comment)
     db.session.flush()
     _change_count(proposal.id, +1)
-    _notify_author(proposal, comment, actor)
+    _notify(proposal, comment, parent, actor)
     db.session.commit()
     return comment
 

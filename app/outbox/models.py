@@ -23,6 +23,8 @@ class OutboxMessage(db.Model):
     )
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
+    # Extra e-mail headers, such as RFC 8058 List-Unsubscribe and List-Unsubscribe-Post.
+    headers: Mapped[dict | None] = mapped_column(sa.JSON)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)

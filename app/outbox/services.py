@@ -25,16 +25,18 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 def queue_email(recipient: str | None, subject, template: str, locale: str = "pl", *,
-                recipient_id: int | None = None, **context):
+                recipient_id: int | None = None, headers: dict | None = None, **context):
     """Render ``template`` (plain text) in the recipient's language and add it to the outbox.
 
-    Without an address the message is kept for the person (``recipient_id``) and never sent."""
+    Without an address the message is kept for the person (``recipient_id``) and never sent.
+    ``headers`` are added to the e-mail (e.g. ``List-Unsubscribe``)."""
     with force_locale(babel_locale(locale)):
         message = OutboxMessage(
             recipient=recipient or None,
             recipient_id=recipient_id,
             subject=str(subject),
             body=render_template(template, **context),
+            headers=headers or None,
         )
     db.session.add(message)
     if message.sendable:
@@ -42,10 +44,10 @@ def queue_email(recipient: str | None, subject, template: str, locale: str = "pl
     return message
 
 
-def queue_email_to(account, subject, template: str, /, **context):
+def queue_email_to(account, subject, template: str, /, *, headers: dict | None = None, **context):
     """Queue a message for an account, in its language; kept unsent if the account has no address."""
     return queue_email(account.email, subject, template, locale=account.locale, recipient_id=account.id,
-                       **context)
+                       headers=headers, **context)
 
 
 def messages_for(person) -> sa.Select:
@@ -81,12 +83,14 @@ def _deliver(message: OutboxMessage) -> None:
     backend = config["MAIL_BACKEND"]
     if backend == "memory":
         current_app.extensions.setdefault("mail_sent", []).append(
-            {"to": message.recipient, "subject": message.subject, "body": message.body}
+            {"to": message.recipient, "subject": message.subject, "body": message.body,
+             "headers": dict(message.headers or {})}
         )
         return
     if backend == "console":
+        headers = "".join(f"{name}: {value}\n" for name, value in (message.headers or {}).items())
         print(
-            f"\n----- e-mail to {message.recipient} -----\nSubject: {message.subject}\n\n"
+            f"\n----- e-mail to {message.recipient} -----\nSubject: {message.subject}\n{headers}\n"
             f"{message.body}\n----- end of e-mail -----\n",
             file=sys.stderr,
             flush=True,
@@ -96,6 +100,8 @@ def _deliver(message: OutboxMessage) -> None:
     email["From"] = config["MAIL_FROM"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.body)
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:

@@ -25,6 +25,8 @@ from app.discussion.models import Comment, Flag
 from app.errors import Conflict, InvalidInput
 from app.i18n import babel_locale
 from app.news.models import NewsPost
+from app.notifications.services import forget as forget_notifications
+from app.notifications.services import personal_data as notifications_data
 from app.outbox.models import OutboxMessage
 from app.permissions import ALLOW, Decision, deny, require, signed_in
 from app.proposals.models import Pledge, Proposal, ProposalEvent, ProposalRevision, Status
@@ -204,6 +206,7 @@ def personal_data(actor: User) -> dict:
             )
         ],
         "secret_ballots_note": _secret_ballots_note(actor.locale),
+        **notifications_data(uid),
     }
 
 
@@ -271,6 +274,7 @@ def delete_account(actor: User, password: str) -> None:
     ))
     s.execute(sa.delete(SignInCode).where(SignInCode.user_id == uid))
     name = actor.display_name
+    forget_notifications(uid, name)
     if len(name) >= 4:
         for message in s.scalars(
             sa.select(OutboxMessage).where(

@@ -77,7 +77,6 @@ class Proposal(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Indexed: the API reads the newest change to know whether its cached count holds (app/api/counts.py).
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
-    last_comment_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A moderator may hide a proposal after a flag; the reason is shown in place of the text.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str | None] = mapped_column(sa.String(500))

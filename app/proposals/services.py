@@ -17,6 +17,7 @@ from app.errors import Conflict, InvalidInput, NotAllowed
 from app.forms import FORBIDDEN_CHARACTERS
 from app.i18n import content_language, money
 from app.money import parse_zloty
+from app.notifications.services import Mail, follow, followers, notify, path_for
 from app.outbox.services import queue_email_to
 from app.permissions import is_staff, require
 from app.proposals import permissions
@@ -138,22 +139,37 @@ def _apply(proposal: Proposal, values: dict) -> None:
 # --- status changes -------------------------------------------------------------------------------
 
 
-def _notify_author(proposal: Proposal, new_status: str, note: str | None) -> None:
+# The author is told of these by ``notifications`` (as they chose), followers too; the author's own steps
+# (submitted, withdrawn) get a plain receipt.
+DECISIONS = frozenset({Status.ACCEPTED, Status.REJECTED, Status.SELECTED, Status.NOT_SELECTED,
+                       Status.SCHEDULED, Status.IMPLEMENTED})
+
+
+def _notify_author(actor, proposal: Proposal, new_status: str, note: str | None) -> None:
     author = proposal.author
-    if author is None:
+    link = external_url("proposals.show", proposal_id=proposal.id)
+    context = {"proposal": proposal, "status_label": STATUS_LABELS[new_status], "new_status": new_status,
+               "note": note, "link": link}
+    subject = _l("Your proposal “%(title)s”: %(status)s", title=proposal.title,
+                 status=STATUS_LABELS[new_status])
+    if new_status not in DECISIONS:
+        if author is not None:
+            queue_email_to(author, subject, "proposals/email/status_changed.txt", user=author, **context)
         return
-    queue_email_to(
-        author,
-        _l("Your proposal “%(title)s”: %(status)s", title=proposal.title,
-           status=STATUS_LABELS[new_status]),
-        "proposals/email/status_changed.txt",
-        user=author,
-        proposal=proposal,
-        status_label=STATUS_LABELS[new_status],
-        new_status=new_status,
-        note=note,
-        link=external_url("proposals.show", proposal_id=proposal.id),
-    )
+    tell_about_decision(actor, proposal, new_status, note,
+                        Mail(subject, "proposals/email/status_changed.txt", context))
+
+
+def tell_about_decision(actor, proposal: Proposal, new_status: str, note: str | None = None,
+                        mail: Mail | None = None) -> None:
+    """Notify the author (a decision about their proposal) and the followers of a status change."""
+    what = {"subject_kind": "proposal", "subject_id": proposal.id, "title": proposal.title,
+            "link": path_for("proposals.show", proposal_id=proposal.id), "actor": actor,
+            "detail": note if new_status in (Status.REJECTED, Status.ACCEPTED) else None}
+    event = f"proposal.{new_status}"
+    told = notify([proposal.author] if proposal.author else [], event, category="my_proposals", mail=mail,
+                  **what)
+    notify(followers("proposal", proposal.id), event, category="following", exclude=told, **what)
 
 
 def _change_status(actor, proposal: Proposal, new_status: str, note: str | None = None) -> None:
@@ -176,7 +192,7 @@ def _change_status(actor, proposal: Proposal, new_status: str, note: str | None 
     db.session.add(ProposalEvent(proposal_id=proposal.id, actor_id=getattr(actor, "id", None),
                                  kind="status", from_status=old, to_status=new_status, note=note,
                                  created_at=now))
-    _notify_author(proposal, new_status, note)
+    _notify_author(actor, proposal, new_status, note)
 
 
 def set_status(actor, proposal: Proposal, new_status: str, note: str | None = None, *,
@@ -219,6 +235,7 @@ def create_proposal(actor, data: ProposalInput, *, submit: bool = False) -> Prop
     db.session.add(proposal)
     db.session.flush()
     db.session.add(ProposalEvent(proposal_id=proposal.id, actor_id=actor.id, kind="created"))
+    follow(actor, "proposal", proposal.id)
     if submit:
         require(permissions.can_submit(actor, proposal))
         db.session.flush()
@@ -340,6 +357,7 @@ def add_pledge(actor, proposal: Proposal, kind: str, note: str = "") -> Pledge:
         sa.update(Proposal).where(Proposal.id == proposal.id)
         .values(pledge_count=Proposal.pledge_count + 1)
     )
+    follow(actor, "proposal", proposal.id)
     db.session.commit()
     return pledge
 

@@ -17,6 +17,7 @@ from app.permissions import require
 from app.privacy.services import is_former
 from app.residents import permissions, queries
 from app.residents.codes import CODE_LENGTH, format_code, hash_code, normalise_code, random_code
+from app.residents.signals import residency_verified
 
 MAX_BATCH = 200
 
@@ -40,6 +41,7 @@ def verify_in_person(actor: User, user: User) -> None:
         raise Conflict(_l("%(name)s is already a verified resident.", name=user.display_name))
     mark_verified(user, actor, VerificationMethod.IN_PERSON)
     record(actor, "resident.verified_in_person", user)
+    residency_verified.send(None, actor=actor, user=user)
     db.session.commit()
 
 

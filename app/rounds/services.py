@@ -14,15 +14,13 @@ from app.audit.services import record
 from app.auth.models import User
 from app.db import db, utcnow
 from app.errors import Conflict, InvalidInput
-from app.outbox.services import queue_email_to
 from app.permissions import require
 from app.proposals.models import Pledge, Proposal, ProposalEvent, Status
-from app.rounds import permissions
+from app.rounds import notices, permissions
 from app.rounds.locking import lock_round
 from app.rounds.models import BallotKind, Eligibility, Phase, Round, Rule
 from app.rounds.settings import RoundSettings
 from app.text import render_markdown
-from app.urls import external_url
 from app.votes import counting
 from app.votes import tally as engine
 from app.votes.models import Channel, Participation
@@ -149,6 +147,7 @@ def advance_phase(actor: User | None, round_id: int, expected_phase: str, seed: 
             # Drawn now and published as a SHA-256 while voting runs (seed_commitment), revealed with
             # the result: nobody can draw the lot again at closing until it suits them.
             round_.lot_seed = secrets.token_hex(16)
+            notices.voting_opened(actor, round_)
         record(actor, "round.phase_changed", round_, old=expected_phase, new=to_phase)
     db.session.commit()
     if to_phase == Phase.CLOSED:
@@ -249,6 +248,7 @@ def _close(actor: User | None, round_: Round, seed: str, imported: bool = False)
     round_.result_sha256 = counting.canonical_sha256(count.result)
     winners = {str(pid) for pid in count.result["tally"]["winners"]}
     _publish_outcomes(actor, round_, winners)
+    notices.results_published(actor, round_)
     forget_voter_identities(round_.id)
     detach_ballots_from_casting(round_.id)
     record(actor, "round.closed", round_, ballots=count.result["ballots"],
@@ -263,30 +263,14 @@ def _publish_outcomes(actor: User | None, round_: Round, winners: set[str]) -> N
         sa.select(Pledge.proposal_id, User).join(User, Pledge.user_id == User.id)
         .where(Pledge.proposal_id.in_([p.id for p in proposals]))
     ).all():
-        pledgers.setdefault(pledge_proposal_id, {})[user.id] = user
-    authors = {u.id: u for u in db.session.scalars(
-        sa.select(User).where(User.id.in_([p.author_id for p in proposals if p.author_id]))
-    )}
+        pledgers.setdefault(pledge_proposal_id, []).append(user)
     for proposal in proposals:
         selected = str(proposal.id) in winners
         new_status = Status.SELECTED if selected else Status.NOT_SELECTED
         db.session.add(ProposalEvent(proposal_id=proposal.id, actor_id=getattr(actor, "id", None),
                                      kind="status", from_status=proposal.status, to_status=new_status))
         proposal.status = new_status
-        people = dict(pledgers.get(proposal.id, {}))
-        if proposal.author_id in authors:
-            people[proposal.author_id] = authors[proposal.author_id]
-        for person in people.values():
-            queue_email_to(
-                person,
-                _l("Results of “%(round)s”", round=round_.title),
-                "rounds/email/outcome.txt",
-                person=person,
-                proposal=proposal,
-                round=round_,
-                selected=selected,
-                link=external_url("rounds.results", round_id=round_.id),
-            )
+        notices.outcome(actor, round_, proposal, selected, pledgers.get(proposal.id, []))
 
 
 def recount(round_id: int) -> tuple[bool, dict, dict]:

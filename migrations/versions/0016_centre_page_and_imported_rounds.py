@@ -3,7 +3,7 @@
 queues and monthly statistics)
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-06 06:00:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

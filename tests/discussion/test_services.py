@@ -10,11 +10,12 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
-from app.db import utcnow
 from app.discussion import services
 from app.discussion.models import Comment, CommentState, Flag
 from app.discussion.queries import discussion_thread
 from app.errors import Conflict, InvalidInput, NotAllowed, NotFound, PhaseClosed
+from app.notifications.models import Notification
+from app.notifications.services import follow, send_held, set_choices
 from app.proposals.models import Proposal, Status
 from app.rounds.models import Phase
 from tests.discussion.factories import make_comment, make_flag, make_proposal, make_round
@@ -219,26 +220,52 @@ def test_nobody_else_edits_or_deletes_a_comment(session, users, role):
 # --- notifications --------------------------------------------------------------------------------
 
 
-def test_author_gets_one_email_per_hour_and_none_for_own_comments(session, users, mail, app):
+def test_every_comment_is_told_and_immediate_emails_are_coalesced_never_lost(session, users, mail, app):
     author = users.resident()
     proposal = make_proposal(session, author)
     services.post_comment(author, proposal, "Sam sobie odpowiadam")
-    assert [m for m in session.scalars(sa.text("SELECT recipient FROM outbox_messages"))] == []
+    assert notifications_of(session, author) == []
+    assert list(session.scalars(sa.text("SELECT recipient FROM outbox_messages"))) == []
 
+    # By default discussion waits for the weekly digest: every comment is a notification, no e-mail yet.
     services.post_comment(users.resident(), proposal, "Pierwszy głos")
+    assert [n.event for n in notifications_of(session, author)] == ["comment.on_my_proposal"]
+    assert list(session.scalars(sa.text("SELECT recipient FROM outbox_messages"))) == []
+
+    # With "immediately": the first comment is e-mailed at once, the next ones within the hour are held
+    # back and sent together by `flask notifications send`, none left out.
+    set_choices(author, {"discussion": "immediate"})
     services.post_comment(users.resident(), proposal, "Drugi głos")
+    services.post_comment(users.resident(), proposal, "Trzeci głos")
+    services.post_comment(users.resident(), proposal, "Czwarty głos")
+    assert len(notifications_of(session, author)) == 4
     recipients = list(session.scalars(sa.text("SELECT recipient FROM outbox_messages")))
     assert recipients == [author.email]
-
-    # An hour later the next comment brings the next e-mail.
-    session.execute(sa.update(Proposal).where(Proposal.id == proposal.id)
-                    .values(last_comment_notice_at=utcnow() - timedelta(minutes=61)))
-    session.commit()
-    services.post_comment(users.resident(), proposal, "Trzeci głos")
+    body = session.scalar(sa.text("SELECT body FROM outbox_messages ORDER BY id DESC LIMIT 1"))
+    assert f"http://localhost/proposals/{proposal.id}#comment-" in body
+    assert send_held() == 1
     recipients = list(session.scalars(sa.text("SELECT recipient FROM outbox_messages")))
     assert recipients == [author.email, author.email]
     body = session.scalar(sa.text("SELECT body FROM outbox_messages ORDER BY id DESC LIMIT 1"))
-    assert f"http://localhost/proposals/{proposal.id}#comment-" in body
+    assert body.count(f"/proposals/{proposal.id}#comment-") == 2
+    assert send_held() == 0
+
+
+def test_a_reply_is_told_to_the_comment_author_and_followers_hear_of_comments(session, users):
+    author, commenter, follower = users.resident(), users.resident(), users.resident()
+    proposal = make_proposal(session, author)
+    follow(follower, "proposal", proposal.id)
+    session.commit()
+    first = services.post_comment(commenter, proposal, "Pytanie")
+    services.post_comment(users.resident(), proposal, "Odpowiedź", parent_id=first.id)
+    assert [n.event for n in notifications_of(session, commenter)] == ["comment.reply"]
+    assert [n.event for n in notifications_of(session, author)] == ["comment.on_my_proposal"] * 2
+    assert [n.event for n in notifications_of(session, follower)] == ["comment.followed"] * 2
+
+
+def notifications_of(session, user) -> list[Notification]:
+    return list(session.scalars(sa.select(Notification).where(Notification.user_id == user.id)
+                                .order_by(Notification.id)))
 
 
 # --- flags and moderation ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.audit.models import AuditEvent
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotAllowed
+from app.notifications.models import Notification
 from app.outbox.models import OutboxMessage
 from app.proposals.models import Pledge, Proposal, ProposalEvent, Status
 from app.rounds import services
@@ -138,12 +139,16 @@ def test_closing_counts_stores_the_result_and_marks_proposals(session, users, cl
     assert round_.ballots_sha256 == counting.canonical_ballots_sha256(
         "approval", session.scalars(sa.select(Ballot.choices)).all())
     assert round_.result_sha256 == counting.canonical_sha256(result)
-    # The author (in English, for each of their proposals) and the pledger hear about it: the
-    # e-mails are in the outbox of the same transaction, sent after commit.
+    # The author (in English, for each of their proposals) is e-mailed at once: the e-mails are in the
+    # outbox of the same transaction, sent after commit. The pledger follows the proposal: notified in
+    # the app, e-mailed in the weekly digest (their default for what they follow).
     queued = session.execute(sa.select(OutboxMessage.recipient, OutboxMessage.subject)).all()
-    assert sorted(to for to, _ in queued) == sorted([author.email, author.email, helper.email])
-    assert all(subject.startswith("Results of") for to, subject in queued if to == author.email)
-    assert all(subject.startswith("Wyniki") for to, subject in queued if to == helper.email)
+    assert sorted(to for to, _ in queued) == sorted([author.email, author.email])
+    assert all(subject.startswith("Results of") for to, subject in queued)
+    told = session.execute(sa.select(Notification.event, Notification.email_pending)
+                           .where(Notification.user_id == helper.id,
+                                  Notification.subject_kind == "proposal")).all()
+    assert told == [("proposal.not_selected", "digest")]
     with pytest.raises(Conflict):
         services.advance_phase(users.moderator(), round_.id, "voting")  # closing twice
 
