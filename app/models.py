@@ -5,6 +5,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import ResidencyCode, User
 from app.centre.models import CentreSettings
 from app.discussion.models import Comment, Flag
+from app.media.models import Image
 from app.news.models import NewsPost
 from app.outbox.models import OutboxMessage
 from app.proposals.models import Category, Pledge, Proposal, ProposalEvent, ProposalRevision
@@ -24,6 +25,7 @@ __all__ = [
     "CentreSettings",
     "Comment",
     "Flag",
+    "Image",
     "NewsPost",
     "OutboxMessage",
     "Participation",

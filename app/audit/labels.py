@@ -38,6 +38,10 @@ ACTIONS = {
     "export.activities": _l("Activities report downloaded"),
     "export.rounds": _l("Participation by round downloaded"),
     "export.months": _l("Participation by month downloaded"),
+    "image.added": _l("Picture added"),
+    "image.hidden": _l("Picture hidden"),
+    "image.removed": _l("Picture removed"),
+    "image.restored": _l("Picture shown again"),
     "news.deleted": _l("News post deleted"),
     "news.edited": _l("News post edited"),
     "news.published": _l("News post published"),
@@ -79,6 +83,7 @@ KINDS = {
     "category": _l("Categories"),
     "comment": _l("Comments"),
     "export": _l("Downloads"),
+    "image": _l("Pictures"),
     "news": _l("News"),
     "place": _l("Places"),
     "proposal": _l("Proposals"),
@@ -93,6 +98,7 @@ SUBJECTS = {
     "activities": _l("Activity no. %(id)s"),
     "categories": _l("Category no. %(id)s"),
     "comments": _l("Comment no. %(id)s"),
+    "images": _l("Picture no. %(id)s"),
     "news_posts": _l("News post no. %(id)s"),
     "places": _l("Place no. %(id)s"),
     "proposals": _l("Proposal no. %(id)s"),
@@ -102,8 +108,10 @@ SUBJECTS = {
 }
 
 DETAILS = {
+    "about": _l("Belongs to"),
     "active": _l("Switched on"),
     "activity_id": _l("Activity number"),
+    "alt": _l("Description of the picture"),
     "ballots": _l("Ballots"),
     "batch": _l("Batch"),
     "changed": _l("Changed"),
