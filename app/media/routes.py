@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, request, send_file, url_for
+from flask import flash, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -163,13 +163,13 @@ def restore(image_id: int):
 def file(name: str):
     """A picture file. Its name is its content's hash, so it never changes: cached for a year."""
     if not storage.NAME.fullmatch(name):
-        abort(404)
+        raise NotFound()
     visible = services.file_visible(name)
     if visible is None or (not visible and not can_see_hidden(current_user)):
-        abort(404)
+        raise NotFound()
     path = storage.path_of(name)
     if not path.is_file():
-        abort(404)
+        raise NotFound()
     response = send_file(path, mimetype="image/jpeg", max_age=YEAR if visible else 0, conditional=True,
                          etag=True)
     if visible:

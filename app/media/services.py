@@ -76,6 +76,22 @@ def _full(kind: Kind) -> InvalidInput:
                                  kind.limit), field="picture")
 
 
+def attach(image: Image, kind: str, subject_id: int, uploaded_by_id: int | None) -> Image:
+    """Give a stored picture its subject, after the subject's other pictures; the first becomes the
+    cover. Flushes only (the demo calls it directly)."""
+    image.subject_kind, image.subject_id, image.uploaded_by_id = kind, subject_id, uploaded_by_id
+    image.position = (db.session.scalar(
+        sa.select(sa.func.max(Image.position))
+        .where(Image.subject_kind == kind, Image.subject_id == subject_id)
+    ) or 0) + 1
+    image.is_cover = db.session.scalar(
+        sa.select(Image.id).where(Image.subject_kind == kind, Image.subject_id == subject_id, Image.is_cover)
+    ) is None
+    db.session.add(image)
+    db.session.flush()
+    return image
+
+
 def add_picture(actor, kind_name: str, subject_id: int, upload, alt: str) -> Image:
     kind = kind_named(kind_name)
     subject = subject_for(actor, kind, subject_id)
@@ -83,19 +99,7 @@ def add_picture(actor, kind_name: str, subject_id: int, upload, alt: str) -> Ima
     alt = clean_alt(alt)
     if queries.count_of(kind.name, subject_id) >= kind.limit:
         raise _full(kind)
-    image = store(upload, alt)
-    image.subject_kind, image.subject_id = kind.name, subject_id
-    image.uploaded_by_id = actor.id
-    image.position = (db.session.scalar(
-        sa.select(sa.func.max(Image.position))
-        .where(Image.subject_kind == kind.name, Image.subject_id == subject_id)
-    ) or 0) + 1
-    image.is_cover = db.session.scalar(
-        sa.select(Image.id).where(Image.subject_kind == kind.name, Image.subject_id == subject_id,
-                                  Image.is_cover)
-    ) is None
-    db.session.add(image)
-    db.session.flush()
+    image = attach(store(upload, alt), kind.name, subject_id, actor.id)
     if queries.count_of(kind.name, subject_id) > kind.limit:  # another upload got in at the same time
         db.session.rollback()
         raise _full(kind)

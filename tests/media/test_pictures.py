@@ -23,7 +23,8 @@ from tests.media.conftest import stored_files
 from tests.proposals.factories import make_proposal
 
 ALT = "Puste podwórko między blokami 3 i 5, z ławką"
-NOT_A_PICTURE = "Tego pliku nie możemy użyć jako obrazka. Wyślij zdjęcie lub obrazek w formacie JPEG, PNG albo WebP."
+NOT_A_PICTURE = ("Tego pliku nie możemy użyć jako obrazka. Wyślij zdjęcie lub obrazek w formacie JPEG, PNG "
+                 "albo WebP.")
 TOO_MANY_PIXELS = "To zdjęcie ma więcej niż 40 megapikseli. Wyślij mniejsze zdjęcie."
 DAMAGED = ("To zdjęcie jest uszkodzone lub niekompletne i nie da się go odczytać. Wyślij je ponownie albo "
            "wybierz inny plik.")
@@ -138,10 +139,12 @@ def test_a_picture_needs_a_description(client, session, author, proposal, media_
 def test_six_pictures_at_most(client, session, author, proposal):
     client.login(author)
     for number in range(6):
-        assert upload(client, proposal.id, files.photo(300, 200, colour=(number * 40, 90, 90))).status_code == 303
+        picture = files.photo(300, 200, colour=(number * 40, 90, 90))
+        assert upload(client, proposal.id, picture).status_code == 303
     response = upload(client, proposal.id, files.photo(300, 200, colour=(5, 5, 250)))
     assert response.status_code == 422
-    assert "Możesz tu dodać najwyżej 6 zdjęć. Usuń jedno, aby dodać kolejne." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Możesz tu dodać najwyżej 6 zdjęć. Usuń jedno, aby dodać kolejne." in page
     assert len(pictures(session)) == 6
 
 
@@ -202,7 +205,8 @@ def test_only_the_author_and_moderators_add_pictures_to_a_proposal(client, sessi
     client.login(users.resident())
     response = upload(client, proposal.id)
     assert response.status_code == 403
-    assert "Tylko autor i moderatorzy mogą zmieniać zdjęcia tej propozycji." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Tylko autor i moderatorzy mogą zmieniać zdjęcia tej propozycji." in page
     assert client.get(f"/media/proposal/{proposal.id}/pictures").status_code == 403
     client.logout()
     assert upload(client, proposal.id).status_code == 302  # to the sign-in page
@@ -238,22 +242,24 @@ def test_moderators_hide_a_picture_with_a_reason_and_show_it_again(client, sessi
     [image] = pictures(session)
     # The author cannot hide (only moderators).
     refused = client.post(f"/media/pictures/{image.id}/hide", {"reason": "Nie chcę"})
-    assert refused.status_code == 403 and "Tylko moderatorzy mogą ukrywać zdjęcia." in refused.get_data(as_text=True)
+    assert refused.status_code == 403
+    assert "Tylko moderatorzy mogą ukrywać zdjęcia." in refused.get_data(as_text=True)
 
     moderator = users.moderator()
     client.login(moderator)
     assert client.post(f"/media/pictures/{image.id}/hide", {"reason": ""}).status_code == 422
-    assert client.post(f"/media/pictures/{image.id}/hide", {"reason": "Widać numer rejestracyjny"}).status_code == 303
+    reason = "Widać numer rejestracyjny"
+    assert client.post(f"/media/pictures/{image.id}/hide", {"reason": reason}).status_code == 303
     event = session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
-    assert (event.action, event.data["reason"], event.actor_id) == ("image.hidden", "Widać numer rejestracyjny",
-                                                                    moderator.id)
+    assert (event.action, event.data["reason"], event.actor_id) == ("image.hidden", reason, moderator.id)
     moderator_view = client.get(f"/media/files/{image.page_name}")
     assert moderator_view.status_code == 200 and "no-store" in moderator_view.headers["Cache-Control"]
 
     client.logout()
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "Moderator ukrył to zdjęcie." in page and "Widać numer rejestracyjny" in page
-    assert image.page_name not in page and image.card_name not in client.get("/proposals").get_data(as_text=True)
+    assert image.page_name not in page
+    assert image.card_name not in client.get("/proposals").get_data(as_text=True)
     assert client.get(f"/media/files/{image.page_name}").status_code == 404
 
     client.login(moderator)

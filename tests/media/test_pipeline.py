@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import pytest
@@ -27,13 +28,14 @@ def _refused(data: bytes) -> str:
 
 def test_a_phone_photo_comes_out_in_two_sizes_without_any_metadata():
     sizes = pipeline.process(files.photo(4000, 3000, orientation=1))
-    assert {size: (e.width, e.height) for size, e in sizes.items()} == {"card": (480, 360), "page": (1200, 900)}
+    assert {size: (e.width, e.height) for size, e in sizes.items()} == {
+        "card": (480, 360), "page": (1200, 900)}
     for encoded in sizes.values():
         image = Image.open(io.BytesIO(encoded.data))
         assert image.format == "JPEG"
         assert not image.getexif() and "exif" not in image.info and "icc_profile" not in image.info
         assert b"Exif" not in encoded.data and b"Kozl" not in encoded.data and b"Telefon" not in encoded.data
-        assert encoded.name == __import__("hashlib").sha256(encoded.data).hexdigest() + ".jpg"
+        assert encoded.name == hashlib.sha256(encoded.data).hexdigest() + ".jpg"
 
 
 def test_the_orientation_is_applied_before_the_metadata_goes():
