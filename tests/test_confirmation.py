@@ -311,7 +311,8 @@ ACTIONS = [
     Action("media.remove", _remove_picture, "Zdjęcie „Podwórko przy bloku 5” zostanie usunięte",
            "Tak, usuń zdjęcie", lambda p, b, a: _gone(a, "images", p.ids["image"])),
     Action("media.restore", _restore_picture, "Ukryte zdjęcie „Podwórko przy bloku 5” znów będzie widoczne",
-           "Tak, pokaż zdjęcie ponownie", lambda p, b, a: _row(a, "images", p.ids["image"]).hidden_at is None),
+           "Tak, pokaż zdjęcie ponownie",
+           lambda p, b, a: _row(a, "images", p.ids["image"]).hidden_at is None),
     Action("privacy.delete", _delete_account, "Usuniesz swoje konto na zawsze", "Tak, usuń moje konto",
            lambda p, b, a: _row(a, "users", p.ids["user"]).password_hash != _row(b, "users", p.ids["user"])
            .password_hash),
