@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.centre import routes as centre_routes
     from app.discussion import routes as discussion_routes
     from app.main import routes as main_routes
+    from app.media import routes as media_routes
     from app.news import routes as news_routes
     from app.notifications import routes as notifications_routes
     from app.proposals import routes as proposals_routes
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.votes import bp as votes_bp
 
     app.register_blueprint(centre_routes.bp)
+    app.register_blueprint(media_routes.bp)
     for blueprint in (main_routes.bp, auth_routes.bp, residents_routes.bp, proposals_routes.bp, votes_bp):
         app.register_blueprint(blueprint)
     for blueprint in (discussion_routes.bp, news_routes.bp, rounds_routes.bp, activities_routes.bp,
@@ -124,9 +126,21 @@ def _configure_jinja(app: Flask) -> None:
     app.jinja_env.globals.update(is_htmx=is_htmx, htmx_path=htmx_path, current_locale=ui_language,
                                  resident_number=resident_number)
 
-    from app import activities, discussion, news, notifications
+    from app import activities, discussion, media, news, notifications
 
     notifications.register_jinja(app)
     discussion.register_jinja(app)
     news.register_jinja(app)
     activities.register_jinja(app)
+    media.register_jinja(app)
+    _register_pictures()
+
+
+def _register_pictures() -> None:
+    """Each feature tells the media layer about the subjects that have pictures."""
+    from app.activities.pictures import register_pictures as activities_pictures
+    from app.news.pictures import register_pictures as news_pictures
+    from app.proposals.pictures import register_pictures as proposals_pictures
+
+    for register in (proposals_pictures, activities_pictures, news_pictures):
+        register()

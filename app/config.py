@@ -133,7 +133,11 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
+        # A request's whole body: a picture of at most 10 MB (app/media) with its form. Text fields have
+        # their own, smaller limit (Flask's MAX_FORM_MEMORY_SIZE, 500 kB).
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 11 * 1024 * 1024)),
+        # Where pictures are stored (app/media); empty: the instance folder's media/.
+        "MEDIA_DIR": env.get("MEDIA_DIR", ""),
         # Cookies: HttpOnly and SameSite=Lax always, Secure outside development and tests.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

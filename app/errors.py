@@ -69,7 +69,7 @@ MESSAGES = {
     403: _l("You do not have permission to see this page."),
     404: _l("The page you are looking for does not exist or has been moved."),
     405: _l("This address does not accept this kind of request."),
-    413: _l("What you sent is too large. Shorten it or send a smaller file."),
+    413: _l("What you sent is too large. Shorten the text, or send a picture of at most 10 MB."),
     429: _l("You have tried too many times. Wait a moment and try again."),
     500: _l("An unexpected error happened on our side. It has been logged; please try again later."),
 }

@@ -5,6 +5,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import ResidencyCode, User
 from app.centre.models import CentreSettings
 from app.discussion.models import Comment, Flag
+from app.media.models import Image
 from app.news.models import NewsPost
 from app.notifications.models import DigestSent, EmailChoice, Follow, Notification
 from app.outbox.models import OutboxMessage
@@ -29,6 +30,7 @@ __all__ = [
     "EmailChoice",
     "Flag",
     "Follow",
+    "Image",
     "NewsPost",
     "Notification",
     "OutboxMessage",

@@ -22,6 +22,7 @@ from tests.activities.factories import make_activity, make_place, sign
 from tests.activities.route_cases import in_days
 from tests.discussion.factories import make_comment, make_flag
 from tests.discussion.factories import make_proposal as make_discussed_proposal
+from tests.media.route_cases import hidden_picture, proposal_with_pictures
 from tests.news.route_cases import news_post
 from tests.proposals.factories import make_category
 from tests.proposals.factories import make_proposal as make_idea
@@ -247,6 +248,18 @@ def _cast_secret(session, users):
                     {"choice": [str(proposals[0].id), str(proposals[2].id)]}, ids={"round": round_.id})
 
 
+def _remove_picture(session, users):
+    values = proposal_with_pictures(session, users, None)
+    return Prepared(users.moderator(), f"/media/pictures/{values['image_id']}/remove",
+                    ids={"image": values["image_id"]})
+
+
+def _restore_picture(session, users):
+    values = hidden_picture(session, users, None)
+    return Prepared(users.moderator(), f"/media/pictures/{values['image_id']}/restore",
+                    ids={"image": values["image_id"]})
+
+
 def _delete_account(session, users):
     from tests.factories import PASSWORD
 
@@ -307,6 +320,11 @@ ACTIONS = [
     Action("rounds.cast", _cast_secret, "Oddasz głos w rundzie „", "Tak, oddaj głos",
            lambda p, b, a: len(a["ballots"]) == len(b["ballots"]) + 1
            and [row.round_id for row in a["participations"]] == [p.ids["round"]]),
+    Action("media.remove", _remove_picture, "Zdjęcie „Podwórko przy bloku 5” zostanie usunięte",
+           "Tak, usuń zdjęcie", lambda p, b, a: _gone(a, "images", p.ids["image"])),
+    Action("media.restore", _restore_picture, "Ukryte zdjęcie „Podwórko przy bloku 5” znów będzie widoczne",
+           "Tak, pokaż zdjęcie ponownie",
+           lambda p, b, a: _row(a, "images", p.ids["image"]).hidden_at is None),
     Action("privacy.delete", _delete_account, "Usuniesz swoje konto na zawsze", "Tak, usuń moje konto",
            lambda p, b, a: _row(a, "users", p.ids["user"]).password_hash != _row(b, "users", p.ids["user"])
            .password_hash),

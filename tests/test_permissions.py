@@ -24,6 +24,7 @@ from tests.activities import route_cases as ac
 from tests.discussion import route_cases as dc
 from tests.exports import route_cases as xc
 from tests.factories import PASSWORD
+from tests.media import route_cases as mc
 from tests.news import route_cases as nc
 from tests.notifications import route_cases as notc
 from tests.proposals import route_cases as pc
@@ -45,6 +46,7 @@ TABLES = {
     **rc.TABLES,
     **ac.TABLES,
     **notc.TABLES,
+    **mc.TABLES,
 }
 
 # Polish texts a user sees.
@@ -511,6 +513,30 @@ CASES = [
          denied_text=ac.ONLY_MODERATORS, effect=ac.approved, effect_status=303),
     Case("/activities/rooms/<id:request_id>/decline", "POST", staff(422), label="no reason",
          subject=ac.room_request, data={"reason": ""}, denied_text=ac.ONLY_MODERATORS, error_text=REQUIRED),
+    # Pictures: managed by the proposal's author and moderators, hidden by moderators; the files.
+    Case("/media/<kind>/<id:subject_id>/pictures", "GET", staff(200), subject=mc.proposal_with_pictures,
+         denied_text=mc.ONLY_AUTHOR),
+    Case("/media/<kind>/<id:subject_id>/pictures", "POST", staff(422), label="no file",
+         subject=mc.proposal_with_pictures, data={"alt": "Ławka"}, denied_text=mc.ONLY_AUTHOR,
+         error_text=mc.NO_PICTURE),
+    Case("/media/pictures/<id:image_id>/alt", "POST", staff(303), subject=mc.proposal_with_pictures,
+         data={"alt": "Ławka pod kasztanowcem"}, denied_text=mc.ONLY_AUTHOR, effect=mc.described,
+         effect_status=303),
+    Case("/media/pictures/<id:image_id>/cover", "POST", staff(303), subject=mc.proposal_with_pictures,
+         denied_text=mc.ONLY_AUTHOR, effect=mc.made_cover, effect_status=303),
+    Case("/media/pictures/<id:image_id>/remove", "POST", staff(303), subject=mc.proposal_with_pictures,
+         denied_text=mc.ONLY_AUTHOR, effect=mc.removed, effect_status=303),
+    Case("/media/pictures/<id:image_id>/hide", "POST", staff(303), subject=mc.proposal_with_pictures,
+         data={"reason": "Widać numer rejestracyjny"}, denied_text=mc.ONLY_MODERATORS, effect=mc.hidden,
+         effect_status=303),
+    Case("/media/pictures/<id:image_id>/hide", "POST", staff(422), label="no reason",
+         subject=mc.proposal_with_pictures, data={"reason": ""}, denied_text=mc.ONLY_MODERATORS,
+         error_text="Podaj powód."),
+    Case("/media/pictures/<id:image_id>/restore", "POST", staff(303), subject=mc.hidden_picture,
+         denied_text=mc.ONLY_MODERATORS, effect=mc.restored, effect_status=303),
+    Case("/media/pictures/<id:image_id>/restore", "POST", staff(409), label="not hidden",
+         subject=mc.proposal_with_pictures, denied_text=mc.ONLY_MODERATORS, error_text=mc.NOT_HIDDEN),
+    Case("/media/files/<name>", "GET", everyone(404), label="no such file", error_text=pc.NOT_FOUND),
     # Results, exports and open data; personal data.
     Case("/data", "GET", everyone(200)),
     # Binary files (XLSX, PDF) are checked for every role in tests/exports/test_permissions.py.
@@ -611,7 +637,7 @@ class Context:
 def build_url(case: Case, target: User | None, values: dict | None = None) -> str:
     url = case.rule
     for name, value in (values or {}).items():
-        url = url.replace(f"<id:{name}>", str(value))
+        url = url.replace(f"<id:{name}>", str(value)).replace(f"<{name}>", str(value))
     if "<id:user_id>" in url:
         url = url.replace("<id:user_id>", str(target.id if target else MISSING_USER_ID))
     if "<token>" in url:

@@ -119,3 +119,10 @@ def can_cancel_signup(actor, activity: Activity) -> Decision:
     if has_started(activity):
         return deny(_l("The activity has already started, so the sign-up can no longer be cancelled."))
     return ALLOW
+
+
+def can_manage_pictures(actor, activity: Activity) -> Decision:
+    """Pictures of an activity: moderators, and its coordinator while it is planned."""
+    if is_staff(actor):
+        return ALLOW
+    return can_report(actor, activity)

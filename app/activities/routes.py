@@ -126,6 +126,7 @@ def show(activity_id: int):
         can_edit=bool(permissions.can_edit(current_user, activity)),
         can_report=bool(permissions.can_report(current_user, activity)),
         can_see_people=bool(permissions.can_see_people(current_user, activity)),
+        can_manage_pictures=bool(permissions.can_manage_pictures(current_user, activity)),
     )
 
 

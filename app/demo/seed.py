@@ -45,6 +45,7 @@ def demo_administrator() -> tuple[str, str] | None:
 def seed() -> Iterator[str]:
     """People first, then each feature's demo in the order the lifecycle runs."""
     from app.activities import demo as activities_demo
+    from app.demo import pictures as pictures_demo
     from app.discussion import demo as discussion_demo
     from app.news import demo as news_demo
     from app.proposals import demo as proposals_demo
@@ -55,7 +56,7 @@ def seed() -> Iterator[str]:
     people = {user.email: user for user in db.session.scalars(
         sa.select(User).where(User.email.in_([row[0] for row in PEOPLE])))}
     yield from votes_demo.seed_imported(people)
-    for feature in (proposals_demo, discussion_demo, votes_demo, activities_demo, news_demo):
+    for feature in (proposals_demo, discussion_demo, votes_demo, activities_demo, news_demo, pictures_demo):
         yield from feature.seed(people)
 
 

@@ -10,6 +10,7 @@ from app.db import db, utcnow
 from app.errors import InvalidInput
 from app.forms import FORBIDDEN_CHARACTERS
 from app.i18n import content_language
+from app.media.services import delete_pictures_of
 from app.news import permissions, queries
 from app.news.models import NewsPost
 from app.permissions import require
@@ -85,5 +86,6 @@ def edit(actor, post: NewsPost, title: str, body: str, round_id: int | None = No
 def delete(actor, post: NewsPost) -> None:
     require(permissions.can_manage_news(actor))
     record(actor, "news.deleted", post, title=post.title)
+    delete_pictures_of("news", [post.id])
     db.session.delete(post)
     db.session.commit()

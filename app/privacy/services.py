@@ -24,6 +24,7 @@ from app.db import db, utcnow
 from app.discussion.models import Comment, Flag
 from app.errors import Conflict, InvalidInput
 from app.i18n import babel_locale
+from app.media.services import delete_pictures_of, forget_uploader, personal_pictures
 from app.news.models import NewsPost
 from app.notifications.services import forget as forget_notifications
 from app.notifications.services import personal_data as notifications_data
@@ -31,6 +32,7 @@ from app.outbox.models import OutboxMessage
 from app.permissions import ALLOW, Decision, deny, require, signed_in
 from app.proposals.models import Pledge, Proposal, ProposalEvent, ProposalRevision, Status
 from app.residents.models import SignInCode
+from app.urls import external_url
 from app.votes.models import Ballot, Participation
 
 DELETED_DOMAIN = "deleted.invalid"
@@ -207,6 +209,8 @@ def personal_data(actor: User) -> dict:
         ],
         "secret_ballots_note": _secret_ballots_note(actor.locale),
         **notifications_data(uid),
+        # The pictures the person added (the stored, cleaned files: the uploads themselves are not kept).
+        "pictures": personal_pictures(uid, lambda name: external_url("media.file", name=name)),
     }
 
 
@@ -250,7 +254,13 @@ def delete_account(actor: User, password: str) -> None:
             )
         )
 
-    # Drafts were never published: they go. Published proposals and comments stay, without an author.
+    # Drafts were never published: they go, with their pictures. Published proposals and comments stay,
+    # without an author; the pictures the person added to proposals go (they may show them, their home),
+    # those added for the centre (news, activities, places) stay, no longer linked to them.
+    drafts = list(s.scalars(sa.select(Proposal.id).where(Proposal.author_id == uid,
+                                                         Proposal.status == Status.DRAFT)))
+    delete_pictures_of("proposal", drafts)
+    forget_uploader(uid)
     s.execute(sa.delete(Proposal).where(Proposal.author_id == uid, Proposal.status == Status.DRAFT))
     s.execute(sa.update(Proposal).where(Proposal.author_id == uid).values(author_id=None))
     s.execute(sa.update(ProposalRevision).where(ProposalRevision.editor_id == uid).values(editor_id=None))

@@ -130,3 +130,15 @@ def can_manage_categories(actor) -> Decision:
     if not is_staff(actor):
         return deny(_l("Only moderators can manage categories."))
     return ALLOW
+
+
+def can_manage_pictures(actor, proposal: Proposal) -> Decision:
+    """Adding, describing, choosing the cover and removing pictures: the author (until the proposal is
+    withdrawn) and moderators."""
+    if is_staff(actor):
+        return ALLOW
+    if not is_author(actor, proposal):
+        return deny(_l("Only the author and moderators can change the pictures of this proposal."))
+    if proposal.status == Status.WITHDRAWN:
+        return deny(_l("This proposal was withdrawn; its pictures can no longer be changed."))
+    return ALLOW

@@ -136,7 +136,9 @@ def edit(proposal_id: int):
         else:
             flash(_("Your changes are saved.") if saved else _("Nothing has changed."), "success")
             return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
-    return render_template("proposals/form.html", form=form, proposal=proposal), 422 if form.errors else 200
+    return render_template("proposals/form.html", form=form, proposal=proposal,
+                           can_manage_pictures=permissions.can_manage_pictures(current_user, proposal)
+                           ), 422 if form.errors else 200
 
 
 def _page(proposal: Proposal, *, http_status: int = 200, review_form=None, pledge_form=None,
@@ -164,6 +166,7 @@ def _page(proposal: Proposal, *, http_status: int = 200, review_form=None, pledg
         can_discard=permissions.can_discard(current_user, proposal),
         can_review=can_review,
         can_pledge=can_pledge,
+        can_manage_pictures=permissions.can_manage_pictures(current_user, proposal),
         **extra,
     )
     return render("proposals/show.html", fragment, http_status=http_status, **context)

@@ -16,6 +16,7 @@ from app.db import db, utcnow
 from app.errors import Conflict, InvalidInput, NotAllowed
 from app.forms import FORBIDDEN_CHARACTERS
 from app.i18n import content_language, money
+from app.media.services import delete_pictures_of
 from app.money import parse_zloty
 from app.notifications.services import Mail, follow, followers, notify, path_for
 from app.outbox.services import queue_email_to
@@ -291,6 +292,7 @@ def withdraw_proposal(actor, proposal: Proposal) -> None:
 def discard_draft(actor, proposal: Proposal) -> None:
     """Delete a draft with its timeline (the database cascades); it was never public."""
     require(permissions.can_discard(actor, proposal))
+    delete_pictures_of("proposal", [proposal.id])
     deleted = db.session.execute(
         sa.delete(Proposal).where(Proposal.id == proposal.id, Proposal.status == Status.DRAFT)
         .execution_options(synchronize_session=False)

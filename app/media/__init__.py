@@ -1,0 +1,29 @@
+"""Pictures (layer 3, shared services): the Pillow pipeline, storage named by content hash, hiding.
+
+A subject is known only as ``(kind, id)``; each feature registers its kind (``app.media.kinds.Kind``).
+The API for other features:
+
+- ``register(Kind(...))`` at start-up;
+- ``services.add_picture(actor, kind, id, upload, alt)`` / ``services.store(upload, alt)``;
+- ``services.delete_pictures_of(kind, ids)`` when subjects are deleted (in the same transaction),
+  ``services.forget_uploader(user_id)`` when an account is, ``services.personal_pictures(user_id, url)``;
+- in templates: ``picture_covers(kind, items)`` (one query per list), ``pictures_of(kind, subject)``,
+  ``picture_url(image, size)``, and the macros in ``media/_macros.html`` (``picture``, ``gallery``).
+"""
+
+from flask import Blueprint, Flask
+
+from app.media.kinds import Kind, register
+
+bp = Blueprint("media", __name__)
+
+__all__ = ["Kind", "bp", "register", "register_jinja"]
+
+
+def register_jinja(app: Flask) -> None:
+    from app.media.queries import covers
+    from app.media.routes import manage_url, picture_url, pictures_for_page, sees_hidden_pictures
+
+    app.jinja_env.globals.update(picture_covers=covers, picture_url=picture_url,
+                                 pictures_for_page=pictures_for_page, manage_pictures_url=manage_url,
+                                 sees_hidden_pictures=sees_hidden_pictures)
