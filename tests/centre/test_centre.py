@@ -211,3 +211,24 @@ def test_only_an_admin_changes_who_runs_the_centre(client, users, session, role)
     assert "Tylko administratorzy mogą zmieniać dane centrum." in html(response)
     assert session.get(CentreSettings, 1) is None
     assert "Zmień dane centrum" not in html(client.get("/centre"))
+
+
+def test_the_centre_page_shows_each_room_with_its_photo(client, users, session, app, tmp_path, monkeypatch):
+    import io
+
+    from tests.activities.factories import make_place
+    from tests.media.files import photo
+
+    monkeypatch.setitem(app.config, "MEDIA_DIR", str(tmp_path / "media"))
+    hall = make_place(session, name="Świetlica")
+    client.login(users.moderator())
+    uploaded = client.post(f"/media/place/{hall.id}/pictures",
+                           {"alt": "Świetlica z długim stołem", "picture": (io.BytesIO(photo()), "sala.jpg")},
+                           content_type="multipart/form-data")
+    assert uploaded.status_code == 303
+    client.logout()
+
+    page = html(client.get("/centre"))
+
+    room = page[page.index("<h3>Świetlica</h3>") - 400:page.index("<h3>Świetlica</h3>")]
+    assert 'alt="Świetlica z długim stołem"' in room and 'loading="lazy"' in room
