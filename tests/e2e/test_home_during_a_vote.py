@@ -46,7 +46,11 @@ def _voting_round(live, title: str) -> tuple[int, str]:
     return ids
 
 
-def _check_look(page, audit: Audit, label: str) -> None:
+def _check_look(page, audit: Audit, label: str, js: bool) -> None:
+    """Sizes and axe are measured by scripts in the page: only where the page runs JavaScript (the
+    server sends the same markup and style sheet without it)."""
+    if not js:
+        return
     for size in (SMALL_PHONE, DESKTOP_1280):
         page.set_viewport_size(size)
         text = page.evaluate(SMALLEST_TEXT)
@@ -72,10 +76,11 @@ def test_the_home_page_during_a_vote(new_context, live_server, js):
     expect(card.locator(".deadline")).to_have_text(deadline)
     join = card.get_by_role("link", name=live.t("pl", "Join"), exact=True)
     expect(join).to_be_visible()
-    box = join.bounding_box()
-    assert box["height"] >= 44 and box["width"] >= 280, box  # a big, thumb-wide tap target on a phone
-    assert join.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(166, 63, 23)"  # the warm accent
-    _check_look(page, audit, "home page, a visitor during a vote")
+    if js:
+        box = join.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 280, box  # a big, thumb-wide tap target on a phone
+        assert join.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(166, 63, 23)"  # warm accent
+    _check_look(page, audit, "home page, a visitor during a vote", js)
 
     # A resident votes from the home page.
     page.set_viewport_size(DESKTOP_1280)
@@ -83,7 +88,7 @@ def test_the_home_page_during_a_vote(new_context, live_server, js):
     page.goto("/")
     card = page.locator(".now-voting", has_text=f"Budżet Zima {tag}")
     expect(card.get_by_role("link", name=live.t("pl", "Join"), exact=True)).to_have_count(0)
-    _check_look(page, audit, "home page, a resident during a vote")
+    _check_look(page, audit, "home page, a resident during a vote", js)
     page.on("dialog", lambda dialog: dialog.accept())
     card.get_by_role("link", name=re.compile("^Zagłosuj")).click()
     expect(page).to_have_url(f"{live.url}/rounds/{round_id}/vote")
@@ -97,17 +102,18 @@ def test_the_home_page_during_a_vote(new_context, live_server, js):
     card = page.locator(".now-voting", has_text=f"Budżet Zima {tag}")
     expect(card.locator(".your-state")).to_have_text("Twój głos jest oddany")
     expect(card.get_by_role("link", name=re.compile("^Zagłosuj"))).to_have_count(0)
-    _check_look(page, audit, "home page, after voting")
+    _check_look(page, audit, "home page, after voting", js)
 
     # "Moja strona" from the header; the receipt check from there.
     page.set_viewport_size(SMALL_PHONE)
     page.locator(".site-menu > summary").click()
     page.locator("header").get_by_role("link", name="Moja strona", exact=True).click()
     expect(page).to_have_url(f"{live.url}/me")
-    _check_look(page, audit, "my page, after voting")
+    _check_look(page, audit, "my page, after voting", js)
     votes = page.locator("#votes li", has_text=f"Budżet Zima {tag}")
     votes.get_by_label("Twój kod potwierdzenia").fill(receipt)
     votes.get_by_role("button", name=re.compile("^Sprawdź")).click()
     expect(page.locator(".receipt-found")).to_be_visible()
-    audit.check("receipt check from my page")
-    audit.assert_clean()
+    if js:
+        audit.check("receipt check from my page")
+        audit.assert_clean()
