@@ -6,7 +6,7 @@ The UI languages are ``pl``, ``uk`` and ``en``. English is British English: its 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, has_request_context, request
@@ -18,6 +18,7 @@ from flask_babel import (
     get_locale,
     gettext,
     lazy_gettext,
+    ngettext,
 )
 from flask_login import current_user
 from markupsafe import Markup
@@ -116,6 +117,39 @@ def moment(value: datetime | None) -> str:
     return f"{day(value)}, {clock(value)}" if value else "—"
 
 
+def deadline(value: datetime | None, now: datetime | None = None) -> str:
+    """A deadline near enough to need no year: '14 grudnia, 20:00'; in another year than now,
+    '14 stycznia 2027, 20:00'."""
+    if not value:
+        return "—"
+    now = now or datetime.now(UTC)
+    local = _aware(value).astimezone(WARSAW)
+    if local.year != _aware(now).astimezone(WARSAW).year:
+        return moment(value)
+    return f"{format_date(value, 'd MMM' if ui_language() == 'en' else 'd MMMM')}, {clock(value)}"
+
+
+def time_left(value: datetime | None, now: datetime | None = None) -> str:
+    """How long until a moment, in words: 'zostały 3 dni', 'zostało 5 godzin', or '' once it passed."""
+    if not value:
+        return ""
+    left = _aware(value) - _aware(now or datetime.now(UTC))
+    if left <= timedelta(0):
+        return ""
+    if left >= timedelta(days=1):  # in calendar days in Warsaw: on the 11th, the 14th is 3 days off
+        start = _aware(now or datetime.now(UTC)).astimezone(WARSAW).date()
+        days = (_aware(value).astimezone(WARSAW).date() - start).days
+        return ngettext("%(num)d day left", "%(num)d days left", days)
+    hours = int(left.total_seconds() // 3600)
+    if hours >= 1:
+        return ngettext("%(num)d hour left", "%(num)d hours left", hours)
+    return gettext("less than an hour left")
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def iso(value: datetime | None) -> str:
     """ISO 8601 in Warsaw time with its offset and without microseconds, for ``<time datetime>``."""
     if value is None:
@@ -135,6 +169,8 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value, _style=None: day(value)
     app.jinja_env.filters["time"] = clock
     app.jinja_env.filters["iso"] = iso
+    app.jinja_env.filters["deadline"] = deadline
+    app.jinja_env.filters["time_left"] = time_left
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["money"] = money
     app.jinja_env.globals.update(lang_attr=lang_attr, language_names=LANGUAGE_NAMES)

@@ -58,6 +58,29 @@ def seed() -> Iterator[str]:
     yield from votes_demo.seed_imported(people)
     for feature in (proposals_demo, discussion_demo, votes_demo, activities_demo, news_demo, pictures_demo):
         yield from feature.seed(people)
+    yield from _deadlines()
+
+
+def _deadlines() -> Iterator[str]:
+    """A round open for proposals or votes always shows its deadline: voting ends a week after the
+    seed date, proposals are due in two weeks (both at 20:00 Warsaw time)."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from app.i18n import WARSAW
+    from app.rounds.models import Phase, Round
+
+    today = utcnow().astimezone(WARSAW).date()
+
+    def evening(days: int) -> datetime:
+        return datetime.combine(today + timedelta(days=days), time(20, 0), WARSAW).astimezone(UTC)
+
+    steps = ((Phase.VOTING, "voting_ends_at", 7), (Phase.SUBMISSION, "review_starts_at", 14))
+    for phase, column, days in steps:
+        for round_ in db.session.scalars(sa.select(Round).where(Round.phase == phase)):
+            if getattr(round_, column) is None:
+                setattr(round_, column, evening(days))
+    db.session.commit()
+    yield "demo deadlines: voting ends in a week, proposals are due in two weeks"
 
 
 def _people() -> Iterator[str]:

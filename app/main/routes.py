@@ -2,22 +2,45 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import jsonify, render_template
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from app.activities.permissions import can_manage
 from app.activities.queries import places
 from app.centre.permissions import can_edit_centre
 from app.db import db
 from app.extensions import limiter
-from app.main import bp
+from app.main import bp, mine, now
+from app.proposals import permissions as proposal_permissions
+from app.proposals.forms import PLEDGE_LABELS
 from app.proposals.lifecycle import STATUS_LABELS
-from app.proposals.queries import latest_public
+from app.rounds import permissions as round_permissions
 
 
 @bp.get("/")
 def index():
-    latest = db.session.scalars(latest_public(5)).all()  # one query
-    return render_template("main/index.html", latest_proposals=latest, status_labels=STATUS_LABELS)
+    """What can be done today first; a fixed number of queries however much there is."""
+    votes = now.running_votes(current_user)
+    return render_template(
+        "main/index.html",
+        votes=votes,
+        vote_decisions={v.round.id: round_permissions.can_vote(current_user, v.round) for v in votes},
+        submission_rounds=now.open_for_proposals(),
+        can_propose=proposal_permissions.can_create(current_user),
+        activities=now.this_week(),
+        roles=now.roles_needing_people(),
+        results=now.latest_results(),
+        latest_proposals=now.latest_proposals(),
+        status_labels=STATUS_LABELS,
+    )
+
+
+@bp.get("/me")
+@login_required
+def me():
+    """My page: what I proposed, pledged, signed up for, voted in and wrote; each with what to do next."""
+    return render_template("main/me.html", page=mine.my_page(current_user), status_labels=STATUS_LABELS,
+                           pledge_labels=PLEDGE_LABELS,
+                           can_propose=proposal_permissions.can_create(current_user))
 
 
 @bp.get("/centre")

@@ -55,6 +55,7 @@ def update_round(actor: User, round_: Round, settings: RoundSettings) -> None:
     # Under the round's lock, so that voting cannot open (cron, another moderator) between the check
     # of the phase and the change.
     round_ = lock_round(round_.id)
+    settings.validate_deadline(round_.phase)
     current = RoundSettings.of(round_)
     changed = [
         name for name in RoundSettings.VOTE_MEANING if getattr(settings, name) != getattr(current, name)
@@ -76,7 +77,17 @@ def eligible_voters(round_: Round) -> int:
     return db.session.scalar(query)
 
 
+def _check_deadline(round_: Round, to_phase: str) -> None:
+    """A phase that residents act in has a deadline they can see: proposals until the review starts,
+    votes until voting closes."""
+    try:
+        RoundSettings.of(round_).validate_deadline(to_phase)
+    except InvalidInput as error:
+        raise Conflict(error.message) from error
+
+
 def _check_can_enter(round_: Round, to_phase: str) -> None:
+    _check_deadline(round_, to_phase)
     if to_phase == Phase.VOTING:
         waiting = db.session.scalar(
             sa.select(sa.func.count()).where(
@@ -93,7 +104,7 @@ def _check_can_enter(round_: Round, to_phase: str) -> None:
             RoundSettings.of(round_).validate_kind()
         except InvalidInput as error:
             raise Conflict(error.message) from error
-        if round_.voting_ends_at is not None and round_.voting_ends_at <= utcnow():
+        if round_.voting_ends_at <= utcnow():
             raise Conflict(_l("The end of voting set for this round has already passed: change the dates "
                               "first."))
         _check_costs(round_, proposals)

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from app.errors import InvalidInput
-from app.rounds.models import BallotKind, Eligibility, Round, Rule, Secrecy
+from app.rounds.models import BallotKind, Eligibility, Phase, Round, Rule, Secrecy
 from app.votes.tally import CRITERIA
 
 MAX_BUDGET_GROSZE = 10**13  # 100 billion zł: anything above is a typing error
@@ -120,6 +120,16 @@ class RoundSettings:
             and self.min_choices > self.max_choices
         ):
             raise InvalidInput(_l("The minimum cannot be larger than the maximum."), field="min_choices")
+
+    def validate_deadline(self, phase: str) -> None:
+        """A round open for proposals needs their deadline (when the review starts); a round in
+        voting needs the end of voting. Raised for a round entering, or saved in, that phase."""
+        if phase == Phase.SUBMISSION and self.review_starts_at is None:
+            raise InvalidInput(_l("Set the deadline for proposals (when the review starts): residents "
+                                  "need to know until when they can send them in."), field="review_starts_at")
+        if phase == Phase.VOTING and self.voting_ends_at is None:
+            raise InvalidInput(_l("Set the date and time voting closes: residents need to know until when "
+                                  "they can vote."), field="voting_ends_at")
 
     def _validate_schedule(self) -> None:
         steps = [

@@ -12,7 +12,7 @@ class SearchEntry(db.Model):
     __tablename__ = "search_entries"
     __table_args__ = (
         sa.UniqueConstraint("kind", "subject_id", name="uq_search_entries_subject"),
-        # PostgreSQL's full-text search reads the words through this index (migration 0020); SQLite has none
+        # PostgreSQL's full-text search reads the words through this index (migration 0018); SQLite has none
         # (``info["dialects"]``: see app.db.in_schema_of).
         sa.Index("ix_search_entries_document", sa.text("to_tsvector('simple'::regconfig, document)"),
                  postgresql_using="gin", info={"dialects": ("postgresql",)}),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 
+from app.db import utcnow
 from app.proposals.models import Proposal, Status
 from app.rounds.models import Phase, Round
 from app.rounds.settings import RoundSettings
@@ -11,6 +13,18 @@ from app.text import fold
 
 _n = itertools.count(1)
 HOSTILE_TITLE = "Ogród „Żółw” <script>alert('x')</script> Gęślą"
+
+
+def deadlines(phase: str, settings: dict) -> dict:
+    """The deadlines a round in ``phase`` needs to reach its next phases (a round cannot enter
+    submission without the end of proposals, nor voting without the end of voting), unless the test
+    sets dates of its own."""
+    values = {}
+    if phase in (Phase.DRAFT, Phase.SUBMISSION) and "review_starts_at" not in settings:
+        values["review_starts_at"] = utcnow() + timedelta(days=7)
+    if phase not in (Phase.CLOSED, Phase.ARCHIVED) and "voting_ends_at" not in settings:
+        values["voting_ends_at"] = utcnow() + timedelta(days=14)
+    return values
 
 
 def make_round(session, phase: str = Phase.VOTING, ballot_kind: str = "approval", **settings) -> Round:
@@ -21,6 +35,7 @@ def make_round(session, phase: str = Phase.VOTING, ballot_kind: str = "approval"
         values["max_choices"] = 3
     if ballot_kind == "cumulative":
         values["points_total"] = 10
+    values.update(deadlines(phase, settings))
     values.update(settings)
     round_ = Round(phase=phase, description="Opis **rundy**",
                    description_html="<p>Opis <strong>rundy</strong></p>")

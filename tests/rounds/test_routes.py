@@ -219,7 +219,8 @@ def test_vote_meaning_settings_are_locked_once_voting_has_started(client, users,
     # Disabled fields are not sent; a forged request changing them changes nothing either.
     response = client.post(f"/rounds/{round_.id}/edit", {
         "title": "Nowy tytuł", "description": "", "budget": "1", "max_choices": "9", "ballot_kind": "yes_no",
-        "submission_starts_at": "", "review_starts_at": "", "voting_starts_at": "", "voting_ends_at": "",
+        "submission_starts_at": "", "review_starts_at": "", "voting_starts_at": "",
+        "voting_ends_at": "2099-03-14T20:00",
     })
     assert response.status_code == 303, html(response)[:3000]
     session.refresh(round_)
@@ -254,8 +255,9 @@ def test_moderator_takes_a_round_through_every_phase_to_the_results(client, make
                                                                    mail):
     moderator = users.moderator()
     client.login(moderator)
-    client.post("/rounds/new", {**VALID_ROUND, "submission_starts_at": "", "review_starts_at": "",
-                                "voting_starts_at": "", "voting_ends_at": "", "max_choices": "2"})
+    client.post("/rounds/new", {**VALID_ROUND, "submission_starts_at": "", "voting_starts_at": "",
+                                "review_starts_at": "2099-03-01T18:00", "voting_ends_at": "2099-03-14T20:00",
+                                "max_choices": "2"})
     round_ = session.scalar(sa.select(Round))
     author = users.resident()
     cheap = make_proposal(session, round_, status="accepted", cost_grosze=50_000, title="Tani festyn",

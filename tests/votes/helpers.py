@@ -8,12 +8,14 @@ from app.proposals.models import Proposal, Status
 from app.rounds.models import Round
 from app.rounds.settings import RoundSettings
 from app.text import fold
+from tests.rounds.factories import deadlines
 
 _n = itertools.count(1)
 
 
 def make_round(session, phase="voting", **settings) -> Round:
     values = {"title": f"Budżet sąsiedzki {next(_n)} — Na Kozłówce", "budget_grosze": 1_000_000}
+    values.update(deadlines(phase, settings))
     values.update(settings)
     round_ = Round(phase=phase, description="", description_html="")
     RoundSettings(**values).apply_to(round_)

@@ -1,6 +1,6 @@
 """proposals: index on updated_at, so the API's list reads the table's newest change without a scan
 
-Revision ID: 0019
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-06 06:20:00.000000
 
@@ -8,7 +8,7 @@ Create Date: 2026-12-06 06:20:00.000000
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0019'
+revision = '0017'
 down_revision = '0016'
 branch_labels = None
 depends_on = None

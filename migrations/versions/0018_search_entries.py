@@ -1,7 +1,7 @@
 """search: one entry per proposal, activity, news post and round, with its folded words
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-06 06:40:00.000000
 
 """
@@ -12,8 +12,8 @@ from app.search.stemming import WORD
 from app.text import fold
 
 # revision identifiers, used by Alembic.
-revision = '0020'
-down_revision = '0019'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
