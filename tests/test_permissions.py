@@ -289,6 +289,9 @@ CASES = [
          denied_text=ONLY_ADMINS_CENTRE, error_text=REQUIRED),
     Case("/how-we-vote", "GET", everyone(200)),
     Case("/centre", "GET", everyone(200)),
+    # My page, and search (a GET form anyone may use).
+    Case("/me", "GET", signed_in(200)),
+    Case("/search", "GET", everyone(200)),
     # The moderator's desk (its direct actions in tests/desk/).
     Case("/desk", "GET", staff(200), denied_text=ONLY_DESK),
     Case("/desk/proposals/<id:proposal_id>/review", "POST", staff(422), label="empty",

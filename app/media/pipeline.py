@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
+import threading
 import warnings
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from app.errors import InvalidInput
 
@@ -55,6 +56,21 @@ def read_limited(stream, limit: int = MAX_BYTES) -> bytes:
     return data
 
 
+_STRICT = threading.Lock()
+
+
+def _load_strictly(image: Image.Image) -> None:
+    """Decode every pixel, refusing a truncated file. WeasyPrint sets Pillow's process-wide
+    ``LOAD_TRUNCATED_IMAGES`` when it is imported (it pads broken images in PDFs): turn it off while our
+    upload decodes, so a cut-off JPEG is refused rather than stored with a grey bottom."""
+    with _STRICT:
+        lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
 def _open(data: bytes) -> Image.Image:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -73,7 +89,7 @@ def _open(data: bytes) -> Image.Image:
         if width * height > MAX_PIXELS:
             raise InvalidInput(TOO_MANY_PIXELS, field="picture")
         try:
-            image.load()
+            _load_strictly(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise InvalidInput(TOO_MANY_PIXELS, field="picture") from error
         except (OSError, SyntaxError, ValueError, EOFError, struct.error, MemoryError) as error:

@@ -121,4 +121,5 @@ def test_the_search_box_in_the_header_finds_things_with_or_without_javascript(op
     expect(page).to_have_url(re.compile(r"/search\?q=zupe"))
     nothing = live_server.t("pl", "Nothing matches. Try fewer words, or another form of the word.")
     expect(page.get_by_text(nothing)).to_be_visible()
-    assert axe_violations(page) == []
+    if js:  # axe is a script: with JavaScript off the page cannot run it (the markup is the same)
+        assert axe_violations(page) == []

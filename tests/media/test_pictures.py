@@ -82,6 +82,9 @@ def test_the_author_adds_a_phone_photo_on_the_edit_page_and_the_served_file_has_
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
     cache = served.headers["Cache-Control"]
     assert "public" in cache and "max-age=31536000" in cache and "immutable" in cache
+    # Opened on its own, the picture may be shown (the browser styles it inline) and nothing may run.
+    assert served.headers["Content-Security-Policy"] == (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
     data = served.get_data()
     picture = PILImage.open(io.BytesIO(data))
     assert not picture.getexif() and not picture.getexif().get_ifd(0x8825)

@@ -74,6 +74,15 @@ def test_hostile_files_are_refused_with_a_reason(data, message):
     assert _refused(data) == str(message)
 
 
+def test_a_truncated_jpeg_is_refused_even_after_weasyprint_made_pillow_lenient(monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # what importing WeasyPrint does
+
+    assert _refused(files.truncated_jpeg()) == str(pipeline.DAMAGED)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # the PDFs keep their own setting
+
+
 def test_a_file_over_10_mb_is_refused_before_it_is_read_whole():
     stream = io.BytesIO(b"\xff\xd8" + b"\x00" * (pipeline.MAX_BYTES + 10))
     with pytest.raises(InvalidInput) as refused:
