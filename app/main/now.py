@@ -118,7 +118,8 @@ def roles_needing_people(now: datetime | None = None, limit: int = 6) -> list[Ne
 def latest_results(limit: int = 3) -> list[Round]:
     return db.session.scalars(
         sa.select(Round)
-        .where(Round.phase.in_((Phase.CLOSED, Phase.ARCHIVED)), Round.result.is_not(None))
+        .where(Round.phase.in_((Phase.CLOSED, Phase.ARCHIVED)), Round.result.is_not(None),
+               Round.imported_from.is_(None))
         .order_by(Round.closed_at.desc().nulls_last(), Round.id.desc())
         .limit(limit)
     ).all()
@@ -132,7 +133,7 @@ def latest_proposals(limit: int = 5) -> list[Proposal]:
     return db.session.scalars(
         sa.select(Proposal)
         .options(joinedload(Proposal.author), joinedload(Proposal.category))
-        .where(is_public())
+        .where(is_public(), Proposal.imported.is_(False))  # an imported round's projects are history
         .order_by(standing, *NEWEST)
         .limit(limit)
     ).all()

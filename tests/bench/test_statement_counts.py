@@ -61,8 +61,10 @@ def test_main_pages_run_as_many_statements_on_twice_the_data(signed_in, app, ses
     after = _statements(app, client, _pages(large))
 
     assert after == before
-    # The figures themselves stay small (what bench/http.py's SQL column shows at 100,000 comments).
-    assert max(before.values()) <= 12, before
+    # The figures themselves stay small (what bench/http.py's SQL column shows at 100,000 comments). For a
+    # signed-in person the largest are the home page (what is on now, their vote) and a proposal's page
+    # (its pictures, whether they follow it), each with the header's unread count.
+    assert max(before.values()) <= 15, before
 
 
 def test_a_repeat_of_an_unchanged_api_list_runs_no_count(app, session, client):

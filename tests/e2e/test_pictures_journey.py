@@ -16,7 +16,7 @@ from app.auth.models import User
 from app.db import db
 from tests.discussion.factories import make_proposal
 from tests.e2e.conftest import DESKTOP, PHONE, answer_yes_without_js
-from tests.e2e.test_accessibility import axe_violations, describe
+from tests.e2e.test_accessibility import TOO_WIDE, axe_violations, describe
 from tests.media import files
 
 ALT = "Trawnik za blokiem nr 7, gdzie mógłby być ogród"
@@ -44,7 +44,8 @@ def _axe(page, label: str, js: bool) -> list[str]:
             problems.append(describe(f"{label} {size['width']}px", violations))
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
-            problems.append(f"{label} {size['width']}px scrolls sideways by {overflow}px")
+            problems.append(f"{label} {size['width']}px scrolls sideways by {overflow}px; too wide: "
+                            f"{', '.join(page.evaluate(TOO_WIDE))}")
     page.set_viewport_size(DESKTOP)
     return problems
 
