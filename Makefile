@@ -23,7 +23,8 @@ $(VENV)/.installed-test: requirements/test.lock pyproject.toml | $(BIN)/python
 
 # English is the source language: its catalog is nearly empty on purpose, so only Polish and Ukrainian are counted.
 translations: $(VENV)/.installed-app
-	$(BIN)/pybabel compile -d app/translations -f --statistics 2>&1 | grep -E "/(pl|uk)/.* translated in"
+	@out="$$($(BIN)/pybabel compile -d app/translations -f --statistics 2>&1)" || { echo "$$out"; exit 1; }; \
+		echo "$$out" | grep -E "translated in .*/(pl|uk)/"
 
 # Serve the platform on SQLite (instance/mam.db), migrated and ready, at http://127.0.0.1:5000 (or PORT=5100)
 PORT ?= 5000
