@@ -19,11 +19,11 @@ from tests.e2e.test_accessibility import Audit
 
 LINK = re.compile(r'href="(/[^"#]*)"')
 # Files, feeds, machine-readable data and sign-out are not pages to audit.
-NOT_PAGES = re.compile(r"^/(static/|api/|logout)|\.(ics|csv|xlsx|pdf|pb|atom|json)(\?|$)")
+NOT_PAGES = re.compile(r"^/(static/|api/|logout)|\.(ics|csv|xlsx|pdf|pb|atom|json|jpe?g|png|webp)(\?|$)")
 # Routes that answer with a file to download rather than a page.
 DOWNLOADS = {"privacy.download", "exports.protocol", "exports.report", "exports.round_ballots",
              "exports.round_results", "activities.feed", "activities.feed_one", "activities.feed_personal",
-             "news.feed"}
+             "news.feed", "media.file"}
 # Routes whose pages differ by more than their data: every round (each ballot kind has its own form).
 PER_ROUTE = {"rounds.detail": 8, "rounds.vote": 8, "rounds.results": 4}
 MAX_PAGES = 100
