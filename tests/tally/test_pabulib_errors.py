@@ -195,9 +195,9 @@ def test_an_unterminated_quote():
 
 
 @pytest.mark.parametrize("line, reason", [
-    ("tie_break;lower_cost,coin_toss", "unknown tie_break criterion coin_toss"),
-    ("rule;greedy-sideways", "rule 'greedy-sideways' is not supported"),
-    ("vote_type;plurality", "vote_type 'plurality' is not one of"),
+    ("tie_break;lower_cost,coin_toss", 'unknown tie_break criterion "coin_toss"'),
+    ("rule;greedy-sideways", 'rule "greedy-sideways" is not supported'),
+    ("vote_type;plurality", 'vote_type "plurality" is not one of'),
 ])
 def test_unknown_meta_values(line, reason):
     error = refused(set_meta(*line.split(";")))
