@@ -36,7 +36,7 @@ def _units(grosze: int) -> int | float:
     return grosze // 100 if grosze % 100 == 0 else float(format_money(grosze))
 
 
-def _refuse(file: Path, error: PabulibError) -> NoReturn:
+def _refuse(file: Path, error: PabulibError | str) -> NoReturn:
     """One line on stderr naming the file, the section, the line and the reason; exit status 2."""
     click.echo(f"{file.name}: {error}", err=True)
     sys.exit(2)
@@ -108,11 +108,12 @@ def tally_command(
 def import_pabulib_command(file: Path, title: str | None) -> None:
     """Create a closed round (proposals and anonymous ballots) from a Pabulib FILE.pb."""
     from app.votes.importing import import_pabulib
+    from app.votes.pabulib_messages import pabulib_error_message
 
     try:
         round_ = import_pabulib(file, title)
     except PabulibError as error:
-        _refuse(file, error)
+        _refuse(file, pabulib_error_message(error))  # in the platform's language
     winners = round_.result["tally"]["winners"]
     click.echo(f"round {round_.id}: {round_.result['ballots']} ballots, {len(winners)} selected proposals")
     click.echo(f"ballots sha256: {round_.ballots_sha256}")

@@ -36,3 +36,25 @@ def test_imported_round_selects_the_official_projects(app, session, name):
     assert f"{len(parsed.selected)} selected proposals" in result.output
     same, _, _ = recount(round_.id)
     assert same
+
+
+def broken_copy(tmp_path: Path) -> tuple[Path, int]:
+    """Czyżyny with one vote naming a project the file does not list; and that vote's line number."""
+    lines = (DATA / "Poland_Krakow_2022_Czyzyny.pb").read_text(encoding="utf-8").splitlines()
+    at = lines.index("VOTES") + 5
+    voter, _vote, *rest = lines[at].split(";")
+    lines[at] = ";".join([voter, "999", *rest])
+    broken = tmp_path / "broken.pb"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return broken, at + 1
+
+
+def test_a_malformed_file_is_refused_in_one_translated_line_and_nothing_is_imported(app, session, tmp_path):
+    broken, line = broken_copy(tmp_path)
+    rounds_before = session.scalar(sa.select(sa.func.count()).select_from(Round))
+    result = app.test_cli_runner().invoke(args=["votes", "import-pabulib", str(broken)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"broken.pb: VOTES, wiersz {line}, kolumna „vote”: projektu „999” nie ma w PROJECTS")
+    assert "Traceback" not in result.output
+    assert session.scalar(sa.select(sa.func.count()).select_from(Round)) == rounds_before
