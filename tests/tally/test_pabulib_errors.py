@@ -247,6 +247,19 @@ def test_what_real_files_vary_in_is_accepted(variant):
     assert parsed.voter_ids == ("v1", "v2", "v3")
 
 
+def test_a_cell_that_goes_on_after_its_closing_quote_reads_as_csv_reads_it():
+    """Częstochowa 2020 Grabówka names a project '"Odkupmy" i my - zakup ...': read as CSV readers and
+    pabutools read it, not refused."""
+    parsed = parse_pabulib_text(replace("1;400;Bench", '1;400;"Odkupmy" i my'))
+    assert parsed.election.projects[0].name == "Odkupmy i my"
+
+
+def test_a_quote_not_closed_on_its_line_does_not_swallow_the_next_line():
+    error = refused(replace("1;400;Bench", '1;400;Bench "big').replace("2;500;Garden", '2;500;"Garden'))
+    assert (error.section, error.line) == ("projects", 13)
+    assert str(error) == "PROJECTS, line 13: a quote is not closed on its line"
+
+
 def test_line_numbers_count_blank_lines_and_crlf():
     text = GOOD.replace("v2;2\n", "\nv2;2\n").replace("v3;A,1", "v3;Z").replace("\n", "\r\n")
     assert refused(text).line == 20
