@@ -45,13 +45,25 @@ def _settings(parsed: engine.PabulibFile) -> dict:
     }
 
 
+def _counted_as(parsed: engine.PabulibFile) -> str:
+    """What the round's count differs in from the file's own rule, said in the description."""
+    rule = parsed.election.rule
+    if rule.assumed:
+        return f"The file's rule: {rule.assumed}. "
+    if rule.name == engine.GREEDY and (rule.no_skip or rule.min_score is not None or rule.exclusive_groups):
+        return (f"The file's rule {parsed.rule_text.strip()} has no round setting: the platform counts "
+                f"plain greedy. ")
+    return ""
+
+
 def import_pabulib(path: Path, title: str | None = None) -> Round:
     parsed = engine.parse_pabulib(path)
     meta = parsed.meta
     description = meta.get("description", "")
     round_ = Round(
         title=title or description or path.stem,
-        description=f"Imported from the Pabulib file `{path.name}`. {description}".strip(),
+        description=f"Imported from the Pabulib file `{path.name}`. {_counted_as(parsed)}{description}"
+        .strip(),
         phase=Phase.VOTING,
         secrecy=Secrecy.SECRET,
         imported_from=path.name[:200],

@@ -7,9 +7,9 @@ format's own words and stay as they are.
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import LazyString
 
 from app.votes.tally import PabulibError
 
@@ -40,8 +40,8 @@ MESSAGES: dict[str, LazyString] = {
     "no_cost": _l('project "%(project)s" has no cost'),
     "voter_twice": _l('voter "%(voter)s" votes twice'),
     "unknown_project": _l('project "%(project)s" is not in PROJECTS'),
-    "unknown_project_case": _l('project "%(project)s" is not in PROJECTS (ids are case-sensitive: PROJECTS has '
-                               '"%(similar)s")'),
+    "unknown_project_case": _l(
+        'project "%(project)s" is not in PROJECTS (ids are case-sensitive: PROJECTS has "%(similar)s")'),
     "project_twice_in_vote": _l('project "%(project)s" appears twice in one vote'),
     "choose_one": _l("a choose-1 vote names %(count)d projects"),
     "max_length": _l("%(count)d projects, more than max_length %(max)d"),

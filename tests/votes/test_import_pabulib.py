@@ -58,3 +58,16 @@ def test_a_malformed_file_is_refused_in_one_translated_line_and_nothing_is_impor
         f"broken.pb: VOTES, wiersz {line}, kolumna „vote”: projektu „999” nie ma w PROJECTS")
     assert "Traceback" not in result.output
     assert session.scalar(sa.select(sa.func.count()).select_from(Round)) == rounds_before
+
+
+def test_a_file_whose_rule_is_unknown_says_how_it_was_counted(app, session, tmp_path):
+    text = (DATA / "Poland_Czestochowa_2024_Mirow.pb").read_text(encoding="utf-8")
+    rule_line = next(line for line in text.splitlines() if line.startswith("rule;"))
+    unknown = tmp_path / "unknown.pb"
+    unknown.write_text(text.replace(rule_line, "rule;unknown"), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["votes", "import-pabulib", str(unknown)])
+    assert result.exit_code == 0, result.output
+    round_ = session.scalars(sa.select(Round).order_by(Round.id.desc())).first()
+    said = "The file's rule: the file's rule is unknown: counted with greedy, the default."
+    assert said in round_.description
+    assert round_.rule == "greedy"

@@ -23,8 +23,8 @@ def refusal(text: str) -> PabulibError:
     raise AssertionError("the file was read")
 
 
-BAD_BUDGET = "META\nkey;value\nvote_type;approval\nrule;greedy\nbudget;12 zł\nPROJECTS\nproject_id;cost\n1;5\n" \
-             "VOTES\nvoter_id;vote\nv1;1\n"
+BAD_BUDGET = ("META\nkey;value\nvote_type;approval\nrule;greedy\nbudget;12 zł\n"
+              "PROJECTS\nproject_id;cost\n1;5\nVOTES\nvoter_id;vote\nv1;1\n")
 
 
 def test_the_place_and_the_reason_in_each_language(app):
