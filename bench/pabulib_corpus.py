@@ -6,8 +6,9 @@ Prints how many files parse, how many are counted under their own rule (not an a
 every miss with its reason:
 
 * ``refused: duplicate project in a vote``: a vote names the same project twice, which the reader
-  refuses for every vote type (issue 14 §1): counting it once or twice would be a guess at what the
-  voter meant, and for an ordinal vote at the project's place;
+  refuses for every vote type (issue 14 §1).  The line then says what the explicit leniency
+  ``dedupe_votes`` (``flask votes tally --dedupe-votes``: an approval vote's repeated project counted
+  once) would give: how many votes it changes and whether the official outcome is reproduced;
 * ``parse``: any other error of the parser (section, line, column, reason);
 * ``assumed rule``: the file's rule is unknown or not supported, it was counted with greedy;
 * ``non-standard official outcome``: PROJECTS marks some project ``selected`` 2 or 3 (selected for
@@ -88,18 +89,37 @@ def passed_over(parsed, result, official: set[str]) -> str | None:
     return None
 
 
+def deduplicated(path: Path, lenient: Counter[str]) -> str:
+    """What reading the file with ``dedupe_votes`` gives (counted in ``lenient``)."""
+    try:
+        parsed = parse_pabulib(path, dedupe_votes=True)
+    except PabulibError as error:
+        lenient["still refused"] += 1
+        return f"still refused ({error})"
+    lenient["parsed"] += 1
+    changed = f"{parsed.votes_deduplicated} of {len(parsed.election.ballots)} votes changed"
+    if not parsed.selected:
+        return f"{changed}, no official outcome"
+    same = set(parsed.selected) == set(tally(parsed.election).winners)
+    lenient["with an official outcome"] += 1
+    lenient["official outcome reproduced"] += same
+    return f"{changed}, official outcome {'reproduced' if same else 'not reproduced'}"
+
+
 def main(directory: str) -> int:
     files = sorted(Path(directory).glob("*.pb"))
     parsed_n = own_rule = with_official = reproduced = 0
     misses: list[tuple[str, str]] = []
     kinds: Counter[str] = Counter()
+    lenient: Counter[str] = Counter()
     start = time.process_time()
     for path in files:
         try:
             parsed = parse_pabulib(path)
         except PabulibError as error:
             if error.code == "project_twice_in_vote":
-                reason = f"refused: duplicate project in a vote (line {error.line}): {error}"
+                reason = (f"refused: duplicate project in a vote (line {error.line}): {error}; "
+                          f"with --dedupe-votes: {deduplicated(path, lenient)}")
                 misses.append((path.name, reason))
                 kinds["refused: duplicate project in a vote"] += 1
             else:
@@ -132,6 +152,7 @@ def main(directory: str) -> int:
     print(f"  with an official outcome:        {with_official}")
     print(f"  official outcome reproduced:     {reproduced}")
     print(f"  misses by reason: {dict(sorted(kinds.items()))}")
+    print(f"  the refused duplicates, read with --dedupe-votes: {dict(sorted(lenient.items()))}")
     for name, reason in misses:
         print(f"  MISS {name}: {reason}")
     return 0

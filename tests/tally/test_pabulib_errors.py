@@ -174,6 +174,25 @@ def test_the_same_project_twice_in_one_vote_is_refused_for_every_kind(kind):
     assert error.line == 17 and 'project "1" appears twice in one vote' in error.reason
 
 
+def test_asked_for_an_approval_vote_naming_a_project_twice_counts_it_once_and_says_so():
+    text = replace("v1;1,2", "v1;1,2,1", replace("v3;A,1", "v3;A,A"))
+    assert 'project "1" appears twice' in refused(text).reason  # not asked: refused
+    parsed = parse_pabulib_text(text, dedupe_votes=True)
+    assert [b.projects for b in parsed.election.ballots] == [("1", "2"), ("2",), ("A",)]
+    assert parsed.votes_deduplicated == 2
+    assert parse_pabulib_text(GOOD, dedupe_votes=True).votes_deduplicated == 0
+
+
+@pytest.mark.parametrize("kind", ["ordinal", "cumulative"])
+def test_ranked_and_cumulative_votes_naming_a_project_twice_stay_refused_when_asked(kind):
+    if kind == "cumulative":
+        text = cumulative("1,2").replace("v1;1,2;", "v1;1,1;")
+    else:
+        text = replace("vote_type;approval", "vote_type;ordinal", replace("v1;1,2", "v1;1,1"))
+    with pytest.raises(PabulibError, match="appears twice"):
+        parse_pabulib_text(text, dedupe_votes=True)
+
+
 def test_the_same_project_twice_in_a_cumulative_vote():
     error = refused(cumulative("1,2").replace("v1;1,2;", "v1;1,1;"))
     assert error.line == 17 and "appears twice" in error.reason

@@ -71,3 +71,24 @@ def test_a_file_whose_rule_is_unknown_says_how_it_was_counted(app, session, tmp_
     said = "The file's rule: the file's rule is unknown: counted with greedy, the default."
     assert said in round_.description
     assert round_.rule == "greedy"
+
+
+def test_asked_to_dedupe_votes_the_import_counts_a_repeated_approval_once_and_says_so(app, session, tmp_path):
+    lines = (DATA / "Poland_Swiecie_2023.pb").read_text(encoding="utf-8").splitlines()
+    at = lines.index("VOTES") + 2
+    voter, vote, *rest = lines[at].split(";")
+    lines[at] = ";".join([voter, f"{vote},{vote.split(',')[0]}", *rest])
+    twice = tmp_path / "twice.pb"
+    twice.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused = app.test_cli_runner().invoke(args=["votes", "import-pabulib", str(twice)])
+    assert refused.exit_code == 2 and "występuje dwa razy w jednym głosie" in refused.output
+    result = app.test_cli_runner().invoke(args=["votes", "import-pabulib", "--dedupe-votes", str(twice)])
+    assert result.exit_code == 0, result.output
+    assert "approval votes naming a project twice, counted once: 1" in result.output
+    round_ = session.scalars(sa.select(Round).order_by(Round.id.desc())).first()
+    said = "1 approval vote(s) named a project twice: it was counted once (--dedupe-votes)."
+    assert said in round_.description
+    proposals = session.scalars(sa.select(Proposal).where(Proposal.round_id == round_.id)).all()
+    by_file_id = {p.body.removeprefix("Pabulib project ").removesuffix("."): p for p in proposals}
+    assert {pid for pid, p in by_file_id.items() if p.status == "selected"} == set(
+        engine.parse_pabulib(DATA / "Poland_Swiecie_2023.pb").selected)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -81,7 +81,7 @@ class PabulibFile:
     voter_ids: tuple[str, ...]
     selected: tuple[str, ...] | None  # ids with selected = 1, in file order; None if no column
     rule_text: str = ""
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    votes_deduplicated: int = 0  # approval votes naming a project twice, counted once (dedupe_votes)
 
 
 # META -----------------------------------------------------------------------------------------
@@ -204,12 +204,15 @@ def parse_pabulib(
     rule: Rule | None = None,
     tie_break: tuple[str, ...] | None = None,
     seed: str | None = None,
+    dedupe_votes: bool = False,
 ) -> PabulibFile:
     """Parse a ``.pb`` file (a path, or the text itself if it contains a newline).
 
     The rule defaults to the file's META ``rule``; the tie-break to META ``tie_break`` if
     present, else :data:`ORDINAL_TIE_BREAK` for ordinal files and the default policy otherwise.
-    Raises :class:`PabulibError` for a file that does not read as the format says.
+    Raises :class:`PabulibError` for a file that does not read as the format says.  A vote naming
+    the same project twice is refused, unless ``dedupe_votes`` is asked for and the votes are approval
+    votes: then the project is counted once and ``votes_deduplicated`` says in how many votes.
     """
     if isinstance(source, Path) or "\n" not in source:
         try:
@@ -218,7 +221,7 @@ def parse_pabulib(
             raise PabulibError("not_utf8", byte=exc.start) from None
     else:
         text = source
-    return parse_pabulib_text(text, rule=rule, tie_break=tie_break, seed=seed)
+    return parse_pabulib_text(text, rule=rule, tie_break=tie_break, seed=seed, dedupe_votes=dedupe_votes)
 
 
 _P = ParamSpec("_P")
@@ -249,6 +252,7 @@ def parse_pabulib_text(
     rule: Rule | None = None,
     tie_break: tuple[str, ...] | None = None,
     seed: str | None = None,
+    dedupe_votes: bool = False,
 ) -> PabulibFile:
     """Parse the text of a ``.pb`` file; see :func:`parse_pabulib`."""
     text = text.lstrip("\ufeff")
@@ -273,7 +277,8 @@ def parse_pabulib_text(
     withdrawn = tuple(p.id for p in projects if p.cost == WITHDRAWN_COST)
     if withdrawn and rule.name == GREEDY and not rule.withdrawn:
         rule = replace(rule, withdrawn=withdrawn)
-    voter_ids, votes = ballots(Votes(parts["votes"], kind), kind, set(project_columns), limits)
+    voter_ids, votes, deduplicated = ballots(Votes(parts["votes"], kind), kind, set(project_columns), limits,
+                                             dedupe_votes)
     declared = meta.convert("num_votes", whole)
     if declared is not None and declared != len(votes):
         raise meta.fail("num_votes", "num_votes", declared=declared, count=len(votes))
@@ -294,4 +299,5 @@ def parse_pabulib_text(
         voter_ids=voter_ids,
         selected=tuple(selected) if selected is not None else None,
         rule_text=meta.values.get("rule", ""),
+        votes_deduplicated=deduplicated,
     )

@@ -4,6 +4,11 @@ Every vote names projects of PROJECTS (ids are case-sensitive), each once; appro
 are no longer than ``max_length``; choose-1 votes name one project; cumulative points are whole,
 not negative, one per project and within ``max_sum_points`` and ``max_points``; no voter votes twice.
 A vote that breaks any of these is refused with its line, never dropped or truncated.
+
+One leniency is there to be asked for (``dedupe``), for real files exported with a slip: an approval
+vote that names a project more than once approves it, and is counted once; how many votes were changed
+is returned.  Other kinds stay refused: which place, or how many points, a ranked or cumulative vote
+meant for a repeated project would be a guess.
 """
 
 from __future__ import annotations
@@ -165,9 +170,10 @@ def vote_problem(items: tuple[str, ...], kind: str, projects: set[str],
     return None
 
 
-def ballots(votes: Votes, kind: str, projects: set[str],
-            limits: BallotLimits) -> tuple[tuple[str, ...], tuple[Ballot, ...]]:
-    """The voter ids and the ballots, in file order; the first vote that breaks the file is refused."""
+def ballots(votes: Votes, kind: str, projects: set[str], limits: BallotLimits,
+            dedupe: bool = False) -> tuple[tuple[str, ...], tuple[Ballot, ...], int]:
+    """The voter ids and the ballots, in file order, and how many approval votes ``dedupe`` changed;
+    the first vote that breaks the file is refused."""
     section = votes.section
     voter_ids = _stripped(votes.column(votes.iid))
     if len(set(voter_ids)) != len(voter_ids):
@@ -188,6 +194,12 @@ def ballots(votes: Votes, kind: str, projects: set[str],
         split = [_items(t) for t in distinct]
         clean = False
     items_of = dict(zip(distinct, split, strict=True))
+    changed = 0
+    if dedupe and kind == APPROVAL and not clean:
+        twice = {text for text, items in items_of.items() if len(set(items)) != len(items)}
+        for text in twice:
+            items_of[text] = tuple(dict.fromkeys(items_of[text]))
+        changed = sum(text in twice for text in texts) if twice else 0
     if not clean:
         for n, text in enumerate(texts):
             problem = vote_problem(items_of[text], kind, projects, limits)
@@ -198,10 +210,10 @@ def ballots(votes: Votes, kind: str, projects: set[str],
         return tuple(voter_ids), tuple(
             _cumulative(votes, n, items_of[text], cell, limits)
             for n, (text, cell) in enumerate(zip(texts, points, strict=True))
-        )
+        ), 0
     make = OrdinalBallot if kind == ORDINAL else ApprovalBallot
     cache: dict[str, Ballot] = {text: make(items) for text, items in items_of.items()}
-    return tuple(voter_ids), tuple(map(cache.__getitem__, texts))
+    return tuple(voter_ids), tuple(map(cache.__getitem__, texts)), changed
 
 
 def _cumulative(votes: Votes, row: int, vote: tuple[str, ...], cell: str,
