@@ -59,7 +59,9 @@ def test_the_good_file_reads():
     assert parsed.election.budget == 100000
 
 
-@pytest.mark.parametrize("key, line", [("budget", 6), ("max_length", 9)])
+@pytest.mark.parametrize("key, line", [
+    ("budget", 6), ("max_length", 9), ("min_length", 9), ("max_sum_points", 9),  # the last two: added
+])
 @pytest.mark.parametrize("value", ["lots", "inf", "NaN", "-Infinity", "12 zł"])
 def test_meta_numbers_must_be_finite_numbers(key, line, value):
     error = refused(set_meta(key, value))
