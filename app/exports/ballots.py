@@ -104,7 +104,7 @@ def stream_pabulib(round_: Round) -> Iterator[bytes]:
     meta = {k: v for k, v in pabulib_meta(round_).items() if v}
     rows = [
         (k, str(result.get("ballots", 0)) if k == "num_votes" else v)
-        for k, v in pabulib._meta_rows(election, meta)
+        for k, v in pabulib.meta_rows(election, meta)
     ]
     buffer.write("META\n")
     writer.writerow(["key", "value"])

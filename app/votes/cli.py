@@ -31,12 +31,16 @@ RULE_CHOICES = {
 }
 
 
+DEDUPE_HELP = ("Count a project that an approval vote names twice once, and say in how many votes "
+               "(by default such a file is refused; ranked and cumulative votes always are).")
+
+
 def _units(grosze: int) -> int | float:
     """Grosze as a JSON number in the file's currency units (exact for whole units)."""
     return grosze // 100 if grosze % 100 == 0 else float(format_money(grosze))
 
 
-def _refuse(file: Path, error: PabulibError) -> NoReturn:
+def _refuse(file: Path, error: PabulibError | str) -> NoReturn:
     """One line on stderr naming the file, the section, the line and the reason; exit status 2."""
     click.echo(f"{file.name}: {error}", err=True)
     sys.exit(2)
@@ -68,14 +72,16 @@ def _tie_break(value: str | None) -> tuple[str, ...] | None:
 )
 @click.option("--seed", default=None, help="Seed of the lot (default: META seed or empty).")
 @click.option("--explain", is_flag=True, help="Add per-project outcomes and round details.")
+@click.option("--dedupe-votes", is_flag=True, help=DEDUPE_HELP)
 def tally_command(
-    file: Path, rule: str | None, tie_break: str | None, seed: str | None, explain: bool
+    file: Path, rule: str | None, tie_break: str | None, seed: str | None, explain: bool, dedupe_votes: bool
 ) -> None:
     """Tally a Pabulib FILE.pb and print the result as JSON."""
     tie_break_policy = _tie_break(tie_break)
     try:
         parsed = parse_pabulib(
-            file, rule=RULE_CHOICES[rule] if rule else None, tie_break=tie_break_policy, seed=seed
+            file, rule=RULE_CHOICES[rule] if rule else None, tie_break=tie_break_policy, seed=seed,
+            dedupe_votes=dedupe_votes,
         )
     except PabulibError as error:
         _refuse(file, error)
@@ -91,6 +97,8 @@ def tally_command(
     }
     if "rule_assumed" in result.details:
         out["rule_assumed"] = result.details["rule_assumed"]
+    if dedupe_votes:
+        out["votes_deduplicated"] = parsed.votes_deduplicated
     if parsed.selected is not None:
         out["official_selected"] = list(parsed.selected)
         out["matches_official"] = set(parsed.selected) == set(result.winners)
@@ -105,14 +113,19 @@ def tally_command(
 @votes_cli.command("import-pabulib")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--title", default=None, help="Title of the new round (default: the file's description).")
-def import_pabulib_command(file: Path, title: str | None) -> None:
+@click.option("--dedupe-votes", is_flag=True, help=DEDUPE_HELP)
+def import_pabulib_command(file: Path, title: str | None, dedupe_votes: bool) -> None:
     """Create a closed round (proposals and anonymous ballots) from a Pabulib FILE.pb."""
-    from app.votes.importing import import_pabulib
+    from app.votes.importing import import_parsed
+    from app.votes.pabulib_messages import pabulib_error_message
 
     try:
-        round_ = import_pabulib(file, title)
+        parsed = parse_pabulib(file, dedupe_votes=dedupe_votes)
     except PabulibError as error:
-        _refuse(file, error)
+        _refuse(file, pabulib_error_message(error))  # in the platform's language
+    round_ = import_parsed(parsed, file, title)
     winners = round_.result["tally"]["winners"]
     click.echo(f"round {round_.id}: {round_.result['ballots']} ballots, {len(winners)} selected proposals")
     click.echo(f"ballots sha256: {round_.ballots_sha256}")
+    if dedupe_votes:
+        click.echo(f"approval votes naming a project twice, counted once: {parsed.votes_deduplicated}")

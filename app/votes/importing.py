@@ -45,13 +45,34 @@ def _settings(parsed: engine.PabulibFile) -> dict:
     }
 
 
-def import_pabulib(path: Path, title: str | None = None) -> Round:
-    parsed = engine.parse_pabulib(path)
+def _counted_as(parsed: engine.PabulibFile) -> str:
+    """What the round's count differs in from the file's own rule, said in the description."""
+    rule = parsed.election.rule
+    said = ""
+    if parsed.votes_deduplicated:
+        said = (f"{parsed.votes_deduplicated} approval vote(s) named a project twice: it was counted once "
+                f"(--dedupe-votes). ")
+    if rule.assumed:
+        return f"{said}The file's rule: {rule.assumed}. "
+    if rule.name == engine.GREEDY and (rule.no_skip or rule.min_score is not None or rule.exclusive_groups):
+        return (f"{said}The file's rule {parsed.rule_text.strip()} has no round setting: the platform counts "
+                f"plain greedy. ")
+    return said
+
+
+def import_pabulib(path: Path, title: str | None = None, *, dedupe_votes: bool = False) -> Round:
+    """Read ``path`` (:class:`~app.votes.tally.PabulibError` if it cannot be read) and import it."""
+    return import_parsed(engine.parse_pabulib(path, dedupe_votes=dedupe_votes), path, title)
+
+
+def import_parsed(parsed: engine.PabulibFile, path: Path, title: str | None = None) -> Round:
+    """A closed round of the file's projects and votes, counted by the platform."""
     meta = parsed.meta
     description = meta.get("description", "")
     round_ = Round(
         title=title or description or path.stem,
-        description=f"Imported from the Pabulib file `{path.name}`. {description}".strip(),
+        description=f"Imported from the Pabulib file `{path.name}`. {_counted_as(parsed)}{description}"
+        .strip(),
         phase=Phase.VOTING,
         secrecy=Secrecy.SECRET,
         imported_from=path.name[:200],

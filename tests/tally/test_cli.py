@@ -87,3 +87,18 @@ def test_a_malformed_file_is_one_line_and_exit_status_2(tmp_path):
         f'broken.pb: VOTES, line {votes_at + 6}, column "vote": project "999" is not in PROJECTS'
     )
     assert "Traceback" not in result.output
+
+
+def test_dedupe_votes_counts_a_repeated_approval_once_and_reports_how_many(tmp_path):
+    text = (DATA / "Poland_Warszawa_2023_Srodmiescie.pb").read_text(encoding="utf-8-sig")
+    head, _, votes = text.partition("\nVOTES\n")
+    lines = votes.splitlines()
+    voter, vote, *rest = lines[1].split(";")
+    lines[1] = ";".join([voter, f"{vote},{vote.split(',')[0]}", *rest])
+    twice = tmp_path / "twice.pb"
+    twice.write_text(f"{head}\nVOTES\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    refused = CliRunner().invoke(votes_cli, ["tally", str(twice)])
+    assert refused.exit_code == 2 and "appears twice in one vote" in refused.output
+    out = run(str(twice), "--dedupe-votes")
+    assert out["votes_deduplicated"] == 1
+    assert out["selected"] == run(str(DATA / "Poland_Warszawa_2023_Srodmiescie.pb"))["selected"]

@@ -467,6 +467,28 @@ def test_comparison_with_greedy_keeps_mes_when_preferred():
     assert r.winners == ("a", "c")
 
 
+def test_comparison_keeps_greedy_with_plain_greedy_reasons():
+    """Budget 400, four voters (100 each).  Greedy: a (3 votes, 200), b (3 votes, 200), then c (100) no
+    longer fits.  Equal shares: a costs its three supporters 66.67 each; b would need 200 from the 100
+    they have left, c is paid by the fourth voter: {a, c}.  Voters 1-3 have two winners under greedy and
+    one under equal shares, voter 4 one and none: greedy is preferred by 3 to 1 and kept, with greedy's
+    reasons (funded, did not fit), no equal-shares rounds and no payments."""
+    e = Election(
+        projects=projects(("a", 200), ("b", 200), ("c", 100)),
+        ballots=approval("ab", "ab", "ab", "c"),
+        kind=APPROVAL,
+        budget=400,
+        rule=Rule(EQUAL_SHARES, compare_with_greedy=True),
+    )
+    r = tally(e)
+    comp = r.details["comparison"]
+    assert comp["equal_shares_winners"] == ["a", "c"] and comp["greedy_winners"] == ["a", "b"]
+    assert (comp["greedy_preferred_by"], comp["equal_shares_preferred_by"], comp["kept"]) == (3, 1, "greedy")
+    assert r.winners == ("a", "b")
+    assert {o.id: o.reason for o in r.projects} == {"a": "funded", "b": "funded", "c": "did_not_fit"}
+    assert r.rounds == () and all(not o.payments for o in r.projects)
+
+
 # --- result serialisation ----------------------------------------------------------------------
 
 

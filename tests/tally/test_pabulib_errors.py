@@ -59,7 +59,9 @@ def test_the_good_file_reads():
     assert parsed.election.budget == 100000
 
 
-@pytest.mark.parametrize("key, line", [("budget", 6), ("max_length", 9)])
+@pytest.mark.parametrize("key, line", [
+    ("budget", 6), ("max_length", 9), ("min_length", 9), ("max_sum_points", 9),  # the last two: added
+])
 @pytest.mark.parametrize("value", ["lots", "inf", "NaN", "-Infinity", "12 zł"])
 def test_meta_numbers_must_be_finite_numbers(key, line, value):
     error = refused(set_meta(key, value))
@@ -174,6 +176,25 @@ def test_the_same_project_twice_in_one_vote_is_refused_for_every_kind(kind):
     assert error.line == 17 and 'project "1" appears twice in one vote' in error.reason
 
 
+def test_asked_for_an_approval_vote_naming_a_project_twice_counts_it_once_and_says_so():
+    text = replace("v1;1,2", "v1;1,2,1", replace("v3;A,1", "v3;A,A"))
+    assert 'project "1" appears twice' in refused(text).reason  # not asked: refused
+    parsed = parse_pabulib_text(text, dedupe_votes=True)
+    assert [b.projects for b in parsed.election.ballots] == [("1", "2"), ("2",), ("A",)]
+    assert parsed.votes_deduplicated == 2
+    assert parse_pabulib_text(GOOD, dedupe_votes=True).votes_deduplicated == 0
+
+
+@pytest.mark.parametrize("kind", ["ordinal", "cumulative"])
+def test_ranked_and_cumulative_votes_naming_a_project_twice_stay_refused_when_asked(kind):
+    if kind == "cumulative":
+        text = cumulative("1,2").replace("v1;1,2;", "v1;1,1;")
+    else:
+        text = replace("vote_type;approval", "vote_type;ordinal", replace("v1;1,2", "v1;1,1"))
+    with pytest.raises(PabulibError, match="appears twice"):
+        parse_pabulib_text(text, dedupe_votes=True)
+
+
 def test_the_same_project_twice_in_a_cumulative_vote():
     error = refused(cumulative("1,2").replace("v1;1,2;", "v1;1,1;"))
     assert error.line == 17 and "appears twice" in error.reason
@@ -195,9 +216,9 @@ def test_an_unterminated_quote():
 
 
 @pytest.mark.parametrize("line, reason", [
-    ("tie_break;lower_cost,coin_toss", "unknown tie_break criterion coin_toss"),
-    ("rule;greedy-sideways", "rule 'greedy-sideways' is not supported"),
-    ("vote_type;plurality", "vote_type 'plurality' is not one of"),
+    ("tie_break;lower_cost,coin_toss", 'unknown tie_break criterion "coin_toss"'),
+    ("rule;greedy-sideways", 'rule "greedy-sideways" is not supported'),
+    ("vote_type;plurality", 'vote_type "plurality" is not one of'),
 ])
 def test_unknown_meta_values(line, reason):
     error = refused(set_meta(*line.split(";")))
@@ -245,6 +266,19 @@ def test_what_real_files_vary_in_is_accepted(variant):
     assert parsed.election.projects[0].cost == 40000
     assert [b.projects for b in parsed.election.ballots] == [("1", "2"), ("2",), ("A", "1")]
     assert parsed.voter_ids == ("v1", "v2", "v3")
+
+
+def test_a_cell_that_goes_on_after_its_closing_quote_reads_as_csv_reads_it():
+    """Częstochowa 2020 Grabówka names a project '"Odkupmy" i my - zakup ...': read as CSV readers and
+    pabutools read it, not refused."""
+    parsed = parse_pabulib_text(replace("1;400;Bench", '1;400;"Odkupmy" i my'))
+    assert parsed.election.projects[0].name == "Odkupmy i my"
+
+
+def test_a_quote_not_closed_on_its_line_does_not_swallow_the_next_line():
+    error = refused(replace("1;400;Bench", '1;400;Bench "big').replace("2;500;Garden", '2;500;"Garden'))
+    assert (error.section, error.line) == ("projects", 13)
+    assert str(error) == "PROJECTS, line 13: a quote is not closed on its line"
 
 
 def test_line_numbers_count_blank_lines_and_crlf():

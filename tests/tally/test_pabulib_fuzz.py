@@ -75,12 +75,12 @@ def test_damaged_real_files_parse_or_are_refused_with_a_place(path):
     text = sample(path)
     parse_pabulib_text(text)  # the cut file itself reads
 
-    @settings(max_examples=60, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=120, deadline=None, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(mutants(text))
-    def check(mutant):
+    @given(mutants(text), st.booleans())
+    def check(mutant, dedupe_votes):
         try:
-            parse_pabulib_text(mutant)
+            parse_pabulib_text(mutant, dedupe_votes=dedupe_votes)
         except PabulibError as error:
             assert str(error) and "\n" not in str(error)
 

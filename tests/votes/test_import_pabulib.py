@@ -36,3 +36,59 @@ def test_imported_round_selects_the_official_projects(app, session, name):
     assert f"{len(parsed.selected)} selected proposals" in result.output
     same, _, _ = recount(round_.id)
     assert same
+
+
+def broken_copy(tmp_path: Path) -> tuple[Path, int]:
+    """Czyżyny with one vote naming a project the file does not list; and that vote's line number."""
+    lines = (DATA / "Poland_Krakow_2022_Czyzyny.pb").read_text(encoding="utf-8").splitlines()
+    at = lines.index("VOTES") + 5
+    voter, _vote, *rest = lines[at].split(";")
+    lines[at] = ";".join([voter, "999", *rest])
+    broken = tmp_path / "broken.pb"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return broken, at + 1
+
+
+def test_a_malformed_file_is_refused_in_one_translated_line_and_nothing_is_imported(app, session, tmp_path):
+    broken, line = broken_copy(tmp_path)
+    rounds_before = session.scalar(sa.select(sa.func.count()).select_from(Round))
+    result = app.test_cli_runner().invoke(args=["votes", "import-pabulib", str(broken)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"broken.pb: VOTES, wiersz {line}, kolumna „vote”: projektu „999” nie ma w PROJECTS")
+    assert "Traceback" not in result.output
+    assert session.scalar(sa.select(sa.func.count()).select_from(Round)) == rounds_before
+
+
+def test_a_file_whose_rule_is_unknown_says_how_it_was_counted(app, session, tmp_path):
+    text = (DATA / "Poland_Czestochowa_2024_Mirow.pb").read_text(encoding="utf-8")
+    rule_line = next(line for line in text.splitlines() if line.startswith("rule;"))
+    unknown = tmp_path / "unknown.pb"
+    unknown.write_text(text.replace(rule_line, "rule;unknown"), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["votes", "import-pabulib", str(unknown)])
+    assert result.exit_code == 0, result.output
+    round_ = session.scalars(sa.select(Round).order_by(Round.id.desc())).first()
+    said = "The file's rule: the file's rule is unknown: counted with greedy, the default."
+    assert said in round_.description
+    assert round_.rule == "greedy"
+
+
+def test_asked_to_dedupe_votes_the_import_counts_a_repeated_approval_once_and_says_so(app, session, tmp_path):
+    lines = (DATA / "Poland_Swiecie_2023.pb").read_text(encoding="utf-8").splitlines()
+    at = lines.index("VOTES") + 2
+    voter, vote, *rest = lines[at].split(";")
+    lines[at] = ";".join([voter, f"{vote},{vote.split(',')[0]}", *rest])
+    twice = tmp_path / "twice.pb"
+    twice.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused = app.test_cli_runner().invoke(args=["votes", "import-pabulib", str(twice)])
+    assert refused.exit_code == 2 and "występuje dwa razy w jednym głosie" in refused.output
+    result = app.test_cli_runner().invoke(args=["votes", "import-pabulib", "--dedupe-votes", str(twice)])
+    assert result.exit_code == 0, result.output
+    assert "approval votes naming a project twice, counted once: 1" in result.output
+    round_ = session.scalars(sa.select(Round).order_by(Round.id.desc())).first()
+    said = "1 approval vote(s) named a project twice: it was counted once (--dedupe-votes)."
+    assert said in round_.description
+    proposals = session.scalars(sa.select(Proposal).where(Proposal.round_id == round_.id)).all()
+    by_file_id = {p.body.removeprefix("Pabulib project ").removesuffix("."): p for p in proposals}
+    assert {pid for pid, p in by_file_id.items() if p.status == "selected"} == set(
+        engine.parse_pabulib(DATA / "Poland_Swiecie_2023.pb").selected)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from fractions import Fraction
+from typing import Any
 
 from .equal_shares import MesRun, MesSetup, run_mes, run_mes_add1
 from .greedy import greedy_selection, run_greedy, score_order
@@ -16,9 +18,10 @@ from .result import (
     Payment,
     ProjectOutcome,
     TallyResult,
+    TieReport,
 )
 from .scoring import Scores, compute_scores, supporter_sets
-from .ties import TieBreaker
+from .ties import TieBreaker, TieKey
 from .yes_no import run_yes_no
 
 
@@ -29,8 +32,8 @@ def tally(election: Election) -> TallyResult:
     tb = TieBreaker(election.tie_break, projects, scores, election.seed)
     rule = election.rule.name
     rounds: tuple[MesRound, ...] = ()
-    details: dict = {}
-    ties: list = []
+    details: dict[str, Any] = {}
+    ties: list[TieReport] = []
     if rule == GREEDY:
         winners, outcomes, ties = run_greedy(election, scores, tb)
     elif rule == RANKING:
@@ -60,19 +63,21 @@ def tally(election: Election) -> TallyResult:
     )
 
 
-def _equal_shares(election: Election, scores: Scores, tb: TieBreaker):
+def _equal_shares(
+    election: Election, scores: Scores, tb: TieBreaker
+) -> tuple[list[str], list[ProjectOutcome], list[TieReport], tuple[MesRound, ...], dict[str, Any]]:
     ids = [p.id for p in election.projects]
     costs = [p.cost for p in election.projects]
     groups = supporter_sets(election)
     setup = MesSetup.build(ids, costs, groups)
     keys = [tb.key(pid) for pid in ids]
 
-    def tie_key(j: int) -> tuple:
+    def tie_key(j: int) -> TieKey:
         return keys[j]
 
     budget = election.budget
     assert budget is not None
-    details: dict = {"voters": setup.voters}
+    details: dict[str, Any] = {"voters": setup.voters}
     if setup.voters == 0:
         run = MesRun(share=Fraction(0))
     elif election.rule.completion == "add1":
@@ -115,7 +120,7 @@ def _equal_shares(election: Election, scores: Scores, tb: TieBreaker):
     return winners, outcomes, ties, rounds, details
 
 
-def _compare(groups, mes: set[str], greedy: set[str]) -> tuple[int, int]:
+def _compare(groups: Counter[frozenset[str]], mes: set[str], greedy: set[str]) -> tuple[int, int]:
     """Voters with strictly more supported winners under MES, and under greedy."""
     mes_fans = greedy_fans = 0
     for members, mult in groups.items():
@@ -127,10 +132,12 @@ def _compare(groups, mes: set[str], greedy: set[str]) -> tuple[int, int]:
     return mes_fans, greedy_fans
 
 
-def _rounds(run: MesRun, setup: MesSetup, scores: Scores, tb: TieBreaker):
+def _rounds(
+    run: MesRun, setup: MesSetup, scores: Scores, tb: TieBreaker
+) -> tuple[tuple[MesRound, ...], list[TieReport]]:
     ids = setup.ids
-    rounds = []
-    ties = []
+    rounds: list[MesRound] = []
+    ties: list[TieReport] = []
     for number, raw in enumerate(run.rounds, start=1):
         pid = ids[raw.project]
         payments = tuple(
@@ -157,12 +164,14 @@ def _rounds(run: MesRun, setup: MesSetup, scores: Scores, tb: TieBreaker):
     return tuple(rounds), ties
 
 
-def _mes_outcomes(election, scores, tb, run: MesRun, rounds) -> list[ProjectOutcome]:
+def _mes_outcomes(
+    election: Election, scores: Scores, tb: TieBreaker, run: MesRun, rounds: tuple[MesRound, ...]
+) -> list[ProjectOutcome]:
     ids = [p.id for p in election.projects]
     projects = {p.id: p for p in election.projects}
     bought = {r.project: r for r in rounds}
     index = {pid: j for j, pid in enumerate(ids)}
-    outcomes = []
+    outcomes: list[ProjectOutcome] = []
     for rank, pid in enumerate(score_order(ids, scores, tb), start=1):
         p = projects[pid]
         common = dict(

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import gcd
+
+from .ties import TieKey
 
 _BROKE = -1
 
@@ -115,7 +117,7 @@ class _Wallets:
         self.cls = [0] * groups  # class of each group
         self.live: dict[int, list[tuple[int, int]]] = {}  # supporters not yet broke, lazily
 
-    def _current(self, classes) -> None:
+    def _current(self, classes: Iterable[int]) -> None:
         """Bring the budgets of ``classes`` to the current scale."""
         now = len(self.scales) - 1
         at, budget, scales = self.at, self.budget, self.scales
@@ -191,7 +193,7 @@ class _Wallets:
         return paid
 
 
-def run_mes(setup: MesSetup, share: Fraction, tie_key: Callable[[int], tuple]) -> MesRun:
+def run_mes(setup: MesSetup, share: Fraction, tie_key: Callable[[int], TieKey]) -> MesRun:
     """One run of MES where every voter starts with ``share`` grosze."""
     run = MesRun(share=share)
     costs = setup.costs
@@ -280,7 +282,7 @@ def share_bound(budget: int, voters: int) -> Fraction:
 
 
 def run_mes_add1(
-    setup: MesSetup, budget: int, step: int, tie_key: Callable[[int], tuple], max_runs: int | None = None
+    setup: MesSetup, budget: int, step: int, tie_key: Callable[[int], TieKey], max_runs: int | None = None
 ) -> tuple[MesRun, Add1Trace]:
     """MES, then raise the starting share by ``step`` grosze at a time; keep the last outcome that
     fits ``budget``, stopping when the next would overspend (not at the first exhaustive one), or
@@ -343,7 +345,7 @@ class _Useless(Exception):
 
 
 def stable_until(
-    setup: MesSetup, share: Fraction, tie_key: Callable[[int], tuple], need: Fraction | None = None
+    setup: MesSetup, share: Fraction, tie_key: Callable[[int], TieKey], need: Fraction | None = None
 ) -> Fraction | None:
     """The least share ``t >= share`` at which a run of MES might decide anything differently from
     the run at ``share``; None if no larger share changes a decision.
@@ -379,7 +381,8 @@ def stable_until(
     return limit
 
 
-def _prove(setup: MesSetup, s: Fraction, tie_key: Callable[[int], tuple], holds_until) -> None:
+def _prove(setup: MesSetup, s: Fraction, tie_key: Callable[[int], TieKey],
+           holds_until: Callable[[Fraction, Fraction], None]) -> None:
     """The run of :func:`stable_until` at share ``s``, reporting every comparison to ``holds_until``."""
     costs, weights = setup.costs, setup.weights
     slope: list[Fraction] = [Fraction(1)]  # per class of equal budgets: money = slope * t + offset

@@ -13,6 +13,7 @@ from .model import (
     YES,
     YES_NO,
     ApprovalBallot,
+    Ballot,
     CumulativeBallot,
     Election,
     OrdinalBallot,
@@ -85,12 +86,12 @@ def compute_scores(election: Election) -> Scores:
     )
 
 
-def _expect(ballot: object, cls: type) -> None:
+def _expect(ballot: object, cls: type[Ballot]) -> None:
     if not isinstance(ballot, cls):
         raise TypeError(f"expected {cls.__name__}, got {type(ballot).__name__}")
 
 
-def _expect_all(ballots: tuple, cls: type) -> None:
+def _expect_all(ballots: tuple[Ballot, ...], cls: type[Ballot]) -> None:
     kinds = set(map(type, ballots))
     if kinds - {cls}:
         raise TypeError(f"expected {cls.__name__} ballots, got {sorted(k.__name__ for k in kinds)}")

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from .model import Project
 from .result import TieReport
 from .scoring import Scores
+
+#: What projects are sorted by to break a tie: one entry per criterion of the policy, then the id.
+TieKey = tuple[Any, ...]
 
 CRITERIA = (
     "lower_cost",
@@ -48,7 +52,7 @@ class TieBreaker:
         self._key_funcs: list[Callable[[str], object]] = [
             self._criterion(c, projects, scores, seed) for c in self.policy
         ]
-        self._cache: dict[str, tuple] = {}
+        self._cache: dict[str, TieKey] = {}
 
     @staticmethod
     def _criterion(
@@ -68,7 +72,7 @@ class TieBreaker:
             return lambda pid: lot_key(seed, pid)
         return lambda pid: pid
 
-    def key(self, pid: str) -> tuple:
+    def key(self, pid: str) -> TieKey:
         """Sort key of a project under the policy (smaller goes first)."""
         key = self._cache.get(pid)
         if key is None:
