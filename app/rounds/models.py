@@ -89,6 +89,10 @@ class Round(db.Model):
     yes_no_quorum: Mapped[int | None] = mapped_column()
     yes_no_majority_percent: Mapped[int | None] = mapped_column()
     equal_shares_completion: Mapped[str | None] = mapped_column(sa.String(32))
+    # Greedy rounds imported from a Pabulib file keep the file's variant of the rule (the form offers
+    # none of them): {"min_score": int, "no_skip": bool, "exclusive_groups": [[proposal id, …], …],
+    # "withdrawn": [proposal id, …]}; None for plain greedy.
+    greedy_options: Mapped[dict | None] = mapped_column(sa.JSON)
     tie_break: Mapped[list] = mapped_column(sa.JSON, default=lambda: ["lower_cost", "more_voters", "lot"])
     secrecy: Mapped[str] = mapped_column(sa.String(8), default=Secrecy.SECRET)
     eligibility: Mapped[str] = mapped_column(sa.String(24), default=Eligibility.VERIFIED_RESIDENTS)

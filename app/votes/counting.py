@@ -65,10 +65,14 @@ def rule(round_: Round, eligible_voters: int | None = None) -> engine.Rule:
             yes_fraction=Fraction(majority, 100) if majority else None,
         )
     completion = round_.equal_shares_completion
+    greedy = (round_.greedy_options or {}) if round_.rule == Rule.GREEDY else {}
     return engine.Rule(
         name=round_.rule,
         top_n=round_.ranking_top_n,
-        min_score=round_.ranking_threshold if round_.rule == Rule.RANKING else None,
+        min_score=round_.ranking_threshold if round_.rule == Rule.RANKING else greedy.get("min_score"),
+        no_skip=bool(greedy.get("no_skip")),
+        exclusive_groups=tuple(tuple(map(str, group)) for group in greedy.get("exclusive_groups", ())),
+        withdrawn=tuple(str(pid) for pid in greedy.get("withdrawn", ())),
         completion="add1" if completion else None,
         completion_max_runs=COMPLETION_MAX_RUNS,
         compare_with_greedy=completion == "add1-comparison",

@@ -36,7 +36,6 @@ def _settings(parsed: engine.PabulibFile) -> dict:
         "points_total": limits.max_points,
         "points_per_proposal": limits.max_points_per_project,
         "ranking_top_n": rule.top_n,
-        # A greedy file's threshold (greedy-threshold) has no round setting: the platform counts greedy.
         "ranking_threshold": rule.min_score if rule.name == engine.RANKING else None,
         "equal_shares_completion": (
             None if not rule.completion else ("add1-comparison" if rule.compare_with_greedy else "add1")
@@ -54,10 +53,22 @@ def _counted_as(parsed: engine.PabulibFile) -> str:
                 f"(--dedupe-votes). ")
     if rule.assumed:
         return f"{said}The file's rule: {rule.assumed}. "
-    if rule.name == engine.GREEDY and (rule.no_skip or rule.min_score is not None or rule.exclusive_groups):
-        return (f"{said}The file's rule {parsed.rule_text.strip()} has no round setting: the platform counts "
-                f"plain greedy. ")
     return said
+
+
+def _greedy_options(rule: engine.Rule, ids: dict[str, str]) -> dict | None:
+    """The file's variant of the greedy rule (Pabulib `greedy-threshold`, `greedy-no-skip`,
+    `greedy-exclusive`, withdrawn projects), with the file's project ids turned into proposal ids."""
+    if rule.name != engine.GREEDY:
+        return None
+    options = {
+        "min_score": rule.min_score,
+        "no_skip": rule.no_skip,
+        "exclusive_groups": [[int(ids[pid]) for pid in group] for group in rule.exclusive_groups],
+        "withdrawn": [int(ids[pid]) for pid in rule.withdrawn],
+    }
+    options = {key: value for key, value in options.items() if value not in (None, False, [])}
+    return options or None
 
 
 def import_pabulib(path: Path, title: str | None = None, *, dedupe_votes: bool = False) -> Round:
@@ -93,6 +104,7 @@ def import_parsed(parsed: engine.PabulibFile, path: Path, title: str | None = No
         db.session.add(proposal)
         db.session.flush()
         ids[project.id] = str(proposal.id)
+    round_.greedy_options = _greedy_options(parsed.election.rule, ids)
 
     def renumber(ballot: engine.Ballot) -> engine.Ballot:
         if isinstance(ballot, engine.ApprovalBallot):

@@ -92,3 +92,44 @@ def test_asked_to_dedupe_votes_the_import_counts_a_repeated_approval_once_and_sa
     by_file_id = {p.body.removeprefix("Pabulib project ").removesuffix("."): p for p in proposals}
     assert {pid for pid, p in by_file_id.items() if p.status == "selected"} == set(
         engine.parse_pabulib(DATA / "Poland_Swiecie_2023.pb").selected)
+
+
+def small_greedy_file(tmp_path: Path, rule: str, extra_meta: str = "") -> Path:
+    """Budget 100: A (60 zł, 3 votes), B (50 zł, 2 votes), C (30 zł, 1 vote).
+    Plain greedy funds A, passes over B (40 left) and funds C."""
+    text = (
+        "META\nkey;value\ndescription;Greedy variants\ncountry;Poland\nunit;Test\ninstance;2024\n"
+        f"num_projects;3\nnum_votes;3\nbudget;100\nvote_type;approval\nrule;{rule}\n{extra_meta}"
+        "PROJECTS\nproject_id;cost;votes;name;selected\nA;60;3;A;1\nB;50;2;B;0\nC;30;1;C;0\n"
+        "VOTES\nvoter_id;vote\n1;A,B,C\n2;A,B\n3;A\n"
+    )
+    path = tmp_path / f"{rule}.pb"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("rule", "extra_meta", "winners"), [
+    ("greedy", "", {"A", "C"}),
+    ("greedy-no-skip", "", {"A"}),  # counting stops at B, which does not fit
+    ("greedy-threshold", "min_project_score_threshold;2\n", {"A"}),  # C has 1 vote, below the threshold
+])
+def test_an_imported_round_is_counted_by_the_files_own_greedy_variant(
+        app, session, tmp_path, rule, extra_meta, winners):
+    result = app.test_cli_runner().invoke(
+        args=["votes", "import-pabulib", str(small_greedy_file(tmp_path, rule, extra_meta))])
+    assert result.exit_code == 0, result.output
+    round_ = session.scalars(sa.select(Round).order_by(Round.id.desc())).first()
+    assert "plain greedy" not in round_.description
+    proposals = session.scalars(sa.select(Proposal).where(Proposal.round_id == round_.id)).all()
+    assert {p.title for p in proposals if p.status == "selected"} == winners
+    same, _, _ = recount(round_.id)
+    assert same
+
+
+def test_the_results_page_says_why_counting_stopped_in_a_no_skip_round(app, session, client, tmp_path):
+    app.test_cli_runner().invoke(
+        args=["votes", "import-pabulib", str(small_greedy_file(tmp_path, "greedy-no-skip"))])
+    round_ = session.scalars(sa.select(Round).order_by(Round.id.desc())).first()
+    page = client.get(f"/rounds/{round_.id}/results", headers={"Accept-Language": "pl"})
+    assert page.status_code == 200
+    assert "liczenie zatrzymało się na wcześniejszej propozycji" in page.get_data(as_text=True)
