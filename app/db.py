@@ -8,6 +8,7 @@ SQLAlchemy documents (BEGIN IMMEDIATE in POST requests, so that writers queue in
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import has_request_context, request
@@ -30,6 +31,16 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. It is ``db.Model``, which mypy cannot take as a base class (it is an attribute of
+# an instance, python/mypy#8603): to mypy it is a subclass of ``Base``, which is what it is at run time.
+if TYPE_CHECKING:
+
+    class Model(Base):
+        __abstract__ = True
+
+else:
+    Model = db.Model
 
 _WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

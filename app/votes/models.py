@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.db import UTCDateTime, db, utcnow
+from app.db import Model, UTCDateTime, utcnow
 
 
 class Channel(StrEnum):
@@ -24,7 +24,7 @@ class Channel(StrEnum):
     PAPER = "paper"
 
 
-class Participation(db.Model):
+class Participation(Model):
     __tablename__ = "participations"
     __table_args__ = (
         sa.UniqueConstraint("round_id", "user_id"),
@@ -51,7 +51,7 @@ def _ballot_key() -> str:
     return uuid.uuid4().hex
 
 
-class Ballot(db.Model):
+class Ballot(Model):
     __tablename__ = "ballots"
     # On SQLite the table has no hidden rowid (which would grow with each insert): rows are kept in
     # the order of their random keys.
