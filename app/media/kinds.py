@@ -36,7 +36,7 @@ def kind_named(name: str) -> Kind:
     return kind
 
 
-def subject_of(kind: Kind, subject_id: int):
+def subject_of(kind: Kind, subject_id: int) -> object:
     subject = kind.load(subject_id)
     if subject is None:
         raise NotFound()

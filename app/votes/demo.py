@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -50,7 +51,8 @@ CLOSED_BALLOTS = {
 }
 
 
-def _round(title, description, phase, author, proposals, status=Status.ACCEPTED, **settings) -> Round | None:
+def _round(title: str, description: str, phase: str, author: User, proposals: list[tuple[str, int]],
+           status: str = Status.ACCEPTED, **settings: Any) -> Round | None:
     if db.session.scalar(sa.select(Round.id).where(Round.title == title)):
         return None
     round_ = Round(phase=phase, description_html=render_markdown(description))
@@ -78,7 +80,7 @@ def _cast(round_: Round, ballots: dict[str, tuple[int, ...]], people: dict[str, 
 def seed(people: dict[str, User]) -> Iterator[str]:
     moderator = people["moderator@mam.example"]
     author = people["jadwiga@mam.example"]
-    created = []
+    created: list[str] = []
     title, description, proposals = VOTING
     round_ = _round(title, description, Phase.VOTING, author, proposals, ballot_kind=BallotKind.APPROVAL,
                     min_choices=1, max_choices=2, budget_grosze=1_000_000)

@@ -8,6 +8,7 @@ platform's own.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -22,7 +23,7 @@ from app.votes import tally as engine
 from app.votes.models import Ballot, Channel, Participation
 
 
-def _settings(parsed: engine.PabulibFile) -> dict:
+def _settings(parsed: engine.PabulibFile) -> dict[str, Any]:
     election = parsed.election
     limits = election.limits
     rule = election.rule
@@ -61,7 +62,7 @@ def import_pabulib(path: Path, title: str | None = None) -> Round:
     db.session.add(round_)
     db.session.flush()
 
-    ids = {}
+    ids: dict[str, str] = {}
     for project in parsed.election.projects:
         name = project.name or parsed.project_columns.get(project.id, {}).get("name") or project.id
         proposal = Proposal(
