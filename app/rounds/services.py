@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -207,7 +208,7 @@ def apply_schedule(now: datetime | None = None) -> list[tuple[int, str, str]]:
 
 @dataclass(frozen=True)
 class Count:
-    result: dict
+    result: dict[str, Any]
     ballots_sha256: str
 
 
@@ -231,7 +232,7 @@ def _count(round_: Round, seed: str, eligible: int | None = None, imported: bool
             .group_by(Participation.channel)
         ).all()
     )
-    result = {
+    result: dict[str, Any] = {
         "round": round_.id,
         "ballot_kind": round_.ballot_kind,
         "rule": BallotKind.YES_NO if round_.ballot_kind == BallotKind.YES_NO else round_.rule,
@@ -269,7 +270,7 @@ def _close(actor: User | None, round_: Round, seed: str, imported: bool = False)
 def _publish_outcomes(actor: User | None, round_: Round, winners: set[str]) -> None:
     """Mark each proposal on the ballot selected or not, on its timeline, and tell author and pledgers."""
     proposals = [p for p in counting.ballot_projects(round_) if p.status == Status.ACCEPTED]
-    pledgers = {}
+    pledgers: dict[int, list[User]] = {}
     for pledge_proposal_id, user in db.session.execute(
         sa.select(Pledge.proposal_id, User).join(User, Pledge.user_id == User.id)
         .where(Pledge.proposal_id.in_([p.id for p in proposals]))
@@ -284,7 +285,7 @@ def _publish_outcomes(actor: User | None, round_: Round, winners: set[str]) -> N
         notices.outcome(actor, round_, proposal, selected, pledgers.get(proposal.id, []))
 
 
-def recount(round_id: int) -> tuple[bool, dict, dict]:
+def recount(round_id: int) -> tuple[bool, dict[str, Any], dict[str, Any]]:
     """Count the stored ballots again with the recorded seed; (same?, stored, recomputed)."""
     round_ = db.session.get(Round, round_id)
     if round_ is None or round_.result is None:
