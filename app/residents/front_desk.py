@@ -70,7 +70,7 @@ class PossibleDuplicates(Conflict):
 
     default_message = _l("This person may already have an account. Check the list below.")
 
-    def __init__(self, people: list[User]):
+    def __init__(self, people: list[User]) -> None:
         super().__init__()
         self.people = people
 
