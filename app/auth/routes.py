@@ -214,7 +214,7 @@ def setup(token: str) -> ResponseReturnValue:
 
 
 @bp.post("/language")
-@csrf.exempt
+@csrf.exempt  # type: ignore[untyped-decorator]  # Flask-WTF has no types; exempt() returns the view
 def set_language() -> ResponseReturnValue:
     # A visitor's choice is only a cookie, so their pages carry no token (and set no session cookie);
     # a signed-in person's choice is saved in their account, which needs the token.

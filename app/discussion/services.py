@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record
 from app.auth.models import User
-from app.db import db, utcnow
+from app.db import db, rowcount, utcnow
 from app.discussion import permissions
 from app.discussion.models import Comment, CommentState, Flag, FlagResolution
 from app.errors import Conflict, InvalidInput, NotFound, PhaseClosed
@@ -67,12 +67,12 @@ def _change_count(proposal_id: int, delta: int) -> None:
 def _move(comment: Comment, expected: str, gone: object, **values: Any) -> None:
     """Change a comment from the state ``expected`` in one conditional UPDATE, so that two parallel
     requests (a double click, two moderators) cannot both count the change; the loser gets ``gone``."""
-    moved = db.session.execute(
+    moved = rowcount(db.session.execute(
         sa.update(Comment)
         .where(Comment.id == comment.id, Comment.state == expected)
         .values(**values)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if moved != 1:
         db.session.rollback()
         raise Conflict(gone)
@@ -105,7 +105,7 @@ def _notify(proposal: Proposal, comment: Comment, parent: Comment | None, actor:
     from app.discussion.links import comment_url
 
     url = comment_url(comment, external=True)
-    what = {"subject_kind": "proposal", "subject_id": proposal.id, "title": proposal.title,
+    what: dict[str, Any] = {"subject_kind": "proposal", "subject_id": proposal.id, "title": proposal.title,
             "link": local_path(url), "actor": actor}
     told: set[int] = set()
     if parent is not None and parent.author is not None:

@@ -50,9 +50,9 @@ def store(upload: FileStorage | IO[bytes] | None, alt: str) -> Image:
     alt = clean_alt(alt)
     if upload is None:
         raise InvalidInput(EMPTY, field="picture")
-    sizes = process(read_limited(getattr(upload, "stream", upload)))
+    sizes = process(read_limited(upload.stream if isinstance(upload, FileStorage) else upload))
     for encoded in sizes.values():
-        storage.write(db.session, encoded.name, encoded.data)
+        storage.write(db.session(), encoded.name, encoded.data)
     card, page = sizes["card"], sizes["page"]
     return Image(alt=alt, card_name=card.name, card_width=card.width, card_height=card.height,
                  page_name=page.name, page_width=page.width, page_height=page.height)
@@ -150,7 +150,7 @@ def _forget(images: list[Image]) -> None:
     db.session.flush()
     still_used = set(db.session.scalars(sa.select(Image.card_name).where(Image.card_name.in_(names)))) | set(
         db.session.scalars(sa.select(Image.page_name).where(Image.page_name.in_(names))))
-    storage.remove_after_commit(db.session, names - still_used)
+    storage.remove_after_commit(db.session(), names - still_used)
 
 
 def remove_picture(actor: Actor, image: Image) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from app.db import db, utcnow
+from app.db import db, rowcount, utcnow
 from app.i18n import babel_locale
 from app.outbox.models import OutboxMessage
 
@@ -152,15 +152,15 @@ def send_pending(
         query = query.where(OutboxMessage.id.in_(ids))
     sent = failed = 0
     for message_id in session.scalars(query).all():
-        claimed = session.execute(
+        claimed = rowcount(session.execute(
             sa.update(OutboxMessage)
             .where(OutboxMessage.id == message_id, *sendable)
             .values(claimed_at=utcnow())
-        ).rowcount
+        ))
         session.commit()
         if claimed != 1:
             continue
-        message = session.get(OutboxMessage, message_id)
+        message = session.get_one(OutboxMessage, message_id)
         message.attempts += 1
         try:
             _deliver(message)

@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit.services import record
 from app.auth.models import User
-from app.db import db, utcnow
+from app.db import db, rowcount, utcnow
 from app.errors import Conflict, InvalidInput, NotAllowed
 from app.forms import FORBIDDEN_CHARACTERS
 from app.i18n import content_language, money
@@ -166,7 +166,7 @@ def _notify_author(actor: User | None, proposal: Proposal, new_status: str, note
 def tell_about_decision(actor: User | None, proposal: Proposal, new_status: str, note: str | None = None,
                         mail: Mail | None = None) -> None:
     """Notify the author (a decision about their proposal) and the followers of a status change."""
-    what = {"subject_kind": "proposal", "subject_id": proposal.id, "title": proposal.title,
+    what: dict[str, Any] = {"subject_kind": "proposal", "subject_id": proposal.id, "title": proposal.title,
             "link": path_for("proposals.show", proposal_id=proposal.id), "actor": actor,
             "detail": note if new_status in (Status.REJECTED, Status.ACCEPTED) else None}
     event = f"proposal.{new_status}"
@@ -184,9 +184,9 @@ def _change_status(actor: User | None, proposal: Proposal, new_status: str, note
     values: dict[str, Any] = {"status": new_status, "updated_at": now}
     if new_status == Status.SUBMITTED:
         values["submitted_at"] = now
-    changed = db.session.execute(
+    changed = rowcount(db.session.execute(
         sa.update(Proposal).where(Proposal.id == proposal.id, Proposal.status == old).values(**values)
-    ).rowcount
+    ))
     if changed != 1:
         db.session.rollback()
         raise Conflict()
@@ -295,10 +295,10 @@ def discard_draft(actor: User, proposal: Proposal) -> None:
     """Delete a draft with its timeline (the database cascades); it was never public."""
     require(permissions.can_discard(actor, proposal))
     delete_pictures_of("proposal", [proposal.id])
-    deleted = db.session.execute(
+    deleted = rowcount(db.session.execute(
         sa.delete(Proposal).where(Proposal.id == proposal.id, Proposal.status == Status.DRAFT)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if deleted != 1:
         db.session.rollback()
         raise Conflict(_l("This draft has already been published or deleted."))
@@ -375,9 +375,9 @@ def withdraw_pledge(actor: User | None, proposal: Proposal, pledge_id: int) -> N
         raise Conflict(_l("This pledge has already been withdrawn."))
     if owner != actor.id:
         raise NotAllowed(_l("You can only withdraw your own pledges."))
-    deleted = db.session.execute(
+    deleted = rowcount(db.session.execute(
         sa.delete(Pledge).where(Pledge.id == pledge_id, Pledge.user_id == actor.id)
-    ).rowcount
+    ))
     if deleted != 1:
         db.session.rollback()
         raise Conflict(_l("This pledge has already been withdrawn."))
@@ -393,8 +393,8 @@ def withdraw_pledge(actor: User | None, proposal: Proposal, pledge_id: int) -> N
 
 def _category_names(name: str, name_en: str) -> tuple[str, str | None]:
     name = " ".join(_clean_text(name, "name", maximum=CATEGORY_MAX, minimum=2).split())
-    name_en = " ".join(_clean_text(name_en, "name_en", maximum=CATEGORY_MAX).split()) or None
-    return name, name_en
+    english = " ".join(_clean_text(name_en, "name_en", maximum=CATEGORY_MAX).split()) or None
+    return name, english
 
 
 def _name_taken(name: str, except_id: int | None = None) -> bool:
@@ -414,11 +414,11 @@ def _save_category(category: Category) -> None:
 
 def create_category(actor: User, name: str, name_en: str = "") -> Category:
     require(permissions.can_manage_categories(actor))
-    name, name_en = _category_names(name, name_en)
+    name, english = _category_names(name, name_en)
     if _name_taken(name):
         raise Conflict(_l("A category with this name already exists."), field="name")
     position = (db.session.scalar(sa.select(sa.func.max(Category.position))) or 0) + 1
-    category = Category(name=name, name_en=name_en, position=position, active=True)
+    category = Category(name=name, name_en=english, position=position, active=True)
     _save_category(category)
     record(actor, "category.created", category, name=name)
     db.session.commit()
@@ -427,13 +427,13 @@ def create_category(actor: User, name: str, name_en: str = "") -> Category:
 
 def rename_category(actor: User, category: Category, name: str, name_en: str = "") -> None:
     require(permissions.can_manage_categories(actor))
-    name, name_en = _category_names(name, name_en)
+    name, english = _category_names(name, name_en)
     if _name_taken(name, except_id=category.id):
         raise Conflict(_l("A category with this name already exists."), field="name")
-    if (name, name_en) == (category.name, category.name_en):
+    if (name, english) == (category.name, category.name_en):
         return
     old = category.name
-    category.name, category.name_en = name, name_en
+    category.name, category.name_en = name, english
     _save_category(category)
     record(actor, "category.renamed", category, old=old, new=name)
     db.session.commit()

@@ -4,7 +4,7 @@ reindex``, after bulk imports that bypass the ORM)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -47,7 +47,7 @@ def _index_changes(session: Session, _context: UOWTransaction) -> None:
     deleted = [obj for obj in session.deleted if type(obj) in KIND_OF]
     if not (new or changed or deleted):
         return
-    table, connection = SearchEntry.__table__, session.connection()
+    table, connection = cast(sa.Table, SearchEntry.__table__), session.connection()
     for obj in [*changed, *deleted]:
         kind = KIND_OF[type(obj)]
         connection.execute(table.delete().where(table.c.kind == kind, table.c.subject_id == obj.id))

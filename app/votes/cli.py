@@ -113,6 +113,7 @@ def import_pabulib_command(file: Path, title: str | None) -> None:
         round_ = import_pabulib(file, title)
     except PabulibError as error:
         _refuse(file, error)
+    assert round_.result is not None  # closed and counted
     winners = round_.result["tally"]["winners"]
     click.echo(f"round {round_.id}: {round_.result['ballots']} ballots, {len(winners)} selected proposals")
     click.echo(f"ballots sha256: {round_.ballots_sha256}")

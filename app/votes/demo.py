@@ -42,7 +42,9 @@ REVIEW = ("Konsultacja: godziny otwarcia centrum", "Jakie godziny pasują mieszk
     ("Otwarte w niedziele do 18:00", 0),
     ("Poranki dla rodziców z małymi dziećmi", 0),
 ])
-DRAFT = ("Jesień 2026 (w przygotowaniu)", "Runda w przygotowaniu: zasady ustala zespół.", [])
+DRAFT: tuple[str, str, list[tuple[str, int]]] = (
+    "Jesień 2026 (w przygotowaniu)", "Runda w przygotowaniu: zasady ustala zespół.", []
+)
 # Votes of the demo residents in the two rounds with ballots (indexes into the proposal lists).
 VOTING_BALLOTS = {"jadwiga@mam.example": (0, 2), "zbigniew@mam.example": (0,), "kasia@mam.example": (1, 2)}
 CLOSED_BALLOTS = {
@@ -124,4 +126,5 @@ def seed_imported(people: dict[str, User]) -> Iterator[str]:
         yield f"imported round: {PODGORZE_FILE} not found, skipped"
         return
     round_ = import_pabulib(path, PODGORZE_TITLE)
+    assert round_.result is not None  # closed and counted
     yield f"imported round: {PODGORZE_TITLE} ({round_.result['ballots']} ballots, closed)"

@@ -82,9 +82,9 @@ def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
         if round_.secrecy == Secrecy.SECRET or channel == Channel.PAPER or existing.channel == Channel.PAPER:
             raise Conflict(ALREADY_VOTED if entered_by is None
                            else _l("This resident has already voted in this round."))
-        ballot_row = db.session.scalar(
+        ballot_row = db.session.scalars(
             sa.select(Ballot).where(Ballot.round_id == round_.id, Ballot.user_id == voter.id)
-        )
+        ).one()
         ballot_row.choices = choices
         existing.voted_at = utcnow()
         return Cast(receipt=None, changed=True)
@@ -120,6 +120,7 @@ def cast_ballot(actor: User, round_: Round, ballot: engine.Ballot,
 def enter_paper_ballot(actor: User, round_: Round, voter: User | None, ballot: engine.Ballot) -> Cast:
     """A moderator types in the paper ballot of a verified resident who voted in person."""
     require(permissions.can_enter_paper_ballot(actor, round_, voter))
+    assert voter is not None  # refused above
     validate(round_, ballot)
     cast = _store(round_, voter, ballot, Channel.PAPER, actor)
     # The audit log names the moderator and the voter, never the choices of a secret ballot.
