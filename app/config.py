@@ -123,12 +123,12 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
 
     mail_server = env.get("MAIL_SERVER", "")
     mail_from = env.get("MAIL_FROM", "MAM Na Kozłówce <mam@localhost>")
-    statement_date = env.get("ACCESSIBILITY_STATEMENT_DATE") or ACCESSIBILITY_STATEMENT_DATE
+    statement_text = env.get("ACCESSIBILITY_STATEMENT_DATE") or ACCESSIBILITY_STATEMENT_DATE
     try:
-        statement_date = date.fromisoformat(statement_date)
+        statement_date = date.fromisoformat(statement_text)
     except ValueError as error:
         raise ConfigError(
-            f"ACCESSIBILITY_STATEMENT_DATE must be a date like 2026-11-25, not {statement_date!r}."
+            f"ACCESSIBILITY_STATEMENT_DATE must be a date like 2026-11-25, not {statement_text!r}."
         ) from error
     return {
         "MAM_ENV": mam_env,

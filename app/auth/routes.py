@@ -8,7 +8,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp, services
+from app.auth import bp as bp  # re-exported: the application registers routes.bp
+from app.auth import services
 from app.auth.forms import (
     ChangePasswordForm,
     LoginForm,
