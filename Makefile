@@ -69,4 +69,4 @@ lock:
 	done
 
 clean:
-	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache .ruff_cache .mypy_cache
