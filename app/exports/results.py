@@ -160,6 +160,7 @@ def sheets(round_: Round) -> list[Sheet]:
 
 def document(round_: Round) -> dict:
     """The JSON export: the round, the stored result exactly as counted, and its hashes."""
+    result = closed_result(round_)
     return {
         "round": {
             "id": round_.id,
@@ -172,9 +173,9 @@ def document(round_: Round) -> dict:
             "voting_starts_at": round_.voting_starts_at.isoformat() if round_.voting_starts_at else None,
             "closed_at": round_.closed_at.isoformat() if round_.closed_at else None,
         },
-        "turnout": closed_result(round_)["turnout"],
-        "ballots": closed_result(round_)["ballots"],
-        "eligible_voters": closed_result(round_)["eligible_voters"],
+        "turnout": result["turnout"],
+        "ballots": result["ballots"],
+        "eligible_voters": result["eligible_voters"],
         "proposals": [
             {
                 "id": int(p["id"]),
@@ -187,11 +188,11 @@ def document(round_: Round) -> dict:
                 "reason": p["reason"],
                 **({"no": p["no"]} if "no" in p else {}),
             }
-            for p in closed_result(round_)["tally"]["projects"]
+            for p in result["tally"]["projects"]
         ],
-        "winners": [int(w) for w in closed_result(round_)["tally"]["winners"]],
-        "ties": closed_result(round_)["tally"]["ties"],
-        "result": round_.result,
+        "winners": [int(w) for w in result["tally"]["winners"]],
+        "ties": result["tally"]["ties"],
+        "result": result,
         "ballots_sha256": round_.ballots_sha256,
         "result_sha256": round_.result_sha256,
     }
