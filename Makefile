@@ -44,6 +44,7 @@ demo: $(VENV)/.installed-app translations
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The whole suite on SQLite; with TEST_DATABASE_URL=postgresql+psycopg://… on PostgreSQL.
 # It runs on every core (pytest-xdist, a test file per worker at a time); JOBS=0 runs it in one process.
@@ -68,4 +69,4 @@ lock:
 	done
 
 clean:
-	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache .ruff_cache .mypy_cache

@@ -20,7 +20,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config.update(overrides)
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask documents wrapping it so
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
     from app.auth.passwords import configure as configure_passwords
 

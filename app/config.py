@@ -11,6 +11,7 @@ import secrets
 from datetime import date
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 ENVIRONMENTS = ("production", "development", "testing")
 # When the accessibility statement (app/templates/main/accessibility.html) was prepared; set
@@ -46,9 +47,10 @@ CENTRE_DEFAULTS = {
 
 # argon2id: OWASP's recommendation (m=19 MiB, t=2, p=1) costs a fraction of argon2-cffi's default (m=64 MiB,
 # t=3, p=4) per sign-in. Hashes made with other parameters are rewritten at the next sign-in.
-OWASP_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+# Keyword arguments of argon2.PasswordHasher.
+OWASP_PARAMETERS: dict[str, Any] = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 # Cheap on purpose: the production parameters are tested in tests/auth/test_password_hashing.py.
-TEST_PASSWORD_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+TEST_PASSWORD_HASHING: dict[str, Any] = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 class ConfigError(RuntimeError):
@@ -121,12 +123,12 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
 
     mail_server = env.get("MAIL_SERVER", "")
     mail_from = env.get("MAIL_FROM", "MAM Na Kozłówce <mam@localhost>")
-    statement_date = env.get("ACCESSIBILITY_STATEMENT_DATE") or ACCESSIBILITY_STATEMENT_DATE
+    statement_text = env.get("ACCESSIBILITY_STATEMENT_DATE") or ACCESSIBILITY_STATEMENT_DATE
     try:
-        statement_date = date.fromisoformat(statement_date)
+        statement_date = date.fromisoformat(statement_text)
     except ValueError as error:
         raise ConfigError(
-            f"ACCESSIBILITY_STATEMENT_DATE must be a date like 2026-11-25, not {statement_date!r}."
+            f"ACCESSIBILITY_STATEMENT_DATE must be a date like 2026-11-25, not {statement_text!r}."
         ) from error
     return {
         "MAM_ENV": mam_env,

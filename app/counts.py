@@ -21,7 +21,7 @@ _lock = threading.Lock()
 
 
 def count(query: sa.Select) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
 def table_stamp(model) -> tuple:

@@ -8,12 +8,13 @@ SQLAlchemy documents (BEGIN IMMEDIATE in POST requests, so that writers queue in
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -30,6 +31,16 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. It is ``db.Model``, which mypy cannot take as a base class (it is an attribute of
+# an instance, python/mypy#8603): to mypy it is a subclass of ``Base``, which is what it is at run time.
+if TYPE_CHECKING:
+
+    class Model(Base):
+        __abstract__ = True
+
+else:
+    Model = db.Model
 
 _WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -113,3 +124,11 @@ def commit_keeping_loaded() -> None:
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+def rowcount(result: object) -> int:
+    """How many rows an UPDATE or DELETE run by ``db.session.execute`` matched. The session returns a
+    ``CursorResult`` for them, though its signature promises only a ``Result``, which has no count."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"not the result of an UPDATE or DELETE: {result!r}")
+    return result.rowcount

@@ -106,7 +106,7 @@ def is_unreachable(error: DBAPIError) -> bool:
         return False
     if error.connection_invalidated:
         return True
-    if hasattr(error.orig, "sqlstate"):  # psycopg: no SQLSTATE at all when the connection failed
+    if error.orig is not None and hasattr(error.orig, "sqlstate"):  # psycopg: none if the connection failed
         sqlstate = error.orig.sqlstate
         return sqlstate is None or sqlstate.startswith("08") or sqlstate in _UNREACHABLE_SQLSTATES
     return any(message in str(error.orig) for message in _UNREACHABLE_SQLITE)
@@ -148,12 +148,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DBAPIError)
     def database_error(error: DBAPIError):
         from app.db import db
+        from app.extensions import login_manager
 
         db.session.rollback()
         if is_unreachable(error):
             # The page reads the current user; loading it would hit the database again and leave
             # gunicorn's bare 500: this request goes on as a visitor (Flask-Login keeps it in g).
-            g._login_user = app.login_manager.anonymous_user()
+            g._login_user = login_manager.anonymous_user()
             app.logger.error("Database unreachable on %s %s: %s", request.method, request.path, error.orig)
             response = make_response(render_error(503, UNAVAILABLE))
             response.headers["Retry-After"] = "30"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import make_response, redirect, render_template, request
+from typing import Any
+
+from flask import Response, make_response, redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
 
 
 def is_htmx() -> bool:
@@ -13,7 +16,9 @@ def is_htmx() -> bool:
     )
 
 
-def render(template: str, fragment: str | None = None, /, *, http_status: int = 200, **context):
+def render(
+    template: str, fragment: str | None = None, /, *, http_status: int = 200, **context: Any
+) -> Response:
     """Render the full page, or just its fragment for HTMX; always ``Vary: HX-Request``.
 
     The templates and the status are not ordinary keywords, so context such as ``status=`` (a
@@ -25,7 +30,7 @@ def render(template: str, fragment: str | None = None, /, *, http_status: int = 
     return response
 
 
-def redirect_to(url: str):
+def redirect_to(url: str) -> BaseResponse:
     """Redirect after a POST; HTMX follows ``HX-Redirect`` instead of swapping the response."""
     if is_htmx():
         response = make_response("", 204)

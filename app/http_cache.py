@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request, session
 from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
 
 MAX_AGE = 60
 READING_PAGES = frozenset({
@@ -29,7 +30,7 @@ def is_public_reader() -> bool:
     return not current_user.is_authenticated and not session.modified
 
 
-def cache_reading_page(response: Response) -> Response:
+def cache_reading_page(response: Response) -> BaseResponse:
     if (request.method not in ("GET", "HEAD") or response.status_code != 200
             or request.endpoint not in READING_PAGES or response.direct_passthrough):
         return response

@@ -82,7 +82,7 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return babel_locale(current_user.locale)
     cookie = request.cookies.get(LANG_COOKIE)
-    if cookie in languages:
+    if cookie is not None and cookie in languages:
         return babel_locale(cookie)
     return babel_locale(request.accept_languages.best_match(languages) or default)
 

@@ -6,10 +6,21 @@ Services call ``require(decision)``; templates only ask (``{% if can_x(user) %}`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from app.errors import NotAllowed
 
 STAFF_ROLES = ("moderator", "admin")
+
+
+class Actor(Protocol):
+    """Who acts, as the layers below the accounts see a person (``app.auth.models.User`` is one)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def role(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import Response, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response as BaseResponse
 
 from app import counts
 from app.activities.models import Activity
@@ -30,7 +31,7 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 
 
-def _json(data: dict, last_modified=None) -> Response:
+def _json(data: dict, last_modified=None) -> BaseResponse:
     body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     response = Response(body, mimetype="application/json")
     response.set_etag(hashlib.sha256(body).hexdigest())
@@ -53,7 +54,7 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 def _page(query: sa.Select, serialize, endpoint: str, updated: str | None = None, stamped=None,
-          **filters) -> Response:
+          **filters) -> BaseResponse:
     """A page of ``query``. With ``stamped`` (a model whose rows leave the list only by an update, and
     whose ``updated_at`` is indexed), the total is counted once per change of the table, not per request:
     the table's newest ``updated_at`` and id (two index look-ups) say whether the cached count still holds,

@@ -46,6 +46,7 @@ def round_(r: Round) -> dict:
 
 def results(r: Round) -> dict:
     data = r.result
+    assert data is not None  # only closed rounds are served
     tally = data["tally"]
     return {
         "round_id": r.id,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
-from app.db import db, utcnow
+from app.db import Model, db, utcnow
+from app.permissions import Actor
 
 GENESIS = "0" * 64
 
@@ -26,8 +28,9 @@ def _digest(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def record(actor, action: str, subject=None, **data) -> AuditEvent:
-    """Append an event. ``subject`` is any model with ``id`` (its table name is recorded)."""
+def record(actor: Actor | None, action: str, subject: Model | None = None, **data: Any) -> AuditEvent:
+    """Append an event by ``actor`` (a user, or None for the system). ``subject`` is any model with ``id``
+    (its table name is recorded)."""
     session = db.session
     if session.get_bind().dialect.name == "postgresql":
         # Serialise appends across app servers; released at commit or rollback.

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField
+from wtforms import BooleanField, Field, HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, Length
 
@@ -16,7 +16,7 @@ LANGUAGE_CHOICES = [
 ]
 
 
-def new_password_fields():
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
     password = PasswordField(
         _l("Password"),
         validators=[
@@ -43,7 +43,7 @@ def new_password_fields():
     return password, confirm
 
 
-def display_name_field():
+def display_name_field() -> StringField:
     return StringField(
         _l("Your name as others will see it"),
         validators=[required(), max_length(80), plain_line],
@@ -58,7 +58,7 @@ class RegisterForm(BaseForm):
     password, confirm = new_password_fields()
 
 
-def _email_or_resident_number(form, field) -> None:
+def _email_or_resident_number(form: BaseForm, field: Field) -> None:
     if parse_resident_number(field.data or "") is None:
         Email(message=_l("Enter your e-mail address, like name@example.com, or your resident number, "
                          "like MAM-123."), check_deliverability=False)(form, field)

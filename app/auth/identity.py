@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import TYPE_CHECKING
 
 from flask import current_app
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 EMAIL = "email"
 
@@ -24,7 +28,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def person_identity(user) -> tuple[str, str] | None:
+def person_identity(user: User) -> tuple[str, str] | None:
     """The identity that stays the same for one person across accounts, or None when there is none."""
     if user.email:
         return EMAIL, normalise_email(user.email)
@@ -33,7 +37,7 @@ def person_identity(user) -> tuple[str, str] | None:
 
 def _key() -> bytes:
     """A key of its own, derived from SECRET_KEY (rotating SECRET_KEY makes the stored hashes useless)."""
-    secret = current_app.config["SECRET_KEY"].encode()
+    secret = str(current_app.config["SECRET_KEY"]).encode()
     return hmac.new(secret, b"mam-voter-identity", hashlib.sha256).digest()
 
 
@@ -43,6 +47,6 @@ def identity_hash(scope: str, kind: str, value: str) -> str:
     return hmac.new(_key(), message, hashlib.sha256).hexdigest()
 
 
-def voter_hash(user, round_id: int) -> str | None:
+def voter_hash(user: User, round_id: int) -> str | None:
     identity = person_identity(user)
     return identity_hash(f"round:{round_id}", *identity) if identity else None

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, db, utcnow
+from app.db import Model, UTCDateTime, utcnow
 
 
 class Role(StrEnum):
@@ -24,7 +24,7 @@ class VerificationMethod(StrEnum):
     CODE = "code"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (
         sa.CheckConstraint(
@@ -101,7 +101,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class ResidencyCode(db.Model):
+class ResidencyCode(Model):
     """A one-time code printed at the centre; only its SHA-256 is stored."""
 
     __tablename__ = "residency_codes"

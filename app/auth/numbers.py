@@ -6,12 +6,16 @@ a prefix, so it never changes (a new slip keeps it)."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 PREFIX = "MAM-"
 _NUMBER = re.compile(r"^\s*(?:MAM[\s-]*)?(\d{1,9})\s*$", re.IGNORECASE)
 
 
-def resident_number(user) -> str:
+def resident_number(user: User) -> str:
     return f"{PREFIX}{user.id}"
 
 

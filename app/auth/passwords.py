@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,7 +18,7 @@ _hasher = PasswordHasher(**OWASP_PARAMETERS)
 _dummy_hash: str | None = None
 
 
-def configure(parameters: dict[str, int]) -> None:
+def configure(parameters: Mapping[str, Any]) -> None:
     """Use these argon2id parameters (the app's PASSWORD_HASHING setting; tests use cheap ones)."""
     global _hasher, _dummy_hash
     if parameters != {key: getattr(_hasher, key) for key in parameters}:

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import current_app, flash, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp, services
+from app.auth import bp as bp  # re-exported: the application registers routes.bp
+from app.auth import services
 from app.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -16,8 +21,10 @@ from app.auth.forms import (
     SignOutEverywhereForm,
 )
 from app.auth.identity import EMAIL, identity_hash, normalise_email
+from app.auth.models import User
 from app.errors import DomainError
 from app.extensions import csrf, limiter
+from app.forms import BaseForm
 from app.htmx import redirect_to
 from app.i18n import ui_language
 from app.outbox.services import kept_messages
@@ -26,14 +33,14 @@ from app.urls import safe_next
 
 
 def auth_limit() -> str:
-    return current_app.config["RATELIMIT_AUTH"]
+    return str(current_app.config["RATELIMIT_AUTH"])
 
 
 def per_address_limit() -> str:
-    return current_app.config["RATELIMIT_PER_ADDRESS"]
+    return str(current_app.config["RATELIMIT_PER_ADDRESS"])
 
 
-def per_address(prefix: str):
+def per_address(prefix: str) -> Callable[[], str]:
     """A rate-limit key per e-mail address typed in the form (whatever the IP), as a keyed hash so the
     limiter's storage holds no addresses."""
     def key() -> str:
@@ -42,14 +49,14 @@ def per_address(prefix: str):
     return key
 
 
-def _stay_signed_in(user) -> None:
+def _stay_signed_in(user: User) -> None:
     """After a password change the login id changes (``User.get_id``), which ends every other session;
     sign this browser in again under the new id, renewing its remember-me cookie if it has one."""
     cookie_name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
     login_user(user, remember=cookie_name in request.cookies)
 
 
-def _form_error(form, error: DomainError, template: str, **context):
+def _form_error(form: BaseForm, error: DomainError, template: str, **context: Any) -> ResponseReturnValue:
     form.attach(error)
     return render_template(template, form=form, **context), error.status
 
@@ -57,7 +64,7 @@ def _form_error(form, error: DomainError, template: str, **context):
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
 @limiter.limit(per_address_limit, methods=["POST"], key_func=per_address("register"))
-def register():
+def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect_to(url_for("main.index"))
     form = RegisterForm()
@@ -74,7 +81,7 @@ def register():
 
 
 @bp.get("/verify-email/<token>")
-def verify_email(token: str):
+def verify_email(token: str) -> ResponseReturnValue:
     services.verify_email(token)
     flash(_("Thank you, your e-mail address is confirmed."), "success")
     return redirect_to(url_for("auth.profile" if current_user.is_authenticated else "auth.login"))
@@ -83,7 +90,7 @@ def verify_email(token: str):
 @bp.post("/account/resend-verification")
 @login_required
 @limiter.limit(auth_limit)
-def resend_verification():
+def resend_verification() -> ResponseReturnValue:
     services.resend_verification(current_user)
     flash(_("We have sent the confirmation link again."), "success")
     return redirect_to(url_for("auth.profile"))
@@ -91,7 +98,7 @@ def resend_verification():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
-def login():
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect_to(safe_next())
     form = LoginForm()
@@ -107,7 +114,7 @@ def login():
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
         services.sign_out(current_user)
     logout_user()
@@ -118,7 +125,7 @@ def logout():
 @bp.route("/reset-password", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
 @limiter.limit(per_address_limit, methods=["POST"], key_func=per_address("reset"))
-def request_reset():
+def request_reset() -> ResponseReturnValue:
     form = ResetRequestForm()
     if not form.validate_on_submit():
         return render_template("auth/reset_request.html", form=form), 422 if form.errors else 200
@@ -131,7 +138,7 @@ def request_reset():
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
-def reset_password(token: str):
+def reset_password(token: str) -> ResponseReturnValue:
     services.user_for_reset_token(token)  # a bad or used link is refused before the form
     form = ResetPasswordForm()
     if not form.validate_on_submit():
@@ -147,7 +154,7 @@ def reset_password(token: str):
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-def profile():
+def profile() -> ResponseReturnValue:
     form = ProfileForm(obj=current_user)
     context = {"code_form": RedeemCodeForm(formdata=None), "kept_messages": kept_messages(current_user)}
     if not form.validate_on_submit():
@@ -162,7 +169,7 @@ def profile():
 
 @bp.route("/account/sign-out-everywhere", methods=["GET", "POST"])
 @login_required
-def sign_out_everywhere():
+def sign_out_everywhere() -> ResponseReturnValue:
     """Sign out of every device, this one included; a POST without ``confirm=yes`` only asks."""
     form = SignOutEverywhereForm()
     if not (form.validate_on_submit() and form.confirm.data == "yes"):
@@ -176,7 +183,7 @@ def sign_out_everywhere():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 @limiter.limit(auth_limit, methods=["POST"])
-def change_password():
+def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if not form.validate_on_submit():
         return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
@@ -191,7 +198,7 @@ def change_password():
 
 @bp.route("/setup/<token>", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
-def setup(token: str):
+def setup(token: str) -> ResponseReturnValue:
     services.check_setup_token(token)
     form = SetupAdminForm()
     if not form.validate_on_submit():
@@ -208,8 +215,8 @@ def setup(token: str):
 
 
 @bp.post("/language")
-@csrf.exempt
-def set_language():
+@csrf.exempt  # type: ignore[untyped-decorator]  # Flask-WTF has no types; exempt() returns the view
+def set_language() -> ResponseReturnValue:
     # A visitor's choice is only a cookie, so their pages carry no token (and set no session cookie);
     # a signed-in person's choice is saved in their account, which needs the token.
     if current_user.is_authenticated:

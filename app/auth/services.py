@@ -6,6 +6,7 @@ Each public function validates, changes, writes the outbox/audit entries and com
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -64,7 +65,7 @@ def check_password_strength(password: str) -> None:
         )
 
 
-def _load_token(purpose: str, token: str, max_age_key: str) -> dict:
+def _load_token(purpose: str, token: str, max_age_key: str) -> dict[str, Any]:
     try:
         return tokens.load(purpose, token, current_app.config[max_age_key])
     except tokens.TokenInvalid as error:
@@ -187,7 +188,7 @@ def authenticate(identifier: str, password: str) -> User | None:
         user = db.session.get(User, number)
         if user is not None and user.email is not None:
             user = None  # an account with an address signs in with the address
-    if not verify_password(user.password_hash if user else None, password):
+    if not verify_password(user.password_hash if user else None, password) or user is None:
         return None
     if needs_rehash(user.password_hash):  # the session version stays: other devices stay signed in
         user.password_hash = hash_password(password)
@@ -290,7 +291,7 @@ def set_locale(user: User | None, locale: str) -> None:
 
 
 def admin_exists() -> bool:
-    return db.session.scalar(sa.select(sa.exists().where(User.role == Role.ADMIN)))
+    return bool(db.session.scalar(sa.select(sa.exists().where(User.role == Role.ADMIN))))
 
 
 def setup_token() -> str | None:

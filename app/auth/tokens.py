@@ -7,6 +7,7 @@ older reset link stops working, so each link can be used once.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -17,7 +18,7 @@ SETUP_ADMIN = "setup-admin"
 
 
 class TokenInvalid(Exception):
-    def __init__(self, expired: bool = False):
+    def __init__(self, expired: bool = False) -> None:
         self.expired = expired
         super().__init__("expired" if expired else "invalid")
 
@@ -30,11 +31,11 @@ def password_fingerprint(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:20]
 
 
-def make(purpose: str, payload: dict) -> str:
+def make(purpose: str, payload: dict[str, Any]) -> str:
     return _serializer(purpose).dumps(payload)
 
 
-def load(purpose: str, token: str, max_age: int) -> dict:
+def load(purpose: str, token: str, max_age: int) -> dict[str, Any]:
     try:
         payload = _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as error:

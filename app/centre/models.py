@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import UTCDateTime, db, one_of, utcnow
+from app.db import Model, UTCDateTime, one_of, utcnow
 
 THE_ONLY_ID = 1
 
@@ -19,7 +19,7 @@ class Compliance(enum.StrEnum):
     NONE = "none"
 
 
-class CentreSettings(db.Model):
+class CentreSettings(Model):
     __tablename__ = "centre_settings"
     __table_args__ = (
         sa.CheckConstraint(f"id = {THE_ONLY_ID}", name="single_record"),

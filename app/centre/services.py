@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from flask_babel import lazy_gettext as _l
 
+from app.auth.models import User
 from app.centre import permissions
 from app.centre.models import THE_ONLY_ID, CentreSettings, Compliance
 from app.centre.settings import FIELDS, Centre, forget, from_record, settings
@@ -46,7 +47,7 @@ def _cleaned(centre: Centre) -> Centre:
                               if isinstance(getattr(centre, name), str)})
 
 
-def update_settings(actor, centre: Centre) -> Centre:
+def update_settings(actor: User, centre: Centre) -> Centre:
     """Save the centre's details (creating the record the first time)."""
     require(permissions.can_edit_centre(actor))
     centre = _cleaned(centre)

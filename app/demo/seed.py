@@ -54,7 +54,7 @@ def seed() -> Iterator[str]:
     yield from _people()
     yield from _front_desk_people()
     people = {user.email: user for user in db.session.scalars(
-        sa.select(User).where(User.email.in_([row[0] for row in PEOPLE])))}
+        sa.select(User).where(User.email.in_([row[0] for row in PEOPLE]))) if user.email}
     yield from votes_demo.seed_imported(people)
     for feature in (proposals_demo, discussion_demo, votes_demo, activities_demo, news_demo, pictures_demo):
         yield from feature.seed(people)
@@ -113,6 +113,7 @@ def _front_desk_people() -> Iterator[str]:
     from app.residents.front_desk import FrontDeskData, register_at_front_desk
 
     moderator = find_user_by_email(PEOPLE[0][0])
+    assert moderator is not None  # seeded first, above
     known = set(db.session.scalars(sa.select(User.display_name).where(User.email.is_(None))))
     created = 0
     for name, building, staircase, flat, phone in FRONT_DESK:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
 from app.activities.models import Activity, ActivityStatus, RoomRequest
 from app.activities.queries import requests as room_requests
@@ -21,7 +21,7 @@ from app.rounds.models import Phase, Round
 SHOWN = 5  # items of each kind on the desk; "see all" leads to the full list
 
 # The date that ends each phase (the one `flask rounds advance` applies).
-PHASE_ENDS = {
+PHASE_ENDS: dict[str, InstrumentedAttribute[datetime | None]] = {
     Phase.DRAFT: Round.submission_starts_at,
     Phase.SUBMISSION: Round.review_starts_at,
     Phase.REVIEW: Round.voting_starts_at,

@@ -53,7 +53,7 @@ def review(proposal_id: int):
     if not decision:  # decided meanwhile (by someone else, or in another tab)
         if is_htmx():
             return _page(409, notice=decision.reason)
-        flash(decision.reason, "info")
+        flash(str(decision.reason), "info")
         return redirect_to(url_for("desk.index"))
     form = review_form(proposal.id, submitted=True)
     if form.validate():

@@ -73,7 +73,7 @@ def seed(people: dict[str, User]) -> Iterator[str]:
     for proposal, thread in zip(proposals, THREADS, strict=False):
         made: dict[str, Comment] = {}
         for key, parent, email, text, hours in thread:
-            made[key] = _comment(proposal, people[email], text, hours, made.get(parent))
+            made[key] = _comment(proposal, people[email], text, hours, made[parent] if parent else None)
             made[key].language = WRITTEN_IN.get(key, "pl")
             created += 1
         if "c" in made:  # edited within its 15 minutes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, url_for
 from werkzeug.routing import BuildError
 
@@ -26,7 +28,7 @@ def proposal_endpoint() -> tuple[str, str]:
 
 def proposal_url(proposal, anchor: str | None = None, external: bool = False) -> str:
     endpoint, argument = proposal_endpoint()
-    values = {argument: _proposal_id(proposal)}
+    values: dict[str, Any] = {argument: _proposal_id(proposal)}
     if anchor:
         values["_anchor"] = anchor
     if external:

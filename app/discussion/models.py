@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.db import UTCDateTime, db, utcnow
+from app.db import Model, UTCDateTime, utcnow
 
 
 class CommentState(StrEnum):
@@ -23,7 +23,7 @@ class FlagResolution(StrEnum):
     DISMISSED = "dismissed"
 
 
-class Comment(db.Model):
+class Comment(Model):
     __tablename__ = "comments"
     __table_args__ = (
         sa.CheckConstraint("state IN ('visible', 'hidden', 'deleted')", name="state_known"),
@@ -52,7 +52,7 @@ class Comment(db.Model):
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
 
-class Flag(db.Model):
+class Flag(Model):
     """A report by a user about a comment or a proposal."""
 
     __tablename__ = "flags"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -37,7 +38,7 @@ class Thread:
     """What ``discussion/_thread.html`` shows: the tree and what the viewer may do in it."""
 
     proposal: Proposal
-    viewer: object
+    viewer: Any  # the signed-in user or an anonymous one (current_user)
     roots: list[Node]
     count: int  # comments people can read (the same rule as Proposal.comment_count)
     can_comment: Decision
@@ -250,18 +251,20 @@ def hidden_content(kind: str, page: int = 1, per_page: int = 20) -> Page:
     queries a page (four or five, whatever the number hidden)."""
     if kind == "proposal":
         query = sa.select(Proposal).where(Proposal.hidden_at.is_not(None))
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
         proposals = db.session.scalars(
             query.options(selectinload(Proposal.author))
             .order_by(Proposal.hidden_at.desc(), Proposal.id.desc())
             .limit(per_page).offset((page - 1) * per_page)
         ).all()
-        pairs = [(None, proposal, proposal.hidden_by_id) for proposal in proposals]
+        pairs: list[tuple[Comment | None, Proposal, int | None]] = [
+            (None, proposal, proposal.hidden_by_id) for proposal in proposals
+        ]
     else:
-        query = sa.select(Comment).where(Comment.state == CommentState.HIDDEN)
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        hidden = sa.select(Comment).where(Comment.state == CommentState.HIDDEN)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(hidden.subquery())) or 0
         comments = db.session.scalars(
-            query.options(selectinload(Comment.author))
+            hidden.options(selectinload(Comment.author))
             .order_by(Comment.id.desc()).limit(per_page).offset((page - 1) * per_page)
         ).all()
         titles = {p.id: p for p in db.session.scalars(
@@ -272,5 +275,6 @@ def hidden_content(kind: str, page: int = 1, per_page: int = 20) -> Page:
     names = dict(db.session.execute(
         sa.select(User.id, User.display_name).where(User.id.in_(moderator_ids))
     ).all()) if moderator_ids else {}
-    items = [HiddenItem(kind, comment, proposal, names.get(by)) for comment, proposal, by in pairs]
+    items = [HiddenItem(kind, comment, proposal, names.get(by) if by is not None else None)
+             for comment, proposal, by in pairs]
     return Page(items=items, page=page, per_page=per_page, total=total)

@@ -236,7 +236,7 @@ def hide_comment(comment_id: int):
 def restore_comment(comment_id: int):
     require(permissions.can_moderate(current_user))
     comment = _comment_or_404(comment_id)
-    proposal = db.session.get(Proposal, comment.proposal_id)
+    proposal = db.session.get_one(Proposal, comment.proposal_id)
     if page := confirmation_needed(
         _("The hidden comment under “%(title)s” will be visible to everyone again.", title=proposal.title),
         _("Yes, show the comment again"), safe_next("discussion.moderation"),

@@ -8,11 +8,14 @@ transaction.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record
-from app.db import db, utcnow
+from app.auth.models import User
+from app.db import db, rowcount, utcnow
 from app.discussion import permissions
 from app.discussion.models import Comment, CommentState, Flag, FlagResolution
 from app.errors import Conflict, InvalidInput, NotFound, PhaseClosed
@@ -31,7 +34,7 @@ MAX_DEPTH = 3  # a comment, a reply, a reply to the reply; deeper replies join t
 # --- helpers (flush only) ------------------------------------------------------------------------
 
 
-def _clean_text(text: str | None, limit: int, field: str, empty_message) -> str:
+def _clean_text(text: str | None, limit: int, field: str, empty_message: object) -> str:
     text = (text or "").replace("\r\n", "\n").strip()
     if FORBIDDEN_CHARACTERS.search(text):
         raise InvalidInput(_l("This field contains characters that are not allowed."), field=field)
@@ -61,15 +64,15 @@ def _change_count(proposal_id: int, delta: int) -> None:
     )
 
 
-def _move(comment: Comment, expected: str, gone, **values) -> None:
+def _move(comment: Comment, expected: str, gone: object, **values: Any) -> None:
     """Change a comment from the state ``expected`` in one conditional UPDATE, so that two parallel
     requests (a double click, two moderators) cannot both count the change; the loser gets ``gone``."""
-    moved = db.session.execute(
+    moved = rowcount(db.session.execute(
         sa.update(Comment)
         .where(Comment.id == comment.id, Comment.state == expected)
         .values(**values)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if moved != 1:
         db.session.rollback()
         raise Conflict(gone)
@@ -84,7 +87,7 @@ def _lock(proposal: Proposal) -> None:
 def _depth(comment: Comment) -> int:
     depth = 1
     while comment.parent_id is not None and depth <= MAX_DEPTH:
-        comment = db.session.get(Comment, comment.parent_id)
+        comment = db.session.get_one(Comment, comment.parent_id)
         depth += 1
     return depth
 
@@ -92,17 +95,17 @@ def _depth(comment: Comment) -> int:
 def _attach_to(parent: Comment) -> Comment:
     """Replies below the deepest level join it: they answer the same comment as their parent."""
     while _depth(parent) >= MAX_DEPTH:
-        parent = db.session.get(Comment, parent.parent_id)
+        parent = db.session.get_one(Comment, parent.parent_id)
     return parent
 
 
-def _notify(proposal: Proposal, comment: Comment, parent: Comment | None, actor) -> None:
+def _notify(proposal: Proposal, comment: Comment, parent: Comment | None, actor: User) -> None:
     """Every comment is told: to the author of the comment it answers, to the proposal's author and to
     its followers (each person once; e-mail as each of them chose)."""
     from app.discussion.links import comment_url
 
     url = comment_url(comment, external=True)
-    what = {"subject_kind": "proposal", "subject_id": proposal.id, "title": proposal.title,
+    what: dict[str, Any] = {"subject_kind": "proposal", "subject_id": proposal.id, "title": proposal.title,
             "link": local_path(url), "actor": actor}
     told: set[int] = set()
     if parent is not None and parent.author is not None:
@@ -115,14 +118,15 @@ def _notify(proposal: Proposal, comment: Comment, parent: Comment | None, actor)
     notify(followers("proposal", proposal.id), "comment.followed", category="following", exclude=told, **what)
 
 
-def _open_flags(comment_id: int | None = None, proposal_id: int | None = None):
+def _open_flags(comment_id: int | None = None, proposal_id: int | None = None) -> sa.Select[Flag]:
     query = sa.select(Flag).where(Flag.resolved_at.is_(None))
     if comment_id is not None:
         return query.where(Flag.comment_id == comment_id)
     return query.where(Flag.proposal_id == proposal_id)
 
 
-def _resolve_flags(actor, resolution: str, comment_id=None, proposal_id=None) -> int:
+def _resolve_flags(actor: User, resolution: str, comment_id: int | None = None,
+                   proposal_id: int | None = None) -> int:
     flags = list(db.session.scalars(_open_flags(comment_id, proposal_id)))
     now = utcnow()
     for flag in flags:
@@ -141,7 +145,7 @@ def _resolve_flags(actor, resolution: str, comment_id=None, proposal_id=None) ->
 # --- comments -------------------------------------------------------------------------------------
 
 
-def post_comment(actor, proposal: Proposal, body: str, parent_id: int | None = None, *,
+def post_comment(actor: User, proposal: Proposal, body: str, parent_id: int | None = None, *,
                  language: str | None = None) -> Comment:
     require(permissions.can_take_part(actor))
     if not permissions.is_public(proposal):
@@ -177,7 +181,7 @@ def post_comment(actor, proposal: Proposal, body: str, parent_id: int | None = N
     return comment
 
 
-def edit_comment(actor, comment: Comment, body: str, *, language: str | None = None) -> Comment:
+def edit_comment(actor: User, comment: Comment, body: str, *, language: str | None = None) -> Comment:
     require(permissions.can_edit_comment(actor, comment))
     source = _clean_body(body)
     comment.language = content_language(language, comment.language)
@@ -189,7 +193,7 @@ def edit_comment(actor, comment: Comment, body: str, *, language: str | None = N
     return comment
 
 
-def delete_comment(actor, comment: Comment) -> None:
+def delete_comment(actor: User, comment: Comment) -> None:
     """The row stays (replies hang on it) with its text cleared; the page shows a placeholder when it
     has replies, and nothing otherwise."""
     gone = _l("This comment has already been removed.")
@@ -208,7 +212,7 @@ def delete_comment(actor, comment: Comment) -> None:
 # --- flags ----------------------------------------------------------------------------------------
 
 
-def _flag(actor, reason: str, comment: Comment | None = None, proposal: Proposal | None = None) -> Flag:
+def _flag(actor: User, reason: str, comment: Comment | None = None, proposal: Proposal | None = None) -> Flag:
     require(permissions.can_flag(actor))
     reason = _clean_reason(reason)
     already = db.session.scalar(
@@ -229,7 +233,7 @@ def _flag(actor, reason: str, comment: Comment | None = None, proposal: Proposal
     return flag
 
 
-def flag_comment(actor, comment: Comment, reason: str) -> Flag:
+def flag_comment(actor: User, comment: Comment, reason: str) -> Flag:
     require(permissions.can_flag(actor))
     if comment.state != CommentState.VISIBLE:
         raise Conflict(_l("This comment has already been removed."))
@@ -240,7 +244,7 @@ def flag_comment(actor, comment: Comment, reason: str) -> Flag:
     return flag
 
 
-def flag_proposal(actor, proposal: Proposal, reason: str) -> Flag:
+def flag_proposal(actor: User, proposal: Proposal, reason: str) -> Flag:
     require(permissions.can_flag(actor))
     if not permissions.is_public(proposal):
         raise NotFound()
@@ -254,7 +258,7 @@ def flag_proposal(actor, proposal: Proposal, reason: str) -> Flag:
 # --- moderation -----------------------------------------------------------------------------------
 
 
-def hide_comment(actor, comment: Comment, reason: str) -> int:
+def hide_comment(actor: User, comment: Comment, reason: str) -> int:
     """Hide a comment (its text stays stored; the reason is shown instead). Resolves its open flags."""
     require(permissions.can_moderate(actor))
     reason = _clean_reason(reason)
@@ -272,7 +276,7 @@ def hide_comment(actor, comment: Comment, reason: str) -> int:
     return resolved
 
 
-def hide_proposal(actor, proposal: Proposal, reason: str) -> int:
+def hide_proposal(actor: User, proposal: Proposal, reason: str) -> int:
     """Hide a proposal after a report; it stays in the database. Resolves its open flags."""
     require(permissions.can_moderate(actor))
     reason = _clean_reason(reason)
@@ -288,7 +292,7 @@ def hide_proposal(actor, proposal: Proposal, reason: str) -> int:
     return resolved
 
 
-def restore_comment(actor, comment: Comment) -> None:
+def restore_comment(actor: User, comment: Comment) -> None:
     """Show a hidden comment again (hidden by mistake, or the dispute is settled). The hiding and the
     restoring both stay in the audit log."""
     require(permissions.can_moderate(actor))
@@ -301,7 +305,7 @@ def restore_comment(actor, comment: Comment) -> None:
     db.session.commit()
 
 
-def restore_proposal(actor, proposal: Proposal) -> None:
+def restore_proposal(actor: User, proposal: Proposal) -> None:
     """Make a hidden proposal public again; the audit log keeps why it had been hidden."""
     require(permissions.can_moderate(actor))
     _lock(proposal)
@@ -314,7 +318,7 @@ def restore_proposal(actor, proposal: Proposal) -> None:
     db.session.commit()
 
 
-def dismiss_comment_flags(actor, comment: Comment) -> int:
+def dismiss_comment_flags(actor: User, comment: Comment) -> int:
     require(permissions.can_moderate(actor))
     resolved = _resolve_flags(actor, FlagResolution.DISMISSED, comment_id=comment.id)
     if not resolved:
@@ -325,7 +329,7 @@ def dismiss_comment_flags(actor, comment: Comment) -> int:
     return resolved
 
 
-def dismiss_proposal_flags(actor, proposal: Proposal) -> int:
+def dismiss_proposal_flags(actor: User, proposal: Proposal) -> int:
     require(permissions.can_moderate(actor))
     resolved = _resolve_flags(actor, FlagResolution.DISMISSED, proposal_id=proposal.id)
     if not resolved:

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from app.db import db
 from app.rounds.models import BallotKind, Round, Rule
 from app.votes import counting
+from app.votes import tally as engine
 from app.votes.models import Ballot
 from app.votes.tally import pabulib
 
@@ -130,13 +131,14 @@ def stream_pabulib(round_: Round) -> Iterator[bytes]:
     kind = round_.ballot_kind
     for n, choices in enumerate(stored_choices(round_.id), start=1):
         ballot = counting.to_engine_ballot(kind, choices)
-        if cumulative:
+        if isinstance(ballot, engine.CumulativeBallot):
             writer.writerow(
                 [n, ",".join(p for p, _ in ballot.points), ",".join(str(v) for _, v in ballot.points)]
             )
-        elif kind == BallotKind.ORDINAL:
+        elif isinstance(ballot, engine.OrdinalBallot):
             writer.writerow([n, ",".join(ballot.ranking)])
         else:
+            assert isinstance(ballot, engine.ApprovalBallot)  # has_pabulib_form: no yes / no ballots
             writer.writerow([n, ",".join(ballot.projects)])
         if n % 500 == 0:
             yield flush()

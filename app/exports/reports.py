@@ -178,7 +178,8 @@ def round_statistics_rows() -> Iterator[list]:
         .where(Proposal.round_id.is_not(None), Proposal.status != Status.DRAFT)
         .group_by(Proposal.round_id, Proposal.status)
     ):
-        proposals.setdefault(round_id, Counter())[status] += n
+        if round_id is not None:  # (filtered above)
+            proposals.setdefault(round_id, Counter())[status] += n
     turnout: dict[int, Counter] = {}
     for round_id, channel, n in db.session.execute(
         sa.select(Participation.round_id, Participation.channel, sa.func.count()).group_by(

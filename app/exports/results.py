@@ -7,6 +7,7 @@ new count, so an export always says what was announced.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -57,8 +58,15 @@ def tie_notes(result: dict) -> dict[str, str]:
     return {pid: " | ".join(texts) for pid, texts in notes.items()}
 
 
+def closed_result(round_: Round) -> dict[str, Any]:
+    """The result stored when the round was counted (every export is of a counted round)."""
+    if round_.result is None:
+        raise ValueError(f"round {round_.id} has no stored result")
+    return round_.result
+
+
 def facts(round_: Round) -> list[list]:
-    result = round_.result
+    result = closed_result(round_)
     tally = result["tally"]
     turnout = result["turnout"]
     return [
@@ -82,7 +90,7 @@ def facts(round_: Round) -> list[list]:
 
 
 def project_rows(round_: Round) -> list[list]:
-    result = round_.result
+    result = closed_result(round_)
     notes = tie_notes(result)
     header = [
         _("Rank"),
@@ -97,7 +105,7 @@ def project_rows(round_: Round) -> list[list]:
         _("Ties"),
         _("Reason code"),
     ]
-    rows = [header]
+    rows: list[list[Any]] = [header]
     for p in result["tally"]["projects"]:
         rows.append(
             [
@@ -118,7 +126,7 @@ def project_rows(round_: Round) -> list[list]:
 
 
 def tie_rows(round_: Round) -> list[list]:
-    rows = [
+    rows: list[list[Any]] = [
         [
             _("Tie"),
             _("Proposals in the order decided"),
@@ -128,7 +136,7 @@ def tie_rows(round_: Round) -> list[list]:
             _("Changed who won"),
         ]
     ]
-    for n, tie in enumerate(round_.result["tally"]["ties"], start=1):
+    for n, tie in enumerate(closed_result(round_)["tally"]["ties"], start=1):
         rows.append(
             [
                 n,
@@ -152,6 +160,7 @@ def sheets(round_: Round) -> list[Sheet]:
 
 def document(round_: Round) -> dict:
     """The JSON export: the round, the stored result exactly as counted, and its hashes."""
+    result = closed_result(round_)
     return {
         "round": {
             "id": round_.id,
@@ -164,9 +173,9 @@ def document(round_: Round) -> dict:
             "voting_starts_at": round_.voting_starts_at.isoformat() if round_.voting_starts_at else None,
             "closed_at": round_.closed_at.isoformat() if round_.closed_at else None,
         },
-        "turnout": round_.result["turnout"],
-        "ballots": round_.result["ballots"],
-        "eligible_voters": round_.result["eligible_voters"],
+        "turnout": result["turnout"],
+        "ballots": result["ballots"],
+        "eligible_voters": result["eligible_voters"],
         "proposals": [
             {
                 "id": int(p["id"]),
@@ -179,11 +188,11 @@ def document(round_: Round) -> dict:
                 "reason": p["reason"],
                 **({"no": p["no"]} if "no" in p else {}),
             }
-            for p in round_.result["tally"]["projects"]
+            for p in result["tally"]["projects"]
         ],
-        "winners": [int(w) for w in round_.result["tally"]["winners"]],
-        "ties": round_.result["tally"]["ties"],
-        "result": round_.result,
+        "winners": [int(w) for w in result["tally"]["winners"]],
+        "ties": result["tally"]["ties"],
+        "result": result,
         "ballots_sha256": round_.ballots_sha256,
         "result_sha256": round_.result_sha256,
     }

@@ -17,12 +17,14 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record
-from app.db import db, utcnow
+from app.auth.models import User
+from app.db import Model, db, utcnow
 from app.errors import NotFound, PhaseClosed
 from app.exports import ballots, permissions, printouts, reports, results
 from app.exports.results import WARSAW
@@ -42,6 +44,9 @@ TABLE_FORMATS = ("csv", "xlsx")
 REPORTS = ("proposals", "activities", "rounds", "months")
 SEMICOLON_LOCALES = ("pl", "uk")  # languages whose spreadsheets separate CSV fields with ";"
 
+
+#: Renders a template's HTML from its context (the route's job; the services make the PDF of it).
+RenderHtml = Callable[[dict[str, Any]], str]
 
 # Part of every ETag: raise it when the layout of a round's files changes, so caches fetch them again.
 LAYOUT_VERSION = "2"
@@ -71,7 +76,7 @@ def csv_delimiter(comma: bool = False) -> str:
     return SEMICOLON if not comma and str(get_locale()) in SEMICOLON_LOCALES else COMMA
 
 
-def _audit(actor, kind: str, subject, fmt: str) -> None:
+def _audit(actor: User | None, kind: str, subject: Model | None, fmt: str) -> None:
     if signed_in(actor):
         record(actor, f"export.{kind}", subject, format=fmt)
         db.session.commit()
@@ -86,7 +91,7 @@ def _variant(fmt: str, delimiter: str) -> str:
     return "comma." + fmt if fmt == "csv" and delimiter == COMMA else fmt
 
 
-def closed_round(actor, round_id: int) -> Round:
+def closed_round(actor: User | None, round_id: int) -> Round:
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         raise NotFound()
@@ -100,7 +105,7 @@ def closed_round(actor, round_id: int) -> Round:
     return round_
 
 
-def _public_etag(actor, round_: Round, what: str, fmt: str) -> str | None:
+def _public_etag(actor: User | None, round_: Round, what: str, fmt: str) -> str | None:
     """A strong ETag for an anonymous download of a closed round: the stored hashes of its result and
     ballots, the file and format, the language of the headings, and the few round fields the files show.
     Signed-in people get no ETag: each of their exports is audited, so it must reach the server."""
@@ -120,10 +125,10 @@ def _round_name(round_: Round, what: str, fmt: str) -> str:
 
 
 def _fresh(round_id: int) -> Round:
-    return db.session.get(Round, round_id)
+    return db.session.get_one(Round, round_id)
 
 
-def round_results(actor, round_id: int, fmt: str, comma: bool = False) -> Download:
+def round_results(actor: User | None, round_id: int, fmt: str, comma: bool = False) -> Download:
     round_ = closed_round(actor, round_id)
     delimiter = csv_delimiter(comma)
     name = _round_name(round_, "results", _variant(fmt, delimiter))
@@ -131,18 +136,18 @@ def round_results(actor, round_id: int, fmt: str, comma: bool = False) -> Downlo
     _audit(actor, "results", round_, fmt)
     if fmt == "json":
 
-        def body():
+        def body() -> Iterable[bytes]:
             document = results.document(_fresh(round_id))
             yield json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
     else:
 
-        def body():
+        def body() -> Iterable[bytes]:
             return _tables(results.sheets(_fresh(round_id)), fmt, delimiter)
 
     return Download(name, fmt, body, etag)
 
 
-def protocol_pdf(actor, round_id: int, render_html) -> Download:
+def protocol_pdf(actor: User | None, round_id: int, render_html: RenderHtml) -> Download:
     """The paper protocol to sign; ``render_html(context)`` renders the HTML template (the route's job).
     It is small, so it is made at once rather than streamed, and only when the body is asked for (not for
     a 304 answer)."""
@@ -152,13 +157,13 @@ def protocol_pdf(actor, round_id: int, render_html) -> Download:
     _audit(actor, "protocol", round_, "pdf")
     from app.pdf import html_to_pdf
 
-    def body():
+    def body() -> Iterable[bytes]:
         return [html_to_pdf(render_html(results.protocol_context(_fresh(round_id))))]
 
     return Download(name, "pdf", body, etag, streamed=False)
 
 
-def voting_round(actor, round_id: int) -> Round:
+def voting_round(actor: User | None, round_id: int) -> Round:
     round_ = db.session.get(Round, round_id)
     if round_ is None or not permissions.can_see_round(actor, round_):
         raise NotFound()
@@ -168,31 +173,31 @@ def voting_round(actor, round_id: int) -> Round:
     return round_
 
 
-def _printout(actor, round_: Round, what: str, html: str) -> Download:
+def _printout(actor: User | None, round_: Round, what: str, html: str) -> Download:
     """A printout of a round in voting: it changes with the ballot, so it is made afresh, never cached."""
     _audit(actor, what, round_, "pdf")
     from app.pdf import html_to_pdf
 
-    def body():
+    def body() -> Iterable[bytes]:
         return [html_to_pdf(html)]
 
     return Download(f"mam-round-{round_.id}-{what}.pdf", "pdf", body, streamed=False)
 
 
-def ballot_pdf(actor, round_id: int, render_html) -> Download:
+def ballot_pdf(actor: User | None, round_id: int, render_html: RenderHtml) -> Download:
     """A blank paper ballot (A4) for moderators to print; ``render_html(context)`` is the route's job."""
     require(permissions.can_print_ballot(actor))
     round_ = voting_round(actor, round_id)
     return _printout(actor, round_, "ballot", render_html(printouts.ballot_context(round_)))
 
 
-def poster_pdf(actor, round_id: int, render_html) -> Download:
+def poster_pdf(actor: User | None, round_id: int, render_html: RenderHtml) -> Download:
     """The noticeboard poster (A4): what is decided, until when, where to vote on paper, the QR code."""
     round_ = voting_round(actor, round_id)
     return _printout(actor, round_, "poster", render_html(printouts.poster_context(round_)))
 
 
-def round_ballots(actor, round_id: int, fmt: str, comma: bool = False) -> Download:
+def round_ballots(actor: User | None, round_id: int, fmt: str, comma: bool = False) -> Download:
     round_ = closed_round(actor, round_id)
     if fmt == "pb" and not ballots.has_pabulib_form(round_):
         raise NotFound(_l("The ballots of this round have no Pabulib form: download them as CSV."))
@@ -201,7 +206,7 @@ def round_ballots(actor, round_id: int, fmt: str, comma: bool = False) -> Downlo
     etag = _public_etag(actor, round_, "ballots", _variant(fmt, delimiter))
     _audit(actor, "ballots", round_, fmt)
 
-    def body():
+    def body() -> Iterable[bytes]:
         fresh = _fresh(round_id)
         if fmt == "pb":
             return ballots.stream_pabulib(fresh)
@@ -210,7 +215,7 @@ def round_ballots(actor, round_id: int, fmt: str, comma: bool = False) -> Downlo
     return Download(name, fmt, body, etag)
 
 
-def report(actor, kind: str, fmt: str, comma: bool = False) -> Download:
+def report(actor: User | None, kind: str, fmt: str, comma: bool = False) -> Download:
     require(permissions.can_export_reports(actor))
     if kind not in REPORTS or fmt not in TABLE_FORMATS:
         raise NotFound()

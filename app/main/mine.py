@@ -66,7 +66,7 @@ class MyPage:
 
 
 def proposals(user_id: int) -> list[Proposal]:
-    return db.session.scalars(proposals_by(user_id).limit(SHOWN)).all()
+    return list(db.session.scalars(proposals_by(user_id).limit(SHOWN)))
 
 
 def pledges(user_id: int) -> list[MyPledge]:
@@ -132,7 +132,7 @@ def my_page(user) -> MyPage:
         pledges=pledges(user.id),
         signups=[s for s in everything if s.signup.role_id is None],
         roles=[s for s in everything if s.signup.role_id is not None],
-        coordinated=db.session.scalars(coordinated_by(user.id).where(Activity.ends_at >= utcnow())).all(),
+        coordinated=list(db.session.scalars(coordinated_by(user.id).where(Activity.ends_at >= utcnow()))),
         votes=votes(user.id),
         comments=comments(user.id),
         messages=kept_messages(user),

@@ -63,11 +63,11 @@ def running_votes(user) -> list[RunningVote]:
 
 def open_for_proposals() -> list[Round]:
     """Rounds taking proposals, the deadline nearest first."""
-    return db.session.scalars(
+    return list(db.session.scalars(
         sa.select(Round)
         .where(Round.phase == Phase.SUBMISSION)
         .order_by(Round.review_starts_at.asc().nulls_last(), Round.id)
-    ).all()
+    ))
 
 
 def _registered(role_clause) -> sa.Subquery:
@@ -116,13 +116,13 @@ def roles_needing_people(now: datetime | None = None, limit: int = 6) -> list[Ne
 
 
 def latest_results(limit: int = 3) -> list[Round]:
-    return db.session.scalars(
+    return list(db.session.scalars(
         sa.select(Round)
         .where(Round.phase.in_((Phase.CLOSED, Phase.ARCHIVED)), Round.result.is_not(None),
                Round.imported_from.is_(None))
         .order_by(Round.closed_at.desc().nulls_last(), Round.id.desc())
         .limit(limit)
-    ).all()
+    ))
 
 
 def latest_proposals(limit: int = 5) -> list[Proposal]:
@@ -130,10 +130,10 @@ def latest_proposals(limit: int = 5) -> list[Proposal]:
     standing = sa.case(
         (Proposal.status.in_(OPEN_STATUSES), 0), (Proposal.status.in_(WON_STATUSES), 1), else_=2
     )
-    return db.session.scalars(
+    return list(db.session.scalars(
         sa.select(Proposal)
         .options(joinedload(Proposal.author), joinedload(Proposal.category))
         .where(is_public(), Proposal.imported.is_(False))  # an imported round's projects are history
         .order_by(standing, *NEWEST)
         .limit(limit)
-    ).all()
+    ))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from app.errors import NotFound
 from app.permissions import Decision
@@ -15,11 +16,12 @@ from app.permissions import Decision
 class Kind:
     name: str  # "proposal", stored in images.subject_kind
     limit: int  # how many pictures one subject may have
-    load: Callable[[int], object | None]  # the subject with this id, or None
-    can_view: Callable[[object, object], Decision]  # (actor, subject): may see the subject at all
-    can_manage: Callable[[object, object], Decision]  # (actor, subject): may add, change, remove
-    title: Callable[[object], str]  # the subject's name, shown on the pictures page
-    url: Callable[[object], str]  # the subject's page
+    # Each kind has its own subject (a proposal, a news post, …): to the media layer, it is Any.
+    load: Callable[[int], Any]  # the subject with this id, or None
+    can_view: Callable[[Any, Any], Decision]  # (actor, subject): may see the subject at all
+    can_manage: Callable[[Any, Any], Decision]  # (actor, subject): may add, change, remove
+    title: Callable[[Any], str]  # the subject's name, shown on the pictures page
+    url: Callable[[Any], str]  # the subject's page
 
 
 _KINDS: dict[str, Kind] = {}
@@ -36,7 +38,7 @@ def kind_named(name: str) -> Kind:
     return kind
 
 
-def subject_of(kind: Kind, subject_id: int):
+def subject_of(kind: Kind, subject_id: int) -> object:
     subject = kind.load(subject_id)
     if subject is None:
         raise NotFound()

@@ -8,12 +8,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import UTCDateTime, db, utcnow
+from app.db import Model, UTCDateTime, utcnow
 
 ALT_MAX = 300
 
 
-class Image(db.Model):
+class Image(Model):
     __tablename__ = "images"
     __table_args__ = (
         sa.CheckConstraint("card_width > 0 AND card_height > 0 AND page_width > 0 AND page_height > 0",

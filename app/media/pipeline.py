@@ -13,6 +13,7 @@ import struct
 import threading
 import warnings
 from dataclasses import dataclass
+from typing import IO
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
@@ -46,7 +47,7 @@ class Encoded:
     height: int
 
 
-def read_limited(stream, limit: int = MAX_BYTES) -> bytes:
+def read_limited(stream: IO[bytes], limit: int = MAX_BYTES) -> bytes:
     """The upload's bytes, refused as soon as it passes ``limit`` (never read whole into memory)."""
     data = stream.read(limit + 1)
     if len(data) > limit:

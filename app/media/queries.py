@@ -21,7 +21,7 @@ def count_of(kind: str, subject_id: int) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(Image)
         .where(Image.subject_kind == kind, Image.subject_id == subject_id)
-    )
+    ) or 0
 
 
 def covers(kind: str, subjects) -> dict[int, Image]:

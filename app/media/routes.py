@@ -31,7 +31,7 @@ def manage_url(kind: str, subject) -> str:
 
 def pictures_for_page(kind: str, subject) -> list[Image]:
     """A subject's pictures for its page, cover first (hidden ones too: the page shows the reason)."""
-    return db.session.scalars(queries.pictures_of(kind, getattr(subject, "id", subject))).all()
+    return list(db.session.scalars(queries.pictures_of(kind, getattr(subject, "id", subject))))
 
 
 def sees_hidden_pictures() -> bool:

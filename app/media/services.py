@@ -8,10 +8,13 @@ deleted, ``forget_uploader`` when an account is deleted and ``personal_pictures`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from typing import IO, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from werkzeug.datastructures import FileStorage
 
 from app.audit.services import record
 from app.db import db, utcnow
@@ -22,7 +25,7 @@ from app.media.kinds import Kind, kind_named, subject_of
 from app.media.models import ALT_MAX, Image
 from app.media.permissions import can_hide
 from app.media.pipeline import EMPTY, process, read_limited
-from app.permissions import is_staff, require
+from app.permissions import Actor, is_staff, require
 
 REASON_MAX = 500
 NO_ALT = _l("Describe the picture in a few words for people who cannot see it.")
@@ -40,29 +43,29 @@ def clean_alt(alt: str | None) -> str:
     return text
 
 
-def store(upload, alt: str) -> Image:
+def store(upload: FileStorage | IO[bytes] | None, alt: str) -> Image:
     """Decode ``upload`` (a file object or Werkzeug ``FileStorage``), strip it, write its sizes and return
     the picture's record, not yet attached to a subject nor added to the session. Refusals are
     ``InvalidInput`` with a translated message, and then nothing is written."""
     alt = clean_alt(alt)
     if upload is None:
         raise InvalidInput(EMPTY, field="picture")
-    sizes = process(read_limited(getattr(upload, "stream", upload)))
+    sizes = process(read_limited(upload.stream if isinstance(upload, FileStorage) else upload))
     for encoded in sizes.values():
-        storage.write(db.session, encoded.name, encoded.data)
+        storage.write(db.session(), encoded.name, encoded.data)
     card, page = sizes["card"], sizes["page"]
     return Image(alt=alt, card_name=card.name, card_width=card.width, card_height=card.height,
                  page_name=page.name, page_width=page.width, page_height=page.height)
 
 
-def subject_for(actor, kind: Kind, subject_id: int):
+def subject_for(actor: Actor | None, kind: Kind, subject_id: int) -> object:
     subject = subject_of(kind, subject_id)
     if not kind.can_view(actor, subject):
         raise NotFound()
     return subject
 
 
-def require_manage(actor, image: Image):
+def require_manage(actor: Actor, image: Image) -> tuple[Kind, object]:
     """The picture's kind and subject, after checking that ``actor`` may manage its pictures."""
     kind = kind_named(image.subject_kind)
     subject = subject_for(actor, kind, image.subject_id)
@@ -92,7 +95,8 @@ def attach(image: Image, kind: str, subject_id: int, uploaded_by_id: int | None)
     return image
 
 
-def add_picture(actor, kind_name: str, subject_id: int, upload, alt: str) -> Image:
+def add_picture(actor: Actor, kind_name: str, subject_id: int, upload: FileStorage | IO[bytes] | None,
+                alt: str) -> Image:
     kind = kind_named(kind_name)
     subject = subject_for(actor, kind, subject_id)
     require(kind.can_manage(actor, subject))
@@ -109,13 +113,13 @@ def add_picture(actor, kind_name: str, subject_id: int, upload, alt: str) -> Ima
     return image
 
 
-def describe_picture(actor, image: Image, alt: str) -> None:
+def describe_picture(actor: Actor, image: Image, alt: str) -> None:
     require_manage(actor, image)
     image.alt = clean_alt(alt)
     db.session.commit()
 
 
-def make_cover(actor, image: Image) -> None:
+def make_cover(actor: Actor, image: Image) -> None:
     require_manage(actor, image)
     if image.hidden:
         raise Conflict(_l("A picture hidden by a moderator cannot be the cover."))
@@ -146,10 +150,10 @@ def _forget(images: list[Image]) -> None:
     db.session.flush()
     still_used = set(db.session.scalars(sa.select(Image.card_name).where(Image.card_name.in_(names)))) | set(
         db.session.scalars(sa.select(Image.page_name).where(Image.page_name.in_(names))))
-    storage.remove_after_commit(db.session, names - still_used)
+    storage.remove_after_commit(db.session(), names - still_used)
 
 
-def remove_picture(actor, image: Image) -> None:
+def remove_picture(actor: Actor, image: Image) -> None:
     require_manage(actor, image)
     was_cover = image.is_cover
     kind, subject_id = image.subject_kind, image.subject_id
@@ -171,7 +175,7 @@ def _clean_reason(reason: str | None) -> str:
     return text
 
 
-def hide_picture(actor, image: Image, reason: str) -> None:
+def hide_picture(actor: Actor, image: Image, reason: str) -> None:
     """Hide a picture (the file stays stored, unserved to the public); the reason is shown instead."""
     require(can_hide(actor))
     reason = _clean_reason(reason)
@@ -182,7 +186,7 @@ def hide_picture(actor, image: Image, reason: str) -> None:
     db.session.commit()
 
 
-def restore_picture(actor, image: Image) -> None:
+def restore_picture(actor: Actor, image: Image) -> None:
     require(can_hide(actor))
     if not image.hidden:
         raise Conflict(_l("This picture is not hidden."))
@@ -195,7 +199,7 @@ def restore_picture(actor, image: Image) -> None:
 # --- for other features (flush only: the caller commits) ------------------------------------------
 
 
-def delete_pictures_of(kind: str, subject_ids) -> int:
+def delete_pictures_of(kind: str, subject_ids: Iterable[int]) -> int:
     """Their subject is being deleted: the pictures go too, rows now and files after the commit."""
     ids = list(subject_ids)
     if not ids:
@@ -206,7 +210,7 @@ def delete_pictures_of(kind: str, subject_ids) -> int:
     return len(images)
 
 
-def forget_uploader(user_id: int, delete_kinds=("proposal",)) -> int:
+def forget_uploader(user_id: int, delete_kinds: Iterable[str] = ("proposal",)) -> int:
     """An account is deleted: the pictures it added to subjects of ``delete_kinds`` (its own proposals)
     go; those it added for the centre (news, activities, places) stay, no longer linked to it."""
     images = list(db.session.scalars(
@@ -216,7 +220,7 @@ def forget_uploader(user_id: int, delete_kinds=("proposal",)) -> int:
     return len(images)
 
 
-def personal_pictures(user_id: int, url) -> list[dict]:
+def personal_pictures(user_id: int, url: Callable[[str], str]) -> list[dict[str, Any]]:
     """The pictures ``user_id`` added, for the personal-data export; ``url(name)`` makes a file's link."""
     return [
         {

@@ -11,11 +11,12 @@ import contextlib
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 NAME = re.compile(r"[0-9a-f]{64}\.jpg")
 _WRITTEN = "media_written"  # files this transaction created
@@ -55,7 +56,7 @@ def remove_after_commit(session: Session, names: set[str]) -> None:
     session.info.setdefault(_UNUSED, set()).update(path_of(name) for name in names)
 
 
-def _unlink(paths) -> None:
+def _unlink(paths: Iterable[Path]) -> None:
     for path in paths:
         # A read-only disk: the file stays, unreferenced and never served.
         with contextlib.suppress(OSError):
@@ -69,7 +70,7 @@ def _committed(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _rolled_back(session: Session, previous_transaction) -> None:
+def _rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
     if previous_transaction.parent is not None:  # a SAVEPOINT inside a transaction that goes on
         return
     session.info.pop(_UNUSED, None)

@@ -1,5 +1,7 @@
 """News posts ("Aktualności"): published by moderators, listed, shown on the home page and in an Atom feed."""
 
+from typing import Any
+
 from flask import Blueprint, Flask
 
 bp = Blueprint("news", __name__)
@@ -26,7 +28,8 @@ def round_url(round_id: int) -> str | None:
         if endpoint in current_app.view_functions:
             for argument in ("round_id", "id"):
                 try:
-                    return url_for(endpoint, **{argument: round_id})
+                    values: dict[str, Any] = {argument: round_id}
+                    return url_for(endpoint, **values)
                 except BuildError:
                     continue
     return None

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.activities.models import Activity
 from app.auth.models import User
-from app.db import UTCDateTime, db, utcnow
+from app.db import Model, UTCDateTime, utcnow
 from app.proposals.models import Proposal
 from app.rounds.models import Round
 
 
-class NewsPost(db.Model):
+class NewsPost(Model):
     __tablename__ = "news_posts"
     __table_args__ = (sa.CheckConstraint("language IN ('pl', 'uk', 'en')", name="language_known"),)
 

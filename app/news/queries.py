@@ -45,14 +45,14 @@ def news_about_activity(activity, limit: int = MENTIONS_SHOWN) -> list[NewsPost]
 
 
 def round_choices() -> list[tuple[int, str]]:
-    return [tuple(row) for row in db.session.execute(
+    return [(id_, title) for id_, title in db.session.execute(
         sa.select(Round.id, Round.title).order_by(Round.created_at.desc(), Round.id.desc())
     )]
 
 
 def proposal_choices() -> list[tuple[int, str]]:
     """Public proposals (not drafts, not hidden) a post may link to."""
-    return [tuple(row) for row in db.session.execute(
+    return [(id_, title) for id_, title in db.session.execute(
         sa.select(Proposal.id, Proposal.title)
         .where(Proposal.status != Status.DRAFT, Proposal.hidden_at.is_(None))
         .order_by(Proposal.title, Proposal.id)

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.activities.models import Activity
 from app.audit.services import record
+from app.auth.models import User
 from app.db import db, utcnow
 from app.errors import InvalidInput
 from app.forms import FORBIDDEN_CHARACTERS
@@ -58,7 +59,7 @@ def _apply(post: NewsPost, title: str, body: str, round_id: int | None, proposal
     post.activity_id = activity_id
 
 
-def publish(actor, title: str, body: str, round_id: int | None = None,
+def publish(actor: User, title: str, body: str, round_id: int | None = None,
             proposal_id: int | None = None, activity_id: int | None = None, *,
             language: str | None = None) -> NewsPost:
     require(permissions.can_manage_news(actor))
@@ -72,7 +73,7 @@ def publish(actor, title: str, body: str, round_id: int | None = None,
     return post
 
 
-def edit(actor, post: NewsPost, title: str, body: str, round_id: int | None = None,
+def edit(actor: User, post: NewsPost, title: str, body: str, round_id: int | None = None,
          proposal_id: int | None = None, activity_id: int | None = None, *,
          language: str | None = None) -> NewsPost:
     require(permissions.can_manage_news(actor))
@@ -83,7 +84,7 @@ def edit(actor, post: NewsPost, title: str, body: str, round_id: int | None = No
     return post
 
 
-def delete(actor, post: NewsPost) -> None:
+def delete(actor: User, post: NewsPost) -> None:
     require(permissions.can_manage_news(actor))
     record(actor, "news.deleted", post, title=post.title)
     delete_pictures_of("news", [post.id])

@@ -12,7 +12,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import UTCDateTime, db, one_of, utcnow
+from app.db import Model, UTCDateTime, one_of, utcnow
 
 
 class Choice(StrEnum):
@@ -28,7 +28,7 @@ class Pending(StrEnum):
     DIGEST = "digest"  # the next weekly digest
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notifications"
     __table_args__ = (
         sa.CheckConstraint(f"email_pending IS NULL OR {one_of('email_pending', Pending)}",
@@ -58,7 +58,7 @@ class Notification(db.Model):
         return self.read_at is not None
 
 
-class Follow(db.Model):
+class Follow(Model):
     __tablename__ = "follows"
     __table_args__ = (
         sa.UniqueConstraint("user_id", "subject_kind", "subject_id", name="uq_follows_user_subject"),
@@ -72,7 +72,7 @@ class Follow(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class EmailChoice(db.Model):
+class EmailChoice(Model):
     """A person's e-mail choice for one kind of event; without a row the kind's default applies."""
 
     __tablename__ = "notification_email_choices"
@@ -83,7 +83,7 @@ class EmailChoice(db.Model):
     choice: Mapped[str] = mapped_column(sa.String(10))
 
 
-class DigestSent(db.Model):
+class DigestSent(Model):
     """When a person's last weekly digest went out."""
 
     __tablename__ = "notification_digests"

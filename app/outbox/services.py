@@ -10,22 +10,38 @@ import smtplib
 import sys
 from datetime import timedelta
 from email.message import EmailMessage
+from typing import Any, Protocol
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
-from app.db import db, utcnow
+from app.db import db, rowcount, utcnow
 from app.i18n import babel_locale
 from app.outbox.models import OutboxMessage
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
-def queue_email(recipient: str | None, subject, template: str, locale: str = "pl", *,
-                recipient_id: int | None = None, headers: dict | None = None, **context):
+class Account(Protocol):
+    """Whom a message is for: a user account (the outbox needs nothing else of it)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def email(self) -> str | None: ...
+
+    @property
+    def locale(self) -> str: ...
+
+
+def queue_email(recipient: str | None, subject: object, template: str, locale: str = "pl", *,
+                recipient_id: int | None = None, headers: dict[str, str] | None = None,
+                **context: Any) -> OutboxMessage:
     """Render ``template`` (plain text) in the recipient's language and add it to the outbox.
 
     Without an address the message is kept for the person (``recipient_id``) and never sent.
@@ -44,13 +60,14 @@ def queue_email(recipient: str | None, subject, template: str, locale: str = "pl
     return message
 
 
-def queue_email_to(account, subject, template: str, /, *, headers: dict | None = None, **context):
+def queue_email_to(account: Account, subject: object, template: str, /, *,
+                   headers: dict[str, str] | None = None, **context: Any) -> OutboxMessage:
     """Queue a message for an account, in its language; kept unsent if the account has no address."""
     return queue_email(account.email, subject, template, locale=account.locale, recipient_id=account.id,
                        headers=headers, **context)
 
 
-def messages_for(person) -> sa.Select:
+def messages_for(person: Account) -> sa.Select[OutboxMessage]:
     """What the platform wrote to a person, newest first (sent, waiting, or kept for lack of address)."""
     return (
         sa.select(OutboxMessage)
@@ -59,17 +76,17 @@ def messages_for(person) -> sa.Select:
     )
 
 
-def kept_messages(person) -> list[OutboxMessage]:
+def kept_messages(person: Account) -> list[OutboxMessage]:
     """Messages for a person that could not be e-mailed (no address): their account page lists them."""
     return list(db.session.scalars(messages_for(person).where(OutboxMessage.recipient.is_(None))))
 
 
 def max_attempts() -> int:
     """After this many failed attempts a message is given up: kept with its last error, not retried."""
-    return current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    return int(current_app.config["OUTBOX_MAX_ATTEMPTS"])
 
 
-def failed_messages() -> sa.Select:
+def failed_messages() -> sa.Select[OutboxMessage]:
     """Messages given up on, for an operator to inspect."""
     return (
         sa.select(OutboxMessage)
@@ -135,15 +152,15 @@ def send_pending(
         query = query.where(OutboxMessage.id.in_(ids))
     sent = failed = 0
     for message_id in session.scalars(query).all():
-        claimed = session.execute(
+        claimed = rowcount(session.execute(
             sa.update(OutboxMessage)
             .where(OutboxMessage.id == message_id, *sendable)
             .values(claimed_at=utcnow())
-        ).rowcount
+        ))
         session.commit()
         if claimed != 1:
             continue
-        message = session.get(OutboxMessage, message_id)
+        message = session.get_one(OutboxMessage, message_id)
         message.attempts += 1
         try:
             _deliver(message)
@@ -166,7 +183,7 @@ def send_pending(
 
 
 @event.listens_for(Session, "after_commit")
-def _outbox_committed(session):
+def _outbox_committed(session: Session) -> None:
     """Remember the ids of the messages this commit stored (their identity needs no SQL here)."""
     pending = session.info.pop("outbox_pending", None)
     if pending:
@@ -175,11 +192,11 @@ def _outbox_committed(session):
 
 
 @event.listens_for(Session, "after_rollback")
-def _outbox_rolled_back(session):
+def _outbox_rolled_back(session: Session) -> None:
     session.info.pop("outbox_pending", None)
 
 
-def register_outbox(app) -> None:
+def register_outbox(app: Flask) -> None:
     """Send what this request queued, right after its transaction committed.
 
     Only this request's messages: older ones, and those that failed, are left to `flask outbox send` (cron),
@@ -187,7 +204,7 @@ def register_outbox(app) -> None:
     """
 
     @app.after_request
-    def send_after_commit(response):
+    def send_after_commit(response: Response) -> Response:
         session = db.session
         ids = session.info.pop("outbox_committed", None)
         if ids:

@@ -10,6 +10,8 @@ the waiting lists.
 from __future__ import annotations
 
 import secrets
+from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
@@ -39,18 +41,18 @@ DELETED_DOMAIN = "deleted.invalid"
 FORMER_NAME = "—"
 
 
-def is_former(user) -> bool:
+def is_former(user: User | None) -> bool:
     """An account whose owner deleted it (anonymised in place)."""
     return user is not None and (user.email or "").endswith("@" + DELETED_DOMAIN)
 
 
-def can_manage_own_data(actor) -> Decision:
+def can_manage_own_data(actor: User | None) -> Decision:
     if not signed_in(actor) or is_former(actor):
         return deny(_l("Sign in to manage your personal data."))
     return ALLOW
 
 
-def _iso(value):
+def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -63,7 +65,7 @@ def _secret_ballots_note(locale: str) -> str:
         )
 
 
-def personal_data(actor: User) -> dict:
+def personal_data(actor: User) -> dict[str, Any]:
     """Everything stored about ``actor`` (and only about them), as a JSON-ready document."""
     require(can_manage_own_data(actor))
     uid = actor.id
@@ -217,7 +219,7 @@ def personal_data(actor: User) -> dict:
 def _remaining_admins(actor: User) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(User).where(User.role == Role.ADMIN, User.id != actor.id)
-    )
+    ) or 0
 
 
 def delete_account(actor: User, password: str) -> None:

@@ -151,8 +151,7 @@ def seed(people: dict[str, User]) -> Iterator[str]:
             by_author = new in (Status.SUBMITTED, Status.WITHDRAWN)
             note = ANSWERS.get(new) if not by_author else None
             db.session.add(ProposalEvent(
-                proposal_id=proposal.id, actor_id=(author if by_author else moderator).id if (
-                    by_author or moderator) else None,
+                proposal_id=proposal.id, actor_id=author.id if by_author else getattr(moderator, "id", None),
                 kind="status", from_status=old, to_status=new, note=note, created_at=when))
             if new == Status.SUBMITTED:
                 proposal.submitted_at = when

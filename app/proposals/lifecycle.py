@@ -3,6 +3,8 @@ idea → proposal in a round → review → voting → results → activity."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from app.proposals.models import Proposal, Status
@@ -25,7 +27,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # Statuses set by the features that run voting and activities (staff, or the system).
 LATER_STATUSES = frozenset({Status.SELECTED, Status.NOT_SELECTED, Status.SCHEDULED, Status.IMPLEMENTED})
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, Any] = {
     Status.DRAFT: _l("Draft"),
     Status.SUBMITTED: _l("Submitted"),
     Status.ACCEPTED: _l("Accepted for voting"),
@@ -68,9 +70,8 @@ def stage_of(proposal: Proposal) -> str:
     if status == Status.REJECTED:
         return "review"
     if status == Status.ACCEPTED:
-        return {Phase.VOTING: "voting", Phase.CLOSED: "results", Phase.ARCHIVED: "results"}.get(
-            phase, "review"
-        )
+        stages: dict[str, str] = {Phase.VOTING: "voting", Phase.CLOSED: "results", Phase.ARCHIVED: "results"}
+        return stages.get(phase, "review")
     if phase in (Phase.REVIEW,):
         return "review"
     return "round"

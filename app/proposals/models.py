@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.db import UTCDateTime, db, one_of, utcnow
+from app.db import Model, UTCDateTime, one_of, utcnow
 from app.rounds.models import Round
 
 
@@ -31,7 +31,7 @@ class PledgeKind(StrEnum):
     RESOURCES = "resources"
 
 
-class Category(db.Model):
+class Category(Model):
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +41,7 @@ class Category(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     __tablename__ = "proposals"
     __table_args__ = (
         sa.CheckConstraint(one_of("status", Status), name="status_known"),
@@ -95,7 +95,7 @@ class Proposal(db.Model):
 sa.Index("ix_proposals_submitted", Proposal.submitted_at.desc().nulls_last(), Proposal.id.desc())
 
 
-class ProposalRevision(db.Model):
+class ProposalRevision(Model):
     """The proposal as it was before an edit made after submission."""
 
     __tablename__ = "proposal_revisions"
@@ -115,7 +115,7 @@ class ProposalRevision(db.Model):
     editor: Mapped[User | None] = relationship()
 
 
-class ProposalEvent(db.Model):
+class ProposalEvent(Model):
     """One step on a proposal's public timeline: who changed what, and when."""
 
     __tablename__ = "proposal_events"
@@ -134,7 +134,7 @@ class ProposalEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class Pledge(db.Model):
+class Pledge(Model):
     __tablename__ = "pledges"
     __table_args__ = (
         sa.UniqueConstraint("proposal_id", "user_id", "kind"),

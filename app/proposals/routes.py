@@ -81,7 +81,7 @@ def _choices(form: ProposalForm, proposal: Proposal | None = None) -> None:
     ]
     # Required once moderators have made categories (the service enforces it; this tells the reader).
     form.category_id.flags.required = any(c.active for c in categories)
-    rounds = db.session.scalars(queries.rounds_open_for_proposals()).all()
+    rounds = list(db.session.scalars(queries.rounds_open_for_proposals()))
     if proposal is not None and proposal.round is not None and proposal.round not in rounds:
         rounds.append(proposal.round)
     form.round_id.choices = [("", _("Idea box (no round yet)"))] + [(str(r.id), r.title) for r in rounds]
@@ -331,8 +331,9 @@ def revisions(proposal_id: int):
     versions[0]["at"] = proposal.submitted_at
     versions[0]["editor"] = proposal.author
     numbers = [v["number"] for v in versions]
-    new_number = int_arg("to") if int_arg("to") in numbers else numbers[-1]
-    old_number = int_arg("from") if int_arg("from") in numbers else max(new_number - 1, 1)
+    asked_new, asked_old = int_arg("to"), int_arg("from")
+    new_number = asked_new if asked_new is not None and asked_new in numbers else numbers[-1]
+    old_number = asked_old if asked_old is not None and asked_old in numbers else max(new_number - 1, 1)
     old, new_version = versions[old_number - 1], versions[new_number - 1]
     categories = {c.id: c for c in db.session.scalars(queries.categories())}
     return render_template(

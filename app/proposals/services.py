@@ -5,6 +5,7 @@ changes, writes the timeline / audit / outbox entries and commits once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -12,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit.services import record
-from app.db import db, utcnow
+from app.auth.models import User
+from app.db import db, rowcount, utcnow
 from app.errors import Conflict, InvalidInput, NotAllowed
 from app.forms import FORBIDDEN_CHARACTERS
 from app.i18n import content_language, money
@@ -77,7 +79,7 @@ def parse_cost(raw: str | None, field: str = "cost") -> int | None:
 
 
 def _clean_text(value: str | None, field: str, *, maximum: int, minimum: int = 0,
-                required_message=None) -> str:
+                required_message: object = None) -> str:
     text = (value or "").replace("\r\n", "\n").strip()
     if FORBIDDEN_CHARACTERS.search(text):
         raise InvalidInput(_l("This field contains characters that are not allowed."), field=field)
@@ -92,7 +94,7 @@ def _clean_text(value: str | None, field: str, *, maximum: int, minimum: int = 0
     return text
 
 
-def _validated(data: ProposalInput, current: Proposal | None = None) -> dict:
+def _validated(data: ProposalInput, current: Proposal | None = None) -> dict[str, Any]:
     title = " ".join(_clean_text(data.title, "title", maximum=TITLE_MAX, minimum=TITLE_MIN).split())
     body = _clean_text(data.body, "body", maximum=BODY_MAX, minimum=1,
                        required_message=_l("Describe your proposal."))
@@ -130,7 +132,7 @@ def _search_text(title: str, body: str, needs: str) -> str:
     return fold(f"{title}\n{body}\n{needs}")
 
 
-def _apply(proposal: Proposal, values: dict) -> None:
+def _apply(proposal: Proposal, values: dict[str, Any]) -> None:
     for key, value in values.items():
         setattr(proposal, key, value)
     proposal.body_html = render_markdown(values["body"])
@@ -146,7 +148,7 @@ DECISIONS = frozenset({Status.ACCEPTED, Status.REJECTED, Status.SELECTED, Status
                        Status.SCHEDULED, Status.IMPLEMENTED})
 
 
-def _notify_author(actor, proposal: Proposal, new_status: str, note: str | None) -> None:
+def _notify_author(actor: User | None, proposal: Proposal, new_status: str, note: str | None) -> None:
     author = proposal.author
     link = external_url("proposals.show", proposal_id=proposal.id)
     context = {"proposal": proposal, "status_label": STATUS_LABELS[new_status], "new_status": new_status,
@@ -161,10 +163,10 @@ def _notify_author(actor, proposal: Proposal, new_status: str, note: str | None)
                         Mail(subject, "proposals/email/status_changed.txt", context))
 
 
-def tell_about_decision(actor, proposal: Proposal, new_status: str, note: str | None = None,
+def tell_about_decision(actor: User | None, proposal: Proposal, new_status: str, note: str | None = None,
                         mail: Mail | None = None) -> None:
     """Notify the author (a decision about their proposal) and the followers of a status change."""
-    what = {"subject_kind": "proposal", "subject_id": proposal.id, "title": proposal.title,
+    what: dict[str, Any] = {"subject_kind": "proposal", "subject_id": proposal.id, "title": proposal.title,
             "link": path_for("proposals.show", proposal_id=proposal.id), "actor": actor,
             "detail": note if new_status in (Status.REJECTED, Status.ACCEPTED) else None}
     event = f"proposal.{new_status}"
@@ -173,18 +175,18 @@ def tell_about_decision(actor, proposal: Proposal, new_status: str, note: str | 
     notify(followers("proposal", proposal.id), event, category="following", exclude=told, **what)
 
 
-def _change_status(actor, proposal: Proposal, new_status: str, note: str | None = None) -> None:
+def _change_status(actor: User | None, proposal: Proposal, new_status: str, note: str | None = None) -> None:
     """Move along the transition table, once: a parallel request that got there first wins."""
     old = proposal.status
     if new_status not in TRANSITIONS.get(old, frozenset()):
         raise Conflict(_l("This status change is not possible."))
     now = utcnow()
-    values = {"status": new_status, "updated_at": now}
+    values: dict[str, Any] = {"status": new_status, "updated_at": now}
     if new_status == Status.SUBMITTED:
         values["submitted_at"] = now
-    changed = db.session.execute(
+    changed = rowcount(db.session.execute(
         sa.update(Proposal).where(Proposal.id == proposal.id, Proposal.status == old).values(**values)
-    ).rowcount
+    ))
     if changed != 1:
         db.session.rollback()
         raise Conflict()
@@ -196,7 +198,7 @@ def _change_status(actor, proposal: Proposal, new_status: str, note: str | None 
     _notify_author(actor, proposal, new_status, note)
 
 
-def set_status(actor, proposal: Proposal, new_status: str, note: str | None = None, *,
+def set_status(actor: User | None, proposal: Proposal, new_status: str, note: str | None = None, *,
                commit: bool = True, by_system: bool = False) -> None:
     """Change a proposal's status along ``lifecycle.TRANSITIONS``, for any feature.
 
@@ -227,7 +229,7 @@ def set_status(actor, proposal: Proposal, new_status: str, note: str | None = No
 # --- writing and editing --------------------------------------------------------------------------
 
 
-def create_proposal(actor, data: ProposalInput, *, submit: bool = False) -> Proposal:
+def create_proposal(actor: User, data: ProposalInput, *, submit: bool = False) -> Proposal:
     require(permissions.can_create(actor))
     values = _validated(data)
     proposal = Proposal(author_id=actor.id, status=Status.DRAFT)
@@ -245,7 +247,7 @@ def create_proposal(actor, data: ProposalInput, *, submit: bool = False) -> Prop
     return proposal
 
 
-def _snapshot_fields(proposal: Proposal) -> dict:
+def _snapshot_fields(proposal: Proposal) -> dict[str, Any]:
     return {"title": proposal.title, "body": proposal.body, "needs": proposal.needs,
             "cost_grosze": proposal.cost_grosze, "category_id": proposal.category_id}
 
@@ -256,7 +258,7 @@ def _next_revision_number(proposal: Proposal) -> int:
     ) or 0) + 1
 
 
-def update_proposal(actor, proposal: Proposal, data: ProposalInput) -> bool:
+def update_proposal(actor: User, proposal: Proposal, data: ProposalInput) -> bool:
     """Save the author's edit. After submission the version it replaces is kept as a revision.
 
     Returns False when nothing changed (nothing is written)."""
@@ -281,29 +283,29 @@ def update_proposal(actor, proposal: Proposal, data: ProposalInput) -> bool:
     return True
 
 
-def submit_proposal(actor, proposal: Proposal) -> None:
+def submit_proposal(actor: User, proposal: Proposal) -> None:
     set_status(actor, proposal, Status.SUBMITTED)
 
 
-def withdraw_proposal(actor, proposal: Proposal) -> None:
+def withdraw_proposal(actor: User, proposal: Proposal) -> None:
     set_status(actor, proposal, Status.WITHDRAWN)
 
 
-def discard_draft(actor, proposal: Proposal) -> None:
+def discard_draft(actor: User, proposal: Proposal) -> None:
     """Delete a draft with its timeline (the database cascades); it was never public."""
     require(permissions.can_discard(actor, proposal))
     delete_pictures_of("proposal", [proposal.id])
-    deleted = db.session.execute(
+    deleted = rowcount(db.session.execute(
         sa.delete(Proposal).where(Proposal.id == proposal.id, Proposal.status == Status.DRAFT)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if deleted != 1:
         db.session.rollback()
         raise Conflict(_l("This draft has already been published or deleted."))
     db.session.commit()
 
 
-def review_proposal(actor, proposal: Proposal, decision: str, answer: str = "",
+def review_proposal(actor: User, proposal: Proposal, decision: str, answer: str = "",
                     final_cost: str = "") -> None:
     """Accept for voting (optionally setting the final cost) or reject with a public answer."""
     require(permissions.can_review(actor, proposal))
@@ -321,7 +323,7 @@ def review_proposal(actor, proposal: Proposal, decision: str, answer: str = "",
     set_status(actor, proposal, Status.ACCEPTED, answer or None)
 
 
-def _set_final_cost(actor, proposal: Proposal, cost: int) -> None:
+def _set_final_cost(actor: User, proposal: Proposal, cost: int) -> None:
     """The moderator's final cost is a new version of the proposal, written by the moderator: the
     version it replaces is kept (so the comparison of versions shows who changed the cost), and the
     timeline says who set it and when. The caller commits."""
@@ -337,7 +339,7 @@ def _set_final_cost(actor, proposal: Proposal, cost: int) -> None:
 # --- pledges --------------------------------------------------------------------------------------
 
 
-def add_pledge(actor, proposal: Proposal, kind: str, note: str = "") -> Pledge:
+def add_pledge(actor: User, proposal: Proposal, kind: str, note: str = "") -> Pledge:
     require(permissions.can_pledge(actor, proposal))
     if kind not in {k.value for k in PledgeKind}:
         raise InvalidInput(_l("Choose how you want to help."), field="kind")
@@ -364,7 +366,7 @@ def add_pledge(actor, proposal: Proposal, kind: str, note: str = "") -> Pledge:
     return pledge
 
 
-def withdraw_pledge(actor, proposal: Proposal, pledge_id: int) -> None:
+def withdraw_pledge(actor: User | None, proposal: Proposal, pledge_id: int) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise NotAllowed(_l("Sign in first."))
     owner = db.session.scalar(sa.select(Pledge.user_id).where(
@@ -373,9 +375,9 @@ def withdraw_pledge(actor, proposal: Proposal, pledge_id: int) -> None:
         raise Conflict(_l("This pledge has already been withdrawn."))
     if owner != actor.id:
         raise NotAllowed(_l("You can only withdraw your own pledges."))
-    deleted = db.session.execute(
+    deleted = rowcount(db.session.execute(
         sa.delete(Pledge).where(Pledge.id == pledge_id, Pledge.user_id == actor.id)
-    ).rowcount
+    ))
     if deleted != 1:
         db.session.rollback()
         raise Conflict(_l("This pledge has already been withdrawn."))
@@ -391,8 +393,8 @@ def withdraw_pledge(actor, proposal: Proposal, pledge_id: int) -> None:
 
 def _category_names(name: str, name_en: str) -> tuple[str, str | None]:
     name = " ".join(_clean_text(name, "name", maximum=CATEGORY_MAX, minimum=2).split())
-    name_en = " ".join(_clean_text(name_en, "name_en", maximum=CATEGORY_MAX).split()) or None
-    return name, name_en
+    english = " ".join(_clean_text(name_en, "name_en", maximum=CATEGORY_MAX).split()) or None
+    return name, english
 
 
 def _name_taken(name: str, except_id: int | None = None) -> bool:
@@ -410,34 +412,34 @@ def _save_category(category: Category) -> None:
         raise Conflict(_l("A category with this name already exists."), field="name") from error
 
 
-def create_category(actor, name: str, name_en: str = "") -> Category:
+def create_category(actor: User, name: str, name_en: str = "") -> Category:
     require(permissions.can_manage_categories(actor))
-    name, name_en = _category_names(name, name_en)
+    name, english = _category_names(name, name_en)
     if _name_taken(name):
         raise Conflict(_l("A category with this name already exists."), field="name")
     position = (db.session.scalar(sa.select(sa.func.max(Category.position))) or 0) + 1
-    category = Category(name=name, name_en=name_en, position=position, active=True)
+    category = Category(name=name, name_en=english, position=position, active=True)
     _save_category(category)
     record(actor, "category.created", category, name=name)
     db.session.commit()
     return category
 
 
-def rename_category(actor, category: Category, name: str, name_en: str = "") -> None:
+def rename_category(actor: User, category: Category, name: str, name_en: str = "") -> None:
     require(permissions.can_manage_categories(actor))
-    name, name_en = _category_names(name, name_en)
+    name, english = _category_names(name, name_en)
     if _name_taken(name, except_id=category.id):
         raise Conflict(_l("A category with this name already exists."), field="name")
-    if (name, name_en) == (category.name, category.name_en):
+    if (name, english) == (category.name, category.name_en):
         return
     old = category.name
-    category.name, category.name_en = name, name_en
+    category.name, category.name_en = name, english
     _save_category(category)
     record(actor, "category.renamed", category, old=old, new=name)
     db.session.commit()
 
 
-def move_category(actor, category: Category, direction: str) -> None:
+def move_category(actor: User, category: Category, direction: str) -> None:
     require(permissions.can_manage_categories(actor))
     if direction not in ("up", "down"):
         raise InvalidInput(_l("Choose up or down."))
@@ -453,7 +455,7 @@ def move_category(actor, category: Category, direction: str) -> None:
     db.session.commit()
 
 
-def set_category_active(actor, category: Category, active: bool) -> None:
+def set_category_active(actor: User, category: Category, active: bool) -> None:
     require(permissions.can_manage_categories(actor))
     if category.active == active:
         return

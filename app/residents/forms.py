@@ -33,7 +33,7 @@ def number_entered(form, field) -> None:
         raise StopValidation(_l("Enter a number."))
 
 
-number_entered.field_flags = {"required": True}
+number_entered.field_flags = {"required": True}  # type: ignore[attr-defined]  # read by WTForms
 
 
 class CodesForm(BaseForm):

@@ -10,22 +10,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
+from app.auth.identity import normalise_email
 from app.auth.models import Role, User, VerificationMethod
 from app.auth.passwords import hash_password
 from app.auth.services import (
     EMAIL_TAKEN,
     check_password_strength,
     find_user_by_email,
-    normalise_email,
     queue_verification,
 )
-from app.db import db, utcnow
+from app.db import db, rowcount, utcnow
 from app.errors import Conflict, DomainError, InvalidInput
 from app.permissions import require
 from app.residents import permissions
@@ -70,7 +71,7 @@ class PossibleDuplicates(Conflict):
 
     default_message = _l("This person may already have an account. Check the list below.")
 
-    def __init__(self, people: list[User]):
+    def __init__(self, people: list[User]) -> None:
         super().__init__()
         self.people = people
 
@@ -100,7 +101,7 @@ def clean_phone(value: str) -> str | None:
     return re.sub(r"[ ()-]", "", value) or None
 
 
-def _clean(data: FrontDeskData) -> dict:
+def _clean(data: FrontDeskData) -> dict[str, Any]:
     name = (data.display_name or "").strip()
     if not name:
         raise InvalidInput(_l("This field is required."), field="display_name")
@@ -117,7 +118,7 @@ def _clean(data: FrontDeskData) -> dict:
     }
 
 
-def possible_duplicates(values: dict) -> list[User]:
+def possible_duplicates(values: dict[str, Any]) -> list[User]:
     """Active accounts with the same name and flat, or the same phone number."""
     same = []
     if values["flat"]:
@@ -171,11 +172,11 @@ def issue_sign_in_slip(actor: User, user: User) -> IssuedSlip:
     require_active(user)
     require(permissions.can_issue_sign_in_slip(actor, user))
     now = utcnow()
-    voided = db.session.execute(
+    voided = rowcount(db.session.execute(
         sa.update(SignInCode)
         .where(SignInCode.user_id == user.id, SignInCode.used_at.is_(None), SignInCode.voided_at.is_(None))
         .values(voided_at=now)
-    ).rowcount
+    ))
     code, reference = random_code(), random_code(REFERENCE_LENGTH)
     slip = SignInCode(user_id=user.id, code_hash=hash_code(code), reference=reference,
                       created_by_id=actor.id, created_at=now, expires_at=now + SLIP_VALID_FOR)
@@ -194,7 +195,7 @@ def open_slip(user: User, raw_code: str) -> SignInCode | None:
     return slip if slip is not None and slip.is_open(utcnow()) else None
 
 
-def sign_in_with_code(raw_code: str, password: str, email: str = "") -> User:
+def sign_in_with_code(raw_code: str, password: str, email: str | None = "") -> User:
     """Redeem a slip: the resident sets a password (and optionally an address) and may sign in."""
     code = normalise_code(raw_code or "")
     not_valid = InvalidInput(
@@ -216,15 +217,15 @@ def sign_in_with_code(raw_code: str, password: str, email: str = "") -> User:
         raise SlipCodeGone(_l("This code has expired. Ask at the centre for a new slip."), field="code")
     check_password_strength(password)
     user = slip.user
-    email = normalise_email(email) if (email or "").strip() else None
+    email = normalise_email(email) if email and email.strip() else None
     if email and find_user_by_email(email) is not None:
         raise Conflict(EMAIL_TAKEN, field="email")
     # One UPDATE claims the slip, so two browsers can never both use it.
-    claimed = db.session.execute(
+    claimed = rowcount(db.session.execute(
         sa.update(SignInCode)
         .where(SignInCode.id == slip.id, SignInCode.used_at.is_(None), SignInCode.voided_at.is_(None))
         .values(used_at=utcnow())
-    ).rowcount
+    ))
     if claimed != 1:
         db.session.rollback()
         raise used

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.db import UTCDateTime, db, utcnow
+from app.db import Model, UTCDateTime, utcnow
 
 
-class SignInCode(db.Model):
+class SignInCode(Model):
     __tablename__ = "sign_in_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)

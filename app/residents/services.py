@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.auth.models import ResidencyCode, Role, User, VerificationMethod
 from app.auth.services import find_user_by_email
-from app.db import db, utcnow
+from app.db import db, rowcount, utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.permissions import require
 from app.privacy.services import is_former
@@ -81,11 +81,11 @@ def redeem_code(actor: User, raw_code: str) -> None:
         raise invalid
     # One UPDATE claims the code, so two residents can never redeem the same one.
     try:
-        claimed = db.session.execute(
+        claimed = rowcount(db.session.execute(
             sa.update(ResidencyCode)
             .where(ResidencyCode.code_hash == hash_code(code), ResidencyCode.redeemed_at.is_(None))
             .values(redeemed_at=utcnow(), redeemed_by_id=actor.id)
-        ).rowcount
+        ))
     except IntegrityError as error:  # UNIQUE(redeemed_by_id): an account redeems one code only
         db.session.rollback()
         raise InvalidInput(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,7 +14,7 @@ from app.rounds.forms import CRITERION_LABELS, describe_policy
 from app.rounds.models import BallotKind, Eligibility, Phase, Round, Rule, Secrecy
 from app.votes.tally import result as outcome
 
-PHASE_LABELS = {
+PHASE_LABELS: dict[str, Any] = {
     Phase.DRAFT: _l("Draft"),
     Phase.SUBMISSION: _l("Proposals open"),
     Phase.REVIEW: _l("Review"),
@@ -25,7 +26,7 @@ STEPS = (Phase.DRAFT, Phase.SUBMISSION, Phase.REVIEW, Phase.VOTING, Phase.CLOSED
 PUBLIC_STEPS = STEPS[1:]  # what residents see: a draft round is the moderators' alone
 
 # What moving a round on from a phase does, said on the confirmation page.
-ADVANCE_EFFECTS = {
+ADVANCE_EFFECTS: dict[str, Any] = {
     Phase.DRAFT: _l("The round becomes public and residents can send in proposals."),
     Phase.SUBMISSION: _l("No new proposals can be sent in; moderators review the ones that came in."),
     Phase.REVIEW: _l("Voting opens on the accepted proposals. The voting rules can no longer change. "
@@ -34,7 +35,7 @@ ADVANCE_EFFECTS = {
                      "change."),
     Phase.CLOSED: _l("The round is archived; its results stay public."),
 }
-ADVANCE_BUTTONS = {
+ADVANCE_BUTTONS: dict[str, Any] = {
     Phase.DRAFT: _l("Open for proposals"),
     Phase.SUBMISSION: _l("Start the review"),
     Phase.REVIEW: _l("Open voting"),
@@ -42,7 +43,7 @@ ADVANCE_BUTTONS = {
     Phase.CLOSED: _l("Archive the round"),
 }
 # The same, on the confirmation page's button.
-ADVANCE_CONFIRM_BUTTONS = {
+ADVANCE_CONFIRM_BUTTONS: dict[str, Any] = {
     Phase.DRAFT: _l("Yes, open for proposals"),
     Phase.SUBMISSION: _l("Yes, start the review"),
     Phase.REVIEW: _l("Yes, open voting"),

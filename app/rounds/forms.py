@@ -7,6 +7,7 @@ here only carries the CSRF token.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -138,20 +139,20 @@ def _date(label) -> StringField:
 
 
 # The settings each ballot kind and each counting rule needs: the form shows only these.
-KIND_FIELDS = {
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
     BallotKind.APPROVAL: ("min_choices", "max_choices", "max_ballot_cost"),
     BallotKind.CHOOSE_ONE: (),
     BallotKind.ORDINAL: ("min_choices", "max_choices"),
     BallotKind.CUMULATIVE: ("points_total", "points_per_proposal"),
     BallotKind.YES_NO: ("yes_no_quorum", "yes_no_majority_percent"),
 }
-RULE_FIELDS = {
+RULE_FIELDS: dict[str, tuple[str, ...]] = {
     Rule.GREEDY: ("budget",),
     Rule.EQUAL_SHARES: ("budget", "equal_shares_completion"),
     Rule.RANKING: ("ranking_top_n", "ranking_threshold"),
 }
 # What the limits mean on each ballot kind that has them.
-KIND_DESCRIPTIONS = {
+KIND_DESCRIPTIONS: dict[tuple[str, str], Any] = {
     (BallotKind.APPROVAL, "min_choices"): _l("The fewest proposals a voter must tick. Empty: at least one."),
     (BallotKind.APPROVAL, "max_choices"): _l("The most proposals a voter may tick. Empty: as many as they "
                                              "like."),
@@ -328,7 +329,7 @@ class RoundForm(BaseForm):
 
     def field_for(self, settings_field: str | None) -> str | None:
         """The form field that shows an error about a RoundSettings field."""
-        name = SETTINGS_FIELD.get(settings_field, settings_field)
+        name = SETTINGS_FIELD.get(settings_field, settings_field) if settings_field is not None else None
         return name if name and hasattr(self, name) else None
 
 

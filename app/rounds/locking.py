@@ -23,7 +23,7 @@ def lock_round(round_id: int) -> Round:
         session.execute(sa.update(Round).where(Round.id == round_id).values(id=Round.id))
     else:
         session.execute(sa.select(Round.id).where(Round.id == round_id).with_for_update())
-    return session.get(Round, round_id, populate_existing=True)
+    return session.get_one(Round, round_id, populate_existing=True)
 
 
 def lock_round_phase(round_: Round) -> Round:

@@ -9,7 +9,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import UTCDateTime, db, one_of, utcnow
+from app.db import Model, UTCDateTime, one_of, utcnow
 
 
 class Phase(StrEnum):
@@ -45,7 +45,7 @@ class Eligibility(StrEnum):
     REGISTERED = "registered"
 
 
-class Round(db.Model):
+class Round(Model):
     __tablename__ = "rounds"
     __table_args__ = (
         sa.CheckConstraint(one_of("phase", Phase), name="phase_known"),

@@ -3,7 +3,9 @@ published (to everyone who may vote, and to the round's followers), and each pro
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -12,6 +14,7 @@ from app.auth.models import User
 from app.db import db
 from app.notifications.services import Mail, followers, notify, path_for
 from app.notifications.signals import reminders_due
+from app.proposals.models import Proposal
 from app.rounds.models import Eligibility, Phase, Round
 from app.urls import external_url
 from app.votes.models import Participation
@@ -19,7 +22,7 @@ from app.votes.models import Participation
 CLOSING_AHEAD = timedelta(hours=24)
 
 
-def eligible_people(round_: Round) -> sa.Select:
+def eligible_people(round_: Round) -> sa.Select[User]:
     """The accounts that may vote in the round (as ``services.eligible_voters`` counts them)."""
     query = sa.select(User).where(
         sa.or_(User.email_verified_at.is_not(None), User.email.is_(None)),
@@ -29,29 +32,35 @@ def eligible_people(round_: Round) -> sa.Select:
     return query
 
 
-def _tell_round(round_: Round, event: str, people, actor=None, once: bool = False) -> int:
-    what = {"subject_kind": "round", "subject_id": round_.id, "title": round_.title, "actor": actor,
-            "link": path_for("rounds.results" if event == "round.results" else "rounds.detail",
-                             round_id=round_.id)}
+def _tell_round(round_: Round, event: str, people: Iterable[User], actor: User | None = None,
+                once: bool = False) -> int:
+    what: dict[str, Any] = {
+        "subject_kind": "round", "subject_id": round_.id, "title": round_.title, "actor": actor,
+        "link": path_for("rounds.results" if event == "round.results" else "rounds.detail",
+                         round_id=round_.id),
+    }
     told = notify(people, event, category="rounds", bulk=True, once=once, **what)
     told |= notify(followers("round", round_.id), event, category="following", bulk=True, once=once,
                    exclude=told, **what)
     return len(told)
 
 
-def voting_opened(actor, round_: Round) -> None:
+def voting_opened(actor: User | None, round_: Round) -> None:
     _tell_round(round_, "round.voting_opened", db.session.scalars(eligible_people(round_)), actor)
 
 
-def results_published(actor, round_: Round) -> None:
+def results_published(actor: User | None, round_: Round) -> None:
     _tell_round(round_, "round.results", db.session.scalars(eligible_people(round_)), actor)
 
 
-def outcome(actor, round_: Round, proposal, selected: bool, pledgers) -> None:
+def outcome(actor: User | None, round_: Round, proposal: Proposal, selected: bool,
+            pledgers: Iterable[User]) -> None:
     """The author hears of their proposal's result at once (by default); pledgers and followers too."""
     event = "proposal.selected" if selected else "proposal.not_selected"
-    what = {"subject_kind": "proposal", "subject_id": proposal.id, "title": proposal.title, "actor": actor,
-            "link": path_for("proposals.show", proposal_id=proposal.id)}
+    what: dict[str, Any] = {
+        "subject_kind": "proposal", "subject_id": proposal.id, "title": proposal.title, "actor": actor,
+        "link": path_for("proposals.show", proposal_id=proposal.id),
+    }
     mail = Mail(_l("Results of “%(round)s”", round=round_.title), "rounds/email/outcome.txt",
                 {"proposal": proposal, "round": round_, "selected": selected,
                  "link": external_url("rounds.results", round_id=round_.id)})
@@ -62,7 +71,7 @@ def outcome(actor, round_: Round, proposal, selected: bool, pledgers) -> None:
 
 
 @reminders_due.connect
-def closing_soon(sender, now: datetime) -> int:
+def closing_soon(sender: object, now: datetime) -> int:
     """`flask notifications reminders`: voting closes within 24 hours — tell those who may vote and have
     not voted yet, once."""
     told = 0

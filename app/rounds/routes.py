@@ -39,8 +39,9 @@ def round_proposal_url(proposal_id) -> str:
 
 
 # The plain words of each ballot kind and counting rule ("Jak głosujemy", the round form, the results).
-bp.add_app_template_global(words.KIND_WORDS, "ballot_kind_words")
-bp.add_app_template_global(words.RULE_WORDS, "counting_rule_words")
+# (Jinja globals may be values; Flask types them as functions.)
+bp.add_app_template_global(words.KIND_WORDS, "ballot_kind_words")  # type: ignore[arg-type]
+bp.add_app_template_global(words.RULE_WORDS, "counting_rule_words")  # type: ignore[arg-type]
 
 
 def _round_or_404(round_id: int) -> Round:
@@ -82,7 +83,7 @@ def detail(round_id: int):
     if round_.phase in ON_BALLOT_PHASES:
         proposals = ballot_projects(round_)
     else:
-        proposals = db.session.scalars(queries.round_proposals(round_.id)).all()
+        proposals = list(db.session.scalars(queries.round_proposals(round_.id)))
     return render_template(
         "rounds/detail.html",
         **_context(round_),

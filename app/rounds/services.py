@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -26,7 +27,7 @@ from app.votes import tally as engine
 from app.votes.models import Channel, Participation
 from app.votes.services import detach_ballots_from_casting, forget_casting_order, forget_voter_identities
 
-NEXT_PHASE = {
+NEXT_PHASE: dict[str, str] = {
     Phase.DRAFT: Phase.SUBMISSION,
     Phase.SUBMISSION: Phase.REVIEW,
     Phase.REVIEW: Phase.VOTING,
@@ -74,7 +75,7 @@ def eligible_voters(round_: Round) -> int:
     )
     if round_.eligibility == Eligibility.VERIFIED_RESIDENTS:
         query = query.where(User.resident_verified_at.is_not(None))
-    return db.session.scalar(query)
+    return db.session.scalar(query) or 0
 
 
 def _check_deadline(round_: Round, to_phase: str) -> None:
@@ -104,7 +105,7 @@ def _check_can_enter(round_: Round, to_phase: str) -> None:
             RoundSettings.of(round_).validate_kind()
         except InvalidInput as error:
             raise Conflict(error.message) from error
-        if round_.voting_ends_at <= utcnow():
+        if round_.voting_ends_at is not None and round_.voting_ends_at <= utcnow():
             raise Conflict(_l("The end of voting set for this round has already passed: change the dates "
                               "first."))
         _check_costs(round_, proposals)
@@ -179,7 +180,8 @@ def apply_schedule(now: datetime | None = None) -> list[tuple[int, str, str]]:
         Phase.REVIEW: Round.voting_starts_at,
         Phase.VOTING: Round.voting_ends_at,
     }
-    moves, moved = [], set()
+    moves: list[tuple[int, str, str]] = []
+    moved: set[int] = set()
     for phase, column in due.items():
         ids = db.session.scalars(
             sa.select(Round.id).where(Round.phase == phase, column.is_not(None), column <= now)
@@ -207,7 +209,7 @@ def apply_schedule(now: datetime | None = None) -> list[tuple[int, str, str]]:
 
 @dataclass(frozen=True)
 class Count:
-    result: dict
+    result: dict[str, Any]
     ballots_sha256: str
 
 
@@ -231,7 +233,7 @@ def _count(round_: Round, seed: str, eligible: int | None = None, imported: bool
             .group_by(Participation.channel)
         ).all()
     )
-    result = {
+    result: dict[str, Any] = {
         "round": round_.id,
         "ballot_kind": round_.ballot_kind,
         "rule": BallotKind.YES_NO if round_.ballot_kind == BallotKind.YES_NO else round_.rule,
@@ -269,7 +271,7 @@ def _close(actor: User | None, round_: Round, seed: str, imported: bool = False)
 def _publish_outcomes(actor: User | None, round_: Round, winners: set[str]) -> None:
     """Mark each proposal on the ballot selected or not, on its timeline, and tell author and pledgers."""
     proposals = [p for p in counting.ballot_projects(round_) if p.status == Status.ACCEPTED]
-    pledgers = {}
+    pledgers: dict[int, list[User]] = {}
     for pledge_proposal_id, user in db.session.execute(
         sa.select(Pledge.proposal_id, User).join(User, Pledge.user_id == User.id)
         .where(Pledge.proposal_id.in_([p.id for p in proposals]))
@@ -284,10 +286,10 @@ def _publish_outcomes(actor: User | None, round_: Round, winners: set[str]) -> N
         notices.outcome(actor, round_, proposal, selected, pledgers.get(proposal.id, []))
 
 
-def recount(round_id: int) -> tuple[bool, dict, dict]:
+def recount(round_id: int) -> tuple[bool, dict[str, Any], dict[str, Any]]:
     """Count the stored ballots again with the recorded seed; (same?, stored, recomputed)."""
     round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.result is None:
+    if round_ is None or round_.result is None or round_.lot_seed is None:
         raise InvalidInput(_l("This round has no stored result to compare with."))
     stored = {"result": round_.result, "ballots_sha256": round_.ballots_sha256,
               "result_sha256": round_.result_sha256}

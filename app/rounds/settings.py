@@ -110,6 +110,7 @@ class RoundSettings:
         if (
             kind == BallotKind.CUMULATIVE
             and self.points_per_proposal
+            and self.points_total is not None
             and self.points_per_proposal > self.points_total
         ):
             raise InvalidInput(_l("A proposal cannot get more points than a voter has."),

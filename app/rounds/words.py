@@ -20,7 +20,7 @@ class Plain:
     text: str
 
 
-KIND_WORDS = {
+KIND_WORDS: dict[str, Plain] = {
     BallotKind.APPROVAL: Plain("approval", _l("Tick the ideas you like"), _l(
         "You tick every idea you support. The round says how many you may tick, for example from 1 to 5. "
         "Each tick is one vote.")),
@@ -37,7 +37,7 @@ KIND_WORDS = {
         "no. Some rounds also need enough people to take part.")),
 }
 
-RULE_WORDS = {
+RULE_WORDS: dict[str, Plain] = {
     Rule.GREEDY: Plain("greedy", _l("Most votes, while the money lasts"), _l(
         "We put the ideas in order, from the most votes to the fewest. We fund them one by one, while the "
         "money lasts. If an idea costs more than what is left, we skip it and check the next one. Kraków "

@@ -4,9 +4,11 @@ reindex``, after bulk imports that bypass the ORM)."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, UOWTransaction
 
 from app.activities.models import Activity
 from app.db import db
@@ -18,7 +20,7 @@ from app.search.stemming import WORD
 from app.text import fold
 
 # kind → (model, the fields search reads)
-KINDS = {
+KINDS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
     "proposal": (Proposal, ("title", "body", "needs")),
     "activity": (Activity, ("title", "description")),
     "news": (NewsPost, ("title", "body")),
@@ -27,25 +29,25 @@ KINDS = {
 KIND_OF = {model: kind for kind, (model, _) in KINDS.items()}
 
 
-def document(kind: str, record) -> str:
+def document(kind: str, record: Any) -> str:
     """' word word … ': the record's folded words between single spaces; ' prefix' finds a word start."""
     text = " ".join(getattr(record, field) or "" for field in KINDS[kind][1])
     return " " + " ".join(WORD.findall(fold(text))) + " "
 
 
-def _text_changed(obj) -> bool:
+def _text_changed(obj: object) -> bool:
     state = sa.inspect(obj)
     return any(state.attrs[field].history.has_changes() for field in KINDS[KIND_OF[type(obj)]][1])
 
 
 @event.listens_for(Session, "after_flush")
-def _index_changes(session: Session, _context) -> None:
+def _index_changes(session: Session, _context: UOWTransaction) -> None:
     new = [obj for obj in session.new if type(obj) in KIND_OF]
     changed = [obj for obj in session.dirty if type(obj) in KIND_OF and _text_changed(obj)]
     deleted = [obj for obj in session.deleted if type(obj) in KIND_OF]
     if not (new or changed or deleted):
         return
-    table, connection = SearchEntry.__table__, session.connection()
+    table, connection = cast(sa.Table, SearchEntry.__table__), session.connection()
     for obj in [*changed, *deleted]:
         kind = KIND_OF[type(obj)]
         connection.execute(table.delete().where(table.c.kind == kind, table.c.subject_id == obj.id))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import db
+from app.db import Model
 
 
-class SearchEntry(db.Model):
+class SearchEntry(Model):
     __tablename__ = "search_entries"
     __table_args__ = (
         sa.UniqueConstraint("kind", "subject_id", name="uq_search_entries_subject"),

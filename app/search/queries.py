@@ -10,6 +10,8 @@ same match without an index; fine for one estate's content.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
@@ -29,7 +31,7 @@ def _matches(kind: str, terms: list[str]):
     query = sa.select(SearchEntry.subject_id).where(SearchEntry.kind == kind)
     if db.engine.dialect.name == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
-        simple = sa.literal_column("'simple'::regconfig")
+        simple: sa.ColumnClause[Any] = sa.literal_column("'simple'::regconfig")
         words = sa.func.to_tsvector(simple, SearchEntry.document)
         return query.where(words.bool_op("@@")(sa.func.to_tsquery(simple, tsquery)))
     for term in terms:

@@ -7,7 +7,10 @@ Field names: approval ``choice`` (checkboxes), choose-1 ``choice`` (radio), ordi
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 
 from app.errors import InvalidInput
 from app.numbers import parse_whole
@@ -15,7 +18,7 @@ from app.rounds.models import BallotKind, Round
 from app.votes import tally as engine
 
 
-def parse_ballot(round_: Round, form, project_ids: list[str]) -> engine.Ballot:
+def parse_ballot(round_: Round, form: MultiDict[str, str], project_ids: list[str]) -> engine.Ballot:
     """``form`` is a MultiDict-like mapping (``get`` and ``getlist``)."""
     kind = round_.ballot_kind
     if kind == BallotKind.APPROVAL:
@@ -50,19 +53,19 @@ def parse_ballot(round_: Round, form, project_ids: list[str]) -> engine.Ballot:
     return engine.YesNoBallot(tuple(answers))
 
 
-def ballot_summary(round_: Round, ballot: engine.Ballot, projects: list[engine.Project]) -> dict:
+def ballot_summary(round_: Round, ballot: engine.Ballot, projects: list[engine.Project]) -> dict[str, Any]:
     """What the voting page shows as you go: choices, points and cost used and left."""
     cost = {p.id: p.cost for p in projects}
     kind = round_.ballot_kind
-    if kind in (BallotKind.APPROVAL, BallotKind.CHOOSE_ONE):
+    if isinstance(ballot, engine.ApprovalBallot):
         chosen = list(ballot.projects)
-    elif kind == BallotKind.ORDINAL:
+    elif isinstance(ballot, engine.OrdinalBallot):
         chosen = list(dict.fromkeys(ballot.ranking))  # ranked twice is still one proposal (and refused)
-    elif kind == BallotKind.CUMULATIVE:
+    elif isinstance(ballot, engine.CumulativeBallot):
         chosen = [pid for pid, _ in ballot.points]
     else:
         chosen = [pid for pid, answer in ballot.answers if answer != engine.ABSTAIN]
-    points_used = sum(p for _, p in ballot.points) if kind == BallotKind.CUMULATIVE else None
+    points_used = sum(p for _, p in ballot.points) if isinstance(ballot, engine.CumulativeBallot) else None
     max_choices = 1 if kind == BallotKind.CHOOSE_ONE else round_.max_choices
     cost_used = sum(cost.get(pid, 0) for pid in chosen)
     return {

@@ -124,6 +124,7 @@ def import_pabulib_command(file: Path, title: str | None, dedupe_votes: bool) ->
     except PabulibError as error:
         _refuse(file, pabulib_error_message(error))  # in the platform's language
     round_ = import_parsed(parsed, file, title)
+    assert round_.result is not None  # closed and counted
     winners = round_.result["tally"]["winners"]
     click.echo(f"round {round_.id}: {round_.result['ballots']} ballots, {len(winners)} selected proposals")
     click.echo(f"ballots sha256: {round_.ballots_sha256}")

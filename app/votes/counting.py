@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -12,7 +14,7 @@ from app.db import db
 from app.proposals.models import Proposal, Status
 from app.rounds.models import BallotKind, Round, Rule
 from app.votes import tally as engine
-from app.votes.models import Ballot
+from app.votes.models import Ballot, StoredChoices
 
 
 def ballot_projects(round_: Round) -> list[Proposal]:
@@ -79,18 +81,19 @@ def rule(round_: Round, eligible_voters: int | None = None) -> engine.Rule:
     )
 
 
-def to_engine_ballot(kind: str, choices) -> engine.Ballot:
+def to_engine_ballot(kind: str, choices: StoredChoices) -> engine.Ballot:
     """Stored choices → the engine's ballot value."""
     if kind in (BallotKind.APPROVAL, BallotKind.CHOOSE_ONE):
         return engine.ApprovalBallot(tuple(choices))
     if kind == BallotKind.ORDINAL:
         return engine.OrdinalBallot(tuple(choices))
+    assert isinstance(choices, dict), "cumulative and yes/no ballots are stored as objects"
     if kind == BallotKind.CUMULATIVE:
         return engine.CumulativeBallot(tuple(sorted(choices.items())))
     return engine.YesNoBallot(tuple(sorted(choices.items())))
 
 
-def to_stored_choices(ballot: engine.Ballot):
+def to_stored_choices(ballot: engine.Ballot) -> StoredChoices:
     if isinstance(ballot, engine.ApprovalBallot):
         return list(ballot.projects)
     if isinstance(ballot, engine.OrdinalBallot):
@@ -100,7 +103,7 @@ def to_stored_choices(ballot: engine.Ballot):
     return dict(ballot.answers)
 
 
-def stored_ballots(round_id: int) -> list:
+def stored_ballots(round_id: int) -> list[StoredChoices]:
     """The round's ballots in the order of their random keys: without an ORDER BY the database returns
     them in the order they were written, which is the order of the voters' participation rows."""
     return list(db.session.scalars(
@@ -108,7 +111,7 @@ def stored_ballots(round_id: int) -> list:
     ))
 
 
-def canonical_ballots_sha256(kind: str, choices_list: list) -> str:
+def canonical_ballots_sha256(kind: str, choices_list: Sequence[StoredChoices]) -> str:
     """SHA-256 of the ballots in a canonical form that does not depend on storage order.
 
     Each ballot is its JSON with sorted keys; approval ballots are sets, so their ids are sorted too.
@@ -123,13 +126,13 @@ def canonical_ballots_sha256(kind: str, choices_list: list) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def canonical_sha256(data: dict) -> str:
+def canonical_sha256(data: dict[str, Any]) -> str:
     return hashlib.sha256(
         json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     ).hexdigest()
 
 
-def election(round_: Round, proposals: list[Proposal], choices_list: list, seed: str,
+def election(round_: Round, proposals: list[Proposal], choices_list: Sequence[StoredChoices], seed: str,
              eligible_voters: int | None) -> engine.Election:
     kind = round_.ballot_kind
     return engine.Election(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -41,7 +42,9 @@ REVIEW = ("Konsultacja: godziny otwarcia centrum", "Jakie godziny pasują mieszk
     ("Otwarte w niedziele do 18:00", 0),
     ("Poranki dla rodziców z małymi dziećmi", 0),
 ])
-DRAFT = ("Jesień 2026 (w przygotowaniu)", "Runda w przygotowaniu: zasady ustala zespół.", [])
+DRAFT: tuple[str, str, list[tuple[str, int]]] = (
+    "Jesień 2026 (w przygotowaniu)", "Runda w przygotowaniu: zasady ustala zespół.", []
+)
 # Votes of the demo residents in the two rounds with ballots (indexes into the proposal lists).
 VOTING_BALLOTS = {"jadwiga@mam.example": (0, 2), "zbigniew@mam.example": (0,), "kasia@mam.example": (1, 2)}
 CLOSED_BALLOTS = {
@@ -50,7 +53,8 @@ CLOSED_BALLOTS = {
 }
 
 
-def _round(title, description, phase, author, proposals, status=Status.ACCEPTED, **settings) -> Round | None:
+def _round(title: str, description: str, phase: str, author: User, proposals: list[tuple[str, int]],
+           status: str = Status.ACCEPTED, **settings: Any) -> Round | None:
     if db.session.scalar(sa.select(Round.id).where(Round.title == title)):
         return None
     round_ = Round(phase=phase, description_html=render_markdown(description))
@@ -78,7 +82,7 @@ def _cast(round_: Round, ballots: dict[str, tuple[int, ...]], people: dict[str, 
 def seed(people: dict[str, User]) -> Iterator[str]:
     moderator = people["moderator@mam.example"]
     author = people["jadwiga@mam.example"]
-    created = []
+    created: list[str] = []
     title, description, proposals = VOTING
     round_ = _round(title, description, Phase.VOTING, author, proposals, ballot_kind=BallotKind.APPROVAL,
                     min_choices=1, max_choices=2, budget_grosze=1_000_000)
@@ -122,4 +126,5 @@ def seed_imported(people: dict[str, User]) -> Iterator[str]:
         yield f"imported round: {PODGORZE_FILE} not found, skipped"
         return
     round_ = import_pabulib(path, PODGORZE_TITLE)
+    assert round_.result is not None  # closed and counted
     yield f"imported round: {PODGORZE_TITLE} ({round_.result['ballots']} ballots, closed)"

@@ -8,6 +8,7 @@ platform's own.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -22,7 +23,7 @@ from app.votes import tally as engine
 from app.votes.models import Ballot, Channel, Participation
 
 
-def _settings(parsed: engine.PabulibFile) -> dict:
+def _settings(parsed: engine.PabulibFile) -> dict[str, Any]:
     election = parsed.election
     limits = election.limits
     rule = election.rule
@@ -56,19 +57,19 @@ def _counted_as(parsed: engine.PabulibFile) -> str:
     return said
 
 
-def _greedy_options(rule: engine.Rule, ids: dict[str, str]) -> dict | None:
+def _greedy_options(rule: engine.Rule, ids: dict[str, str]) -> dict[str, object] | None:
     """The file's variant of the greedy rule (Pabulib `greedy-threshold`, `greedy-no-skip`,
     `greedy-exclusive`, withdrawn projects), with the file's project ids turned into proposal ids."""
     if rule.name != engine.GREEDY:
         return None
-    options = {
+    options: dict[str, object] = {
         "min_score": rule.min_score,
         "no_skip": rule.no_skip,
         "exclusive_groups": [[int(ids[pid]) for pid in group] for group in rule.exclusive_groups],
         "withdrawn": [int(ids[pid]) for pid in rule.withdrawn],
     }
-    options = {key: value for key, value in options.items() if value not in (None, False, [])}
-    return options or None
+    kept = {key: value for key, value in options.items() if value not in (None, False, [])}
+    return kept or None
 
 
 def import_pabulib(path: Path, title: str | None = None, *, dedupe_votes: bool = False) -> Round:
@@ -93,7 +94,7 @@ def import_parsed(parsed: engine.PabulibFile, path: Path, title: str | None = No
     db.session.add(round_)
     db.session.flush()
 
-    ids = {}
+    ids: dict[str, str] = {}
     for project in parsed.election.projects:
         name = project.name or parsed.project_columns.get(project.id, {}).get("name") or project.id
         proposal = Proposal(

@@ -43,7 +43,7 @@ def _counted(code: str, n: int) -> str:
 def ballot_problem_message(problem: engine.BallotProblem, names: dict[str, str]) -> str:
     params = dict(problem.params)
     if "min" in params or "max" in params:
-        return _counted(problem.code, params.get("min", params.get("max")))
+        return _counted(problem.code, params["min"] if "min" in params else params["max"])
     if "project" in params:
         params["project"] = quoted(names.get(params["project"], params["project"]))
     template = MESSAGES.get(problem.code)

@@ -11,12 +11,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.db import UTCDateTime, db, utcnow
+from app.db import Model, UTCDateTime, utcnow
+
+#: A ballot as stored: a list of proposal ids, or an object {proposal id: points | "yes" | "no" | "abstain"}.
+StoredChoices = list[str] | dict[str, Any]
 
 
 class Channel(StrEnum):
@@ -24,7 +28,7 @@ class Channel(StrEnum):
     PAPER = "paper"
 
 
-class Participation(db.Model):
+class Participation(Model):
     __tablename__ = "participations"
     __table_args__ = (
         sa.UniqueConstraint("round_id", "user_id"),
@@ -51,7 +55,7 @@ def _ballot_key() -> str:
     return uuid.uuid4().hex
 
 
-class Ballot(db.Model):
+class Ballot(Model):
     __tablename__ = "ballots"
     # On SQLite the table has no hidden rowid (which would grow with each insert): rows are kept in
     # the order of their random keys.
@@ -64,5 +68,5 @@ class Ballot(db.Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     # The chosen proposals: a list of ids (approval, choose-1, ordinal: best first) or an object
     # {proposal id: points | "yes" | "no" | "abstain"} (cumulative, yes/no).
-    choices: Mapped[list | dict] = mapped_column(sa.JSON)
+    choices: Mapped[StoredChoices] = mapped_column(sa.JSON)
     receipt_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)

@@ -23,13 +23,14 @@ from app.auth.models import User
 from app.db import commit_keeping_loaded, db, utcnow
 from app.errors import Conflict, InvalidInput
 from app.permissions import require
+from app.proposals.models import Proposal
 from app.rounds import permissions
 from app.rounds.locking import lock_round_phase
 from app.rounds.models import Round, Secrecy
 from app.votes import counting
 from app.votes import tally as engine
 from app.votes.messages import ballot_problem_message
-from app.votes.models import Ballot, Channel, Participation
+from app.votes.models import Ballot, Channel, Participation, StoredChoices
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ALREADY_VOTED = _l("You have already voted in this round.")
@@ -51,7 +52,7 @@ def _new_receipt() -> str:
     return "-".join(code[i:i + 4] for i in range(0, 16, 4))
 
 
-def validate(round_: Round, ballot: engine.Ballot, proposals: list | None = None) -> None:
+def validate(round_: Round, ballot: engine.Ballot, proposals: list[Proposal] | None = None) -> None:
     """``proposals``: the round's ballot (``counting.ballot_projects``) when the caller has it already."""
     projects = counting.engine_projects(counting.ballot_projects(round_) if proposals is None else proposals)
     problem = engine.validate_ballot(ballot, round_.ballot_kind, counting.limits(round_), projects)
@@ -81,9 +82,9 @@ def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
         if round_.secrecy == Secrecy.SECRET or channel == Channel.PAPER or existing.channel == Channel.PAPER:
             raise Conflict(ALREADY_VOTED if entered_by is None
                            else _l("This resident has already voted in this round."))
-        ballot_row = db.session.scalar(
+        ballot_row = db.session.scalars(
             sa.select(Ballot).where(Ballot.round_id == round_.id, Ballot.user_id == voter.id)
-        )
+        ).one()
         ballot_row.choices = choices
         existing.voted_at = utcnow()
         return Cast(receipt=None, changed=True)
@@ -106,7 +107,8 @@ def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
     return Cast(receipt=receipt, changed=False)
 
 
-def cast_ballot(actor: User, round_: Round, ballot: engine.Ballot, proposals: list | None = None) -> Cast:
+def cast_ballot(actor: User, round_: Round, ballot: engine.Ballot,
+                proposals: list[Proposal] | None = None) -> Cast:
     """``proposals``: the round's ballot, when the caller has read it (it cannot change while voting runs)."""
     require(permissions.can_vote(actor, round_))
     validate(round_, ballot, proposals)
@@ -118,6 +120,7 @@ def cast_ballot(actor: User, round_: Round, ballot: engine.Ballot, proposals: li
 def enter_paper_ballot(actor: User, round_: Round, voter: User | None, ballot: engine.Ballot) -> Cast:
     """A moderator types in the paper ballot of a verified resident who voted in person."""
     require(permissions.can_enter_paper_ballot(actor, round_, voter))
+    assert voter is not None  # refused above
     validate(round_, ballot)
     cast = _store(round_, voter, ballot, Channel.PAPER, actor)
     # The audit log names the moderator and the voter, never the choices of a secret ballot.
@@ -130,9 +133,9 @@ def enter_paper_ballot(actor: User, round_: Round, voter: User | None, ballot: e
 def has_voted(user: User | None, round_: Round) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return db.session.scalar(
+    return bool(db.session.scalar(
         sa.select(sa.exists().where(Participation.round_id == round_.id, Participation.user_id == user.id))
-    )
+    ))
 
 
 def who_voted(round_: Round, user_ids: list[int]) -> set[int]:
@@ -155,7 +158,7 @@ def ballots_by_channel(round_: Round) -> dict[str, int]:
     return {channel.value: counts.get(channel.value, 0) for channel in Channel}
 
 
-def own_public_ballot(user: User, round_: Round):
+def own_public_ballot(user: User, round_: Round) -> StoredChoices | None:
     """The voter's stored choices in a public round (to show and change), or None."""
     if round_.secrecy != Secrecy.PUBLIC:
         return None
@@ -168,10 +171,10 @@ def check_receipt(round_: Round, code: str) -> bool:
     """Is a ballot with this receipt stored in the round (and so in its count once closed)?"""
     if not code.strip():
         raise InvalidInput(_("Enter the receipt code."), field="code")
-    return db.session.scalar(
+    return bool(db.session.scalar(
         sa.select(sa.exists().where(Ballot.round_id == round_.id,
                                     Ballot.receipt_hash == receipt_hash(code)))
-    )
+    ))
 
 
 # What the database keeps about how a row was written can pair a secret ballot with its
