@@ -161,7 +161,8 @@ def test_a_lost_race_in_change_status_leaves_the_callers_work_to_the_caller(sess
     with pytest.raises(Conflict):
         services.change_status(moderator, proposal, Status.NOT_SELECTED)
     # The helper raised and rolled nothing back: the caller decides.
-    assert session.scalar(sa.select(Proposal.title).where(Proposal.id == other.id)) == "Zmienione przez wołającego"
+    title = session.scalar(sa.select(Proposal.title).where(Proposal.id == other.id))
+    assert title == "Zmienione przez wołającego"
 
 
 def test_a_parallel_status_change_is_refused_not_doubled(session, users):
