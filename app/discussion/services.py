@@ -63,7 +63,8 @@ def _change_count(proposal_id: int, delta: int) -> None:
 
 def _move(comment: Comment, expected: str, gone, **values) -> None:
     """Change a comment from the state ``expected`` in one conditional UPDATE, so that two parallel
-    requests (a double click, two moderators) cannot both count the change; the loser gets ``gone``."""
+    requests (a double click, two moderators) cannot both count the change; the loser gets ``gone``
+    (and a comment read afresh), and its service or request decides about the transaction."""
     moved = db.session.execute(
         sa.update(Comment)
         .where(Comment.id == comment.id, Comment.state == expected)
@@ -71,7 +72,7 @@ def _move(comment: Comment, expected: str, gone, **values) -> None:
         .execution_options(synchronize_session=False)
     ).rowcount
     if moved != 1:
-        db.session.rollback()
+        db.session.expire(comment)
         raise Conflict(gone)
     db.session.refresh(comment)
 
