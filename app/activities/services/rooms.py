@@ -89,14 +89,12 @@ def approve_request(actor: User, room_request: RoomRequest) -> Activity:
     room_request.status = RequestStatus.APPROVED
     room_request.decided_by_id, room_request.decided_at = actor.id, utcnow()
     room_request.activity_id = activity.id
-    if room_request.requester is not None:
-        mail(
-            room_request.requester,
-            _l("Your room request is approved: %(title)s", title=room_request.title),
-            "activities/email/request_approved.txt",
-            activity=activity,
-            room_request=room_request,
-        )
+    _tell_requester(
+        room_request,
+        _l("Your room request is approved: %(title)s", title=room_request.title),
+        "activities/email/request_approved.txt",
+        activity=activity,
+    )
     record(actor, "room_request.approved", room_request, activity_id=activity.id)
     db.session.commit()
     return activity
@@ -116,16 +114,19 @@ def decline_request(actor: User, room_request: RoomRequest, reason: str) -> None
         db.session.rollback()
         raise Conflict(_l("This request has already been decided."))
     db.session.refresh(room_request)
-    if room_request.requester is not None:
-        mail(
-            room_request.requester,
-            _l("Your room request: %(title)s", title=room_request.title),
-            "activities/email/request_declined.txt",
-            room_request=room_request,
-            reason=reason,
-        )
+    _tell_requester(
+        room_request,
+        _l("Your room request: %(title)s", title=room_request.title),
+        "activities/email/request_declined.txt",
+        reason=reason,
+    )
     record(actor, "room_request.declined", room_request, reason=reason)
     db.session.commit()
+
+
+def _tell_requester(room_request: RoomRequest, subject: object, template: str, **context: Any) -> None:
+    if room_request.requester is not None:
+        mail(room_request.requester, subject, template, room_request=room_request, **context)
 
 
 # --- places -------------------------------------------------------------------------------------------
