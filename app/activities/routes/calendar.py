@@ -6,6 +6,7 @@ import calendar as pycalendar
 from datetime import date
 
 from flask import current_app, flash, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -58,7 +59,7 @@ def _month(place_id: int | None) -> dict:
 
 
 @bp.get("/activities")
-def index():
+def index() -> ResponseReturnValue:
     view = "month" if request.args.get("view") == "month" else "list"
     when = "past" if request.args.get("when") == "past" else "upcoming"
     place_id = id_arg("place")
@@ -92,7 +93,7 @@ def _occupancy(activity: Activity) -> dict:
 
 
 @bp.get("/activities/<id:activity_id>")
-def show(activity_id: int):
+def show(activity_id: int) -> ResponseReturnValue:
     activity = activity_or_404(activity_id)
     mine = {}
     if current_user.is_authenticated:
@@ -123,7 +124,7 @@ def show(activity_id: int):
 
 @bp.get("/activities/mine")
 @login_required
-def mine():
+def mine() -> ResponseReturnValue:
     token = current_user.calendar_token
     return render_template(
         "activities/mine.html",
@@ -137,7 +138,7 @@ def mine():
 
 @bp.post("/activities/mine/calendar-link")
 @login_required
-def calendar_link():
+def calendar_link() -> ResponseReturnValue:
     reset = request.form.get("reset") == "1"
     if page := confirmation_needed(
         _("You will get a new calendar link. The old one will stop working in every calendar that uses it."),

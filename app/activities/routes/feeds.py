@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, make_response, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from app.activities import bp, ical, queries
@@ -22,7 +23,7 @@ def _ics(body: bytes, filename: str) -> Response:
 
 
 @bp.get("/activities.ics")
-def feed():
+def feed() -> ResponseReturnValue:
     """The public feed, built once per change of its activities: a repeat gets 304 by its ETag, and a
     calendar asking without one gets the kept bytes."""
     body, etag = ical.cached(
@@ -38,13 +39,13 @@ def feed():
 
 
 @bp.get("/activities/<id:activity_id>.ics")
-def feed_one(activity_id: int):
+def feed_one(activity_id: int) -> ResponseReturnValue:
     activity = activity_or_404(activity_id)
     return _ics(ical.calendar([activity], activity.title), f"mam-activity-{activity.id}.ics")
 
 
 @bp.get("/activities/calendar/<token>.ics")
-def feed_personal(token: str):
+def feed_personal(token: str) -> ResponseReturnValue:
     user = user_for_calendar(token)
     if user is None:
         raise NotFound()

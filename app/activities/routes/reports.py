@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -28,7 +29,7 @@ def _report_page(activity, held_form, cancel_form, http_status=200):
 
 @bp.get("/activities/<id:activity_id>/report")
 @login_required
-def report(activity_id: int):
+def report(activity_id: int) -> ResponseReturnValue:
     activity = activity_or_404(activity_id)
     require(permissions.can_report(current_user, activity))
     return _report_page(activity, HeldForm(formdata=None), CancelForm(formdata=None))
@@ -36,7 +37,7 @@ def report(activity_id: int):
 
 @bp.post("/activities/<id:activity_id>/held")
 @login_required
-def held(activity_id: int):
+def held(activity_id: int) -> ResponseReturnValue:
     activity = activity_or_404(activity_id)
     require(permissions.can_mark_held(current_user, activity))
     form = HeldForm()
@@ -54,7 +55,7 @@ def held(activity_id: int):
 
 @bp.post("/activities/<id:activity_id>/cancel")
 @login_required
-def cancel(activity_id: int):
+def cancel(activity_id: int) -> ResponseReturnValue:
     activity = activity_or_404(activity_id)
     require(permissions.can_report(current_user, activity))
     form = CancelForm()

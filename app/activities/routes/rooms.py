@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -32,7 +33,7 @@ def _places_page(form, http_status=200, errors=None):
 
 @bp.route("/activities/places", methods=["GET", "POST"])
 @login_required
-def places():
+def places() -> ResponseReturnValue:
     require(permissions.can_manage(current_user))
     form = PlaceForm()
     if not form.validate_on_submit():
@@ -51,7 +52,7 @@ def places():
 
 @bp.post("/activities/places/<id:place_id>")
 @login_required
-def update_place(place_id: int):
+def update_place(place_id: int) -> ResponseReturnValue:
     require(permissions.can_manage(current_user))
     place = db.session.get(Place, place_id)
     if place is None:
@@ -81,7 +82,7 @@ def _request_page(form, http_status=200):
 @bp.route("/activities/rooms/request", methods=["GET", "POST"])
 @login_required
 @limiter.limit(contributions_limit, key_func=per_user("contributions"), methods=["POST"])
-def request_room():
+def request_room() -> ResponseReturnValue:
     require(permissions.can_request_room(current_user))
     form = RoomRequestForm()
     form.set_choices(db.session.scalars(queries.places(active_only=True)).all())
@@ -117,14 +118,14 @@ def _request_or_404(request_id: int) -> RoomRequest:
 
 @bp.get("/activities/rooms")
 @login_required
-def requests():
+def requests() -> ResponseReturnValue:
     require(permissions.can_manage(current_user))
     return _requests_page()
 
 
 @bp.post("/activities/rooms/<id:request_id>/approve")
 @login_required
-def approve_request(request_id: int):
+def approve_request(request_id: int) -> ResponseReturnValue:
     require(permissions.can_manage(current_user))
     try:
         activity = services.approve_request(current_user, _request_or_404(request_id))
@@ -136,7 +137,7 @@ def approve_request(request_id: int):
 
 @bp.post("/activities/rooms/<id:request_id>/decline")
 @login_required
-def decline_request(request_id: int):
+def decline_request(request_id: int) -> ResponseReturnValue:
     require(permissions.can_manage(current_user))
     room_request = _request_or_404(request_id)
     form = DeclineForm()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,7 +23,7 @@ from app.urls import id_arg
 
 @bp.get("/activities/schedule")
 @login_required
-def schedule():
+def schedule() -> ResponseReturnValue:
     require(permissions.can_manage(current_user))
     proposals = db.session.scalars(queries.ready_to_schedule()).all()
     pledges: dict[int, list] = {}
@@ -58,7 +59,7 @@ def _form_page(form, proposal, activity, http_status=200):
 
 @bp.route("/activities/new", methods=["GET", "POST"])
 @login_required
-def new():
+def new() -> ResponseReturnValue:
     proposal = None
     proposal_id = id_arg("proposal")
     if proposal_id is not None:
@@ -91,7 +92,7 @@ def new():
 
 @bp.route("/activities/<id:activity_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(activity_id: int):
+def edit(activity_id: int) -> ResponseReturnValue:
     activity = activity_or_404(activity_id)
     require(permissions.can_edit(current_user, activity))
     form = ActivityForm()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import flash, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,7 +21,9 @@ from app.htmx import redirect_to
 from app.permissions import require
 
 
-def _sign_up(activity_id: int, role_id: int | None, thanks: Callable[[Signup], str]):
+def _sign_up(
+    activity_id: int, role_id: int | None, thanks: Callable[[Signup], str]
+) -> ResponseReturnValue:
     """Sign up and say so; the activity's page again (409) when the last place or slot went meanwhile."""
     try:
         signup = services.sign_up(current_user, activity_or_404(activity_id), role_id)
@@ -32,7 +35,7 @@ def _sign_up(activity_id: int, role_id: int | None, thanks: Callable[[Signup], s
 
 @bp.post("/activities/<id:activity_id>/signup")
 @login_required
-def sign_up(activity_id: int):
+def sign_up(activity_id: int) -> ResponseReturnValue:
     return _sign_up(
         activity_id,
         None,
@@ -44,13 +47,15 @@ def sign_up(activity_id: int):
 
 @bp.post("/activities/<id:activity_id>/roles/<id:role_id>/signup")
 @login_required
-def volunteer(activity_id: int, role_id: int):
+def volunteer(activity_id: int, role_id: int) -> ResponseReturnValue:
     return _sign_up(
         activity_id, role_id, lambda signup: _("Thank you for helping! You are signed up as a volunteer.")
     )
 
 
-def _cancel(activity: Activity, role_id: int | None, question: str, yes: str, done: str):
+def _cancel(
+    activity: Activity, role_id: int | None, question: str, yes: str, done: str
+) -> ResponseReturnValue:
     """Ask first (the place may go to someone else), then cancel the sign-up."""
     back = url_for("activities.show", activity_id=activity.id)
     if page := confirmation_needed(question, yes, back):
@@ -62,7 +67,7 @@ def _cancel(activity: Activity, role_id: int | None, question: str, yes: str, do
 
 @bp.post("/activities/<id:activity_id>/signup/cancel")
 @login_required
-def cancel_signup(activity_id: int):
+def cancel_signup(activity_id: int) -> ResponseReturnValue:
     activity = activity_or_404(activity_id)
     return _cancel(
         activity,
@@ -76,7 +81,7 @@ def cancel_signup(activity_id: int):
 
 @bp.post("/activities/<id:activity_id>/roles/<id:role_id>/cancel")
 @login_required
-def cancel_volunteer(activity_id: int, role_id: int):
+def cancel_volunteer(activity_id: int, role_id: int) -> ResponseReturnValue:
     activity = activity_or_404(activity_id)
     return _cancel(
         activity,
@@ -90,7 +95,7 @@ def cancel_volunteer(activity_id: int, role_id: int):
 
 @bp.get("/activities/<id:activity_id>/people")
 @login_required
-def people(activity_id: int):
+def people(activity_id: int) -> ResponseReturnValue:
     activity = activity_or_404(activity_id)
     require(permissions.can_see_people(current_user, activity))
     signups = db.session.scalars(queries.live_signups(activity.id)).all()

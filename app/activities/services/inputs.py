@@ -70,13 +70,15 @@ def positive(value: int | None, field: str, maximum: int = 10_000) -> int | None
     return value
 
 
-def require_times(day: date | None, starts: time | None, ends: time | None) -> None:
+def require_times(day: date | None, starts: time | None, ends: time | None) -> tuple[date, time, time]:
+    """The date, start and end, each given."""
     if day is None:
         raise InvalidInput(_l("Enter the date."), field="day")
     if starts is None:
         raise InvalidInput(_l("Enter the start time."), field="starts")
     if ends is None:
         raise InvalidInput(_l("Enter the end time."), field="ends")
+    return day, starts, ends
 
 
 def active_place(place_id: int | None) -> Place:
@@ -110,7 +112,6 @@ def activity_values(data: ActivityInput) -> dict[str, Any]:
         "open_to_all": bool(data.open_to_all),
     }
     values["description_html"] = render_markdown(values["description"])
-    require_times(data.day, data.starts, data.ends)
     return values
 
 

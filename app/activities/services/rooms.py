@@ -37,8 +37,8 @@ def request_room(actor: User, data: RoomRequestInput) -> RoomRequest:
     description = text(data.description, "description", 5_000, required=True)
     organisation = text(data.organisation, "organisation", 200)
     expected = positive(data.expected_people, "expected_people")
-    require_times(data.day, data.starts, data.ends)
-    [(starts_at, ends_at)] = weekly(data.day, data.starts, data.ends, 1)
+    day, starts, ends = require_times(data.day, data.starts, data.ends)
+    [(starts_at, ends_at)] = weekly(day, starts, ends, 1)
     if starts_at <= utcnow():
         raise InvalidInput(_l("Choose a time in the future."), field="day")
     place = active_place(data.place_id)

@@ -20,6 +20,7 @@ from app.activities.services.inputs import (
     activity_values,
     coordinator,
     refuse_clash,
+    require_times,
 )
 from app.activities.services.messages import about, activity_link
 from app.activities.services.roles import parse_roles, sync_roles
@@ -41,10 +42,11 @@ def schedule_activity(actor: User, data: ActivityInput, proposal: Proposal | Non
     """Create an activity (or a weekly series of them); a selected proposal moves to ``scheduled``."""
     require(permissions.can_schedule(actor, proposal))
     values = activity_values(data)
+    day, starts, ends = require_times(data.day, data.starts, data.ends)
     weeks = data.repeat_weeks or 1
     if weeks < 1 or weeks > MAX_WEEKS:
         raise InvalidInput(_l("Enter a number from 1 to %(max)d.", max=MAX_WEEKS), field="repeat_weeks")
-    occurrences = weekly(data.day, data.starts, data.ends, weeks)
+    occurrences = weekly(day, starts, ends, weeks)
     roles = parse_roles(data.roles)
     chosen = coordinator(data)
     place = active_place(data.place_id)
@@ -110,14 +112,15 @@ def update_activity(
     """
     require(permissions.can_edit(actor, activity))
     values = activity_values(data)
+    day, starts, ends = require_times(data.day, data.starts, data.ends)
     roles = parse_roles(data.roles)
     chosen = coordinator(data)
     place = active_place(data.place_id)
-    if data.ends <= data.starts:
+    if ends <= starts:
         raise InvalidInput(_l("The end must be later than the start."), field="ends")
-    to_utc(data.day, data.starts, "starts")
-    to_utc(data.day, data.ends, "ends")
-    shift = data.day - local(activity.starts_at).date()
+    to_utc(day, starts, "starts")
+    to_utc(day, ends, "ends")
+    shift = day - local(activity.starts_at).date()
     now = utcnow()
     ids = _series_ids(activity, now) if together and activity.series_id else [activity.id]
     activity_id, place_id = activity.id, place.id
@@ -137,8 +140,8 @@ def update_activity(
     ids = [target.id for target in targets]
     moved = []
     for target in targets:
-        day = local(target.starts_at).date() + shift
-        starts_at, ends_at = to_utc(day, data.starts, "starts"), to_utc(day, data.ends, "ends")
+        target_day = local(target.starts_at).date() + shift
+        starts_at, ends_at = to_utc(target_day, starts, "starts"), to_utc(target_day, ends, "ends")
         refuse_clash(place, starts_at, ends_at, exclude_ids=ids)
         before = {"starts_at": target.starts_at, "ends_at": target.ends_at, "place": target.place}
         _apply(target, {**values, "starts_at": starts_at, "ends_at": ends_at}, roles)
