@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -40,7 +40,7 @@ def set_choices(actor: User, values: dict[str, str]) -> None:
     db.session.commit()
 
 
-def store_choices(user_id: int, values: dict[str, str]) -> None:
+def store_choices(user_id: int, values: Mapping[str, str]) -> None:
     """Write the choices in the caller's transaction (flushes, never commits)."""
     existing = {row.category: row for row in db.session.scalars(
         sa.select(EmailChoice).where(EmailChoice.user_id == user_id))}

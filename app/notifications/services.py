@@ -186,7 +186,7 @@ def stop_following(actor: User, subject_kind: str, subject_id: int) -> None:
 
 
 def is_following(user: User | None, subject_kind: str, subject_id: int) -> bool:
-    if not signed_in(user):
+    if user is None or not signed_in(user):
         return False
     return db.session.scalar(sa.select(Follow.id).where(
         Follow.user_id == user.id, Follow.subject_kind == subject_kind,
@@ -210,7 +210,7 @@ class Followed:
 
 def followed_by(user: User | None) -> list[Followed]:
     """What a person follows and can still see, newest first (a fixed number of queries)."""
-    if not signed_in(user):
+    if user is None or not signed_in(user):
         return []
     rows = db.session.execute(
         sa.select(Follow.subject_kind, Follow.subject_id).where(Follow.user_id == user.id)
@@ -232,7 +232,7 @@ def notifications_of(user: User) -> sa.Select:
 
 
 def unread_count(user: User | None) -> int:
-    if not signed_in(user):
+    if user is None or not signed_in(user):
         return 0
     return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from app.activities import bp, permissions
 from app.activities.forms import CancelForm, HeldForm
+from app.activities.models import Activity
 from app.activities.routes.common import activity_or_404
 from app.activities.services.reports import cancel_activity, mark_held
 from app.confirmation import confirmation_needed
@@ -17,7 +18,9 @@ from app.htmx import redirect_to
 from app.permissions import require
 
 
-def _report_page(activity, held_form, cancel_form, http_status=200):
+def _report_page(
+    activity: Activity, held_form: HeldForm, cancel_form: CancelForm, http_status: int = 200
+) -> ResponseReturnValue:
     return render_template(
         "activities/report.html",
         activity=activity,

@@ -22,7 +22,9 @@ from app.permissions import require
 # --- places ----------------------------------------------------------------------------------------------
 
 
-def _places_page(form, http_status=200, errors=None):
+def _places_page(
+    form: PlaceForm, http_status: int = 200, errors: dict[int, PlaceForm] | None = None
+) -> ResponseReturnValue:
     return render_template(
         "activities/places.html",
         form=form,
@@ -75,7 +77,7 @@ def update_place(place_id: int) -> ResponseReturnValue:
 # --- room requests ---------------------------------------------------------------------------------------
 
 
-def _request_page(form, http_status=200):
+def _request_page(form: RoomRequestForm, http_status: int = 200) -> ResponseReturnValue:
     return render_template("activities/request_form.html", form=form), http_status
 
 
@@ -100,7 +102,7 @@ def request_room() -> ResponseReturnValue:
     return redirect_to(url_for("activities.mine"))
 
 
-def _requests_page(http_status=200, errors=None):
+def _requests_page(http_status: int = 200, errors: dict[int, list] | None = None) -> ResponseReturnValue:
     return render_template(
         "activities/requests.html",
         pending=db.session.scalars(queries.requests()).all(),

@@ -51,7 +51,9 @@ def _candidates(proposal: Proposal | None, activity: Activity | None = None) -> 
     return candidates
 
 
-def _form_page(form, proposal, activity, http_status=200):
+def _form_page(
+    form: ActivityForm, proposal: Proposal | None, activity: Activity | None, http_status: int = 200
+) -> ResponseReturnValue:
     return render_template(
         "activities/form.html", form=form, proposal=proposal, activity=activity, pledge_labels=PLEDGE_LABELS
     ), http_status
