@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -24,3 +25,14 @@ def count_queries(app):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", listener)
+
+
+def assert_fixed_query_count(app, page: Callable[[], object], fill: Callable[[int], None]) -> None:
+    """``page()`` runs as many statements after ``fill(4)`` more of everything as after ``fill(1)``."""
+    fill(1)
+    with count_queries(app) as few:
+        page()
+    fill(4)
+    with count_queries(app) as many:
+        page()
+    assert len(many) == len(few), "\n".join(many)

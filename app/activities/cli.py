@@ -11,6 +11,6 @@ activities_cli = AppGroup("activities", help="Activities in the centre's calenda
 @activities_cli.command("remind")
 def remind() -> None:
     """E-mail registered participants and volunteers of activities starting within 24 hours (once each)."""
-    from app.activities.services import send_reminders
+    from app.activities.services.reminders import send_reminders
 
     click.echo(f"reminders queued: {send_reminders()}")

@@ -10,8 +10,12 @@ from datetime import time, timedelta
 
 import sqlalchemy as sa
 
-from app.activities import services
 from app.activities.models import Activity, Place, RoomRequest, Signup, SignupStatus
+from app.activities.services.inputs import ActivityInput, RoomRequestInput
+from app.activities.services.reports import cancel_activity, mark_held
+from app.activities.services.rooms import approve_request, request_room
+from app.activities.services.scheduling import schedule_activity
+from app.activities.services.signups import sign_up
 from app.activities.times import local
 from app.auth.models import User
 from app.db import db, utcnow
@@ -45,9 +49,9 @@ def _exists(title: str) -> bool:
     return db.session.scalar(sa.select(Activity.id).where(Activity.title == title).limit(1)) is not None
 
 
-def _input(title, description, days, starts, ends, place, **extra) -> services.ActivityInput:
+def _input(title, description, days, starts, ends, place, **extra) -> ActivityInput:
     day = local(utcnow()).date() + timedelta(days=days)
-    return services.ActivityInput(
+    return ActivityInput(
         title=title,
         description=description,
         day=day,
@@ -121,7 +125,7 @@ def seed(people: dict[str, User]) -> Iterator[str]:
     # second series of afternoons from the same idea starts this week (an idea can repeat).
     title = "Lekcje z sąsiadami — pierwsze popołudnie"
     if not _exists(title):
-        [held] = services.schedule_activity(
+        [held] = schedule_activity(
             moderator,
             _input(
                 title,
@@ -141,7 +145,7 @@ def seed(people: dict[str, User]) -> Iterator[str]:
             if index < 2:
                 _sign(held, person, 0)
         db.session.commit()
-        services.mark_held(
+        mark_held(
             moderator,
             held,
             "Przyszło 9 dzieci i 4 osoby do pomocy. **Następnym razem:** więcej osób od matematyki.",
@@ -150,7 +154,7 @@ def seed(people: dict[str, User]) -> Iterator[str]:
         made += 1
     title = "Lekcje z sąsiadami"
     if not _exists(title):
-        series = services.schedule_activity(
+        series = schedule_activity(
             moderator,
             _input(
                 title,
@@ -166,13 +170,13 @@ def seed(people: dict[str, User]) -> Iterator[str]:
             ),
             homework,
         )
-        services.sign_up(residents[2], series[0])
+        sign_up(residents[2], series[0])
         made += len(series)
 
     # The repair café from the repair-café idea: a weekly series, one date cancelled.
     title = "Kawiarenka naprawcza"
     if not _exists(title):
-        series = services.schedule_activity(
+        series = schedule_activity(
             moderator,
             _input(
                 title,
@@ -189,16 +193,16 @@ def seed(people: dict[str, User]) -> Iterator[str]:
             repair,
         )
         for person in residents[:3]:  # capacity 2: the third waits
-            services.sign_up(person, series[0])
-        services.sign_up(residents[3], series[0], series[0].roles[1].id)
-        services.cancel_activity(moderator, series[2], "W tym tygodniu pracownia jest w remoncie.")
+            sign_up(person, series[0])
+        sign_up(residents[3], series[0], series[0].roles[1].id)
+        cancel_activity(moderator, series[2], "W tym tygodniu pracownia jest w remoncie.")
         made += len(series)
 
     # The centre's own evenings, not from a proposal: one this week, and one that took place three days
     # ago and still waits for its report (the moderator's desk shows it).
     title = "Wieczór planszówek"
     if not _exists(title):
-        [planned] = services.schedule_activity(
+        [planned] = schedule_activity(
             moderator,
             _input(
                 title,
@@ -210,12 +214,12 @@ def seed(people: dict[str, User]) -> Iterator[str]:
                 roles="rozstawić stoły: 2\nupiec ciasto: 1",
             ),
         )
-        services.sign_up(residents[2], planned)
-        services.sign_up(residents[0], planned, planned.roles[1].id)
+        sign_up(residents[2], planned)
+        sign_up(residents[0], planned, planned.roles[1].id)
         made += 1
     title = "Sprzątanie skweru i sadzenie cebulek"
     if not _exists(title):
-        services.schedule_activity(
+        schedule_activity(
             moderator,
             _input(title, "Rękawice i worki zapewnia centrum.", -3, (10, 0), (13, 0), places["Ogród"],
                    capacity=30),
@@ -229,9 +233,9 @@ def seed(people: dict[str, User]) -> Iterator[str]:
         ("Spotkanie wspólnoty ul. Kozłówka 20", 12, False),
     ):
         if db.session.scalar(sa.select(RoomRequest.id).where(RoomRequest.title == request_title)) is None:
-            room_request = services.request_room(
+            room_request = request_room(
                 requester,
-                services.RoomRequestInput(
+                RoomRequestInput(
                     title=request_title,
                     description="Spotykamy się raz w tygodniu.",
                     day=local(utcnow()).date() + timedelta(days=days),
@@ -243,5 +247,5 @@ def seed(people: dict[str, User]) -> Iterator[str]:
                 ),
             )
             if approve:
-                services.approve_request(moderator, room_request)
+                approve_request(moderator, room_request)
     yield "room requests: one approved, one pending"

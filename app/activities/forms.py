@@ -9,7 +9,8 @@ from flask_babel import lazy_pgettext
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from app.activities.services import ActivityInput, RoomRequestInput, roles_text
+from app.activities.services.inputs import ActivityInput, RoomRequestInput
+from app.activities.services.roles import roles_text
 from app.activities.times import local
 from app.forms import (
     NOT_A_CHOICE,

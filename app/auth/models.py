@@ -94,9 +94,6 @@ class User(UserMixin, Model):
         """Sign out every browser signed in as this user (the caller commits)."""
         self.session_version = (self.session_version or 1) + 1
 
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
-
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
 

@@ -95,11 +95,10 @@ def _add_user(email: str, display_name: str, password: str, locale: str, role: s
         locale=locale,
         role=role,
     )
-    db.session.add(user)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a savepoint: the caller's transaction is the caller's
+            db.session.add(user)
     except IntegrityError as error:  # a parallel registration won the race
-        db.session.rollback()
         raise Conflict(EMAIL_TAKEN, field="email") from error
     return user
 

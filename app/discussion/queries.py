@@ -229,10 +229,6 @@ def moderation_queue(page: int = 1, per_page: int = 20) -> Page:
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
 
 
-def open_flag_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).where(Flag.resolved_at.is_(None))) or 0
-
-
 # --- hidden content -------------------------------------------------------------------------------
 
 

@@ -66,7 +66,8 @@ def _change_count(proposal_id: int, delta: int) -> None:
 
 def _move(comment: Comment, expected: str, gone: object, **values: Any) -> None:
     """Change a comment from the state ``expected`` in one conditional UPDATE, so that two parallel
-    requests (a double click, two moderators) cannot both count the change; the loser gets ``gone``."""
+    requests (a double click, two moderators) cannot both count the change; the loser gets ``gone``
+    (and a comment read afresh), and its service or request decides about the transaction."""
     moved = rowcount(db.session.execute(
         sa.update(Comment)
         .where(Comment.id == comment.id, Comment.state == expected)
@@ -74,7 +75,7 @@ def _move(comment: Comment, expected: str, gone: object, **values: Any) -> None:
         .execution_options(synchronize_session=False)
     ))
     if moved != 1:
-        db.session.rollback()
+        db.session.expire(comment)
         raise Conflict(gone)
     db.session.refresh(comment)
 

@@ -77,9 +77,9 @@ def csv_delimiter(comma: bool = False) -> str:
 
 
 def _audit(actor: User | None, kind: str, subject: Model | None, fmt: str) -> None:
+    """An export by a signed-in person goes in the audit log (the public service commits it)."""
     if signed_in(actor):
         record(actor, f"export.{kind}", subject, format=fmt)
-        db.session.commit()
 
 
 def _tables(sheets: list[Sheet], fmt: str, delimiter: str) -> Iterator[bytes]:
@@ -144,6 +144,7 @@ def round_results(actor: User | None, round_id: int, fmt: str, comma: bool = Fal
         def body() -> Iterable[bytes]:
             return _tables(results.sheets(_fresh(round_id)), fmt, delimiter)
 
+    db.session.commit()
     return Download(name, fmt, body, etag)
 
 
@@ -160,6 +161,7 @@ def protocol_pdf(actor: User | None, round_id: int, render_html: RenderHtml) -> 
     def body() -> Iterable[bytes]:
         return [html_to_pdf(render_html(results.protocol_context(_fresh(round_id))))]
 
+    db.session.commit()
     return Download(name, "pdf", body, etag, streamed=False)
 
 
@@ -188,13 +190,17 @@ def ballot_pdf(actor: User | None, round_id: int, render_html: RenderHtml) -> Do
     """A blank paper ballot (A4) for moderators to print; ``render_html(context)`` is the route's job."""
     require(permissions.can_print_ballot(actor))
     round_ = voting_round(actor, round_id)
-    return _printout(actor, round_, "ballot", render_html(printouts.ballot_context(round_)))
+    download = _printout(actor, round_, "ballot", render_html(printouts.ballot_context(round_)))
+    db.session.commit()
+    return download
 
 
 def poster_pdf(actor: User | None, round_id: int, render_html: RenderHtml) -> Download:
     """The noticeboard poster (A4): what is decided, until when, where to vote on paper, the QR code."""
     round_ = voting_round(actor, round_id)
-    return _printout(actor, round_, "poster", render_html(printouts.poster_context(round_)))
+    download = _printout(actor, round_, "poster", render_html(printouts.poster_context(round_)))
+    db.session.commit()
+    return download
 
 
 def round_ballots(actor: User | None, round_id: int, fmt: str, comma: bool = False) -> Download:
@@ -212,6 +218,7 @@ def round_ballots(actor: User | None, round_id: int, fmt: str, comma: bool = Fal
             return ballots.stream_pabulib(fresh)
         return stream_csv([Sheet("ballots", ballots.csv_rows(fresh))], delimiter)
 
+    db.session.commit()
     return Download(name, fmt, body, etag)
 
 
@@ -220,6 +227,7 @@ def report(actor: User | None, kind: str, fmt: str, comma: bool = False) -> Down
     if kind not in REPORTS or fmt not in TABLE_FORMATS:
         raise NotFound()
     _audit(actor, kind, None, fmt)
+    db.session.commit()
     delimiter = csv_delimiter(comma)
     day = utcnow().astimezone(WARSAW).date().isoformat()
     name = {"rounds": "participation-by-round", "months": "participation-by-month"}.get(kind, kind)

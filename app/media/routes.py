@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import flash, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -73,6 +76,18 @@ def _refused(image: Image, error: DomainError, key: str, values: dict | None = N
                  errors={key: error.message}, values=values)
 
 
+def _with_text(image_id: int, action: Callable[[Any, Image, str], None], field: str, key: str, done: str):
+    """An action on one picture with the text of one form field (a description, a reason): done and
+    said, or the manage page again with the field's error next to that picture's form."""
+    image = _image_or_404(image_id)
+    try:
+        action(current_user, image, request.form.get(field, ""))
+    except DomainError as error:
+        return _refused(image, error, f"{key}-{image.id}")
+    flash(done, "success")
+    return redirect_to(_back(image))
+
+
 @bp.get("/media/<kind>/<id:subject_id>/pictures")
 @login_required
 def manage(kind: str, subject_id: int):
@@ -97,13 +112,8 @@ def add(kind: str, subject_id: int):
 @bp.post("/media/pictures/<id:image_id>/alt")
 @login_required
 def describe(image_id: int):
-    image = _image_or_404(image_id)
-    try:
-        services.describe_picture(current_user, image, request.form.get("alt", ""))
-    except DomainError as error:
-        return _refused(image, error, f"alt-{image.id}")
-    flash(_("The description of the picture is saved."), "success")
-    return redirect_to(_back(image))
+    return _with_text(image_id, services.describe_picture, "alt", "alt",
+                      _("The description of the picture is saved."))
 
 
 @bp.post("/media/pictures/<id:image_id>/cover")
@@ -135,13 +145,7 @@ def remove(image_id: int):
 @login_required
 def hide(image_id: int):
     require(can_hide(current_user))
-    image = _image_or_404(image_id)
-    try:
-        services.hide_picture(current_user, image, request.form.get("reason", ""))
-    except DomainError as error:
-        return _refused(image, error, f"hide-{image.id}")
-    flash(_("The picture is hidden."), "success")
-    return redirect_to(_back(image))
+    return _with_text(image_id, services.hide_picture, "reason", "hide", _("The picture is hidden."))
 
 
 @bp.post("/media/pictures/<id:image_id>/restore")

@@ -11,7 +11,7 @@ notifications_cli = AppGroup("notifications", help="Notifications e-mailed by ch
 @notifications_cli.command("send")
 def send() -> None:
     """Send the e-mails held back to go together (run every few minutes)."""
-    from app.notifications.services import send_held
+    from app.notifications.sending import send_held
 
     click.echo(f"{send_held()} e-mail(s) sent")
 
@@ -19,7 +19,7 @@ def send() -> None:
 @notifications_cli.command("digest")
 def digest() -> None:
     """Send the weekly digest to everyone with something new (run once a week)."""
-    from app.notifications.services import send_digests
+    from app.notifications.sending import send_digests
 
     click.echo(f"{send_digests()} digest(s) sent")
 

@@ -10,7 +10,7 @@ from app.db import db
 from app.errors import DomainError
 from app.extensions import csrf
 from app.htmx import is_htmx, redirect_to, render
-from app.notifications import bp, services, subjects
+from app.notifications import bp, choices, services, subjects, unsubscribing
 from app.notifications.events import CATEGORIES
 from app.notifications.models import Choice
 from app.urls import page_arg, safe_next
@@ -91,11 +91,11 @@ def _follow_answer(kind: str, subject_id: int, text: str):
 @bp.route("/account/notifications", methods=["GET", "POST"])
 @login_required
 def settings():
-    chosen = services.choices_for([current_user.id])[current_user.id]
+    chosen = choices.choices_for([current_user.id])[current_user.id]
     if request.method == "POST":
         values = {name: request.form.get(name, "") for name in CATEGORIES}
         try:
-            services.set_choices(current_user, values)
+            choices.set_choices(current_user, values)
         except DomainError as error:
             chosen.update(values)
             return render_template("notifications/settings.html", categories=CATEGORIES, chosen=chosen,
@@ -112,7 +112,7 @@ def settings():
 @csrf.exempt
 def unsubscribe(token: str):
     if request.method == "GET":
-        found = services.read_unsubscribe_token(token)
+        found = unsubscribing.read_unsubscribe_token(token)
         return render_template("notifications/unsubscribe.html", found=found, token=token, done=False)
-    found = services.unsubscribe(token)
+    found = unsubscribing.unsubscribe(token)
     return render_template("notifications/unsubscribe.html", found=found, token=token, done=True)

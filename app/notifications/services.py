@@ -6,38 +6,39 @@ flushes; the feature commits). E-mail goes through the outbox: at once, held bac
 without an address is never e-mailed: their notifications stay in the app, and what they chose to get
 at once is also kept in the outbox, unsent, for their account page and the front desk (as every
 message to them is).
+
+Each person's e-mail choices are in ``choices``, one-click unsubscribing in ``unsubscribing``, and the
+e-mails cron sends later in ``sending``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app.auth import tokens
 from app.auth.models import User
 from app.db import db, utcnow
-from app.errors import InvalidInput, NotAllowed, NotFound
+from app.errors import NotFound
 from app.notifications import subjects
-from app.notifications.events import CATEGORIES, DIGEST_LIST, message
+from app.notifications.choices import choices_for
+from app.notifications.events import CATEGORIES, message
 from app.notifications.models import Choice, DigestSent, EmailChoice, Follow, Notification, Pending
+from app.notifications.permissions import require_signed_in
+from app.notifications.unsubscribing import unsubscribe_headers
 from app.outbox.services import queue_email
 from app.permissions import signed_in
 from app.urls import external_url
 
 # Further e-mails about one subject within this time are held back and sent together.
 COALESCE = timedelta(hours=1)
-# A weekly digest is not sent again within this time (cron may run late or twice).
-DIGEST_INTERVAL = timedelta(days=6)
-UNSUBSCRIBE = "unsubscribe"
-UNSUBSCRIBE_MAX_AGE = 2 * 365 * 24 * 3600  # links in old e-mails keep working for two years
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Mail:
     context: dict = field(default_factory=dict)
 
 
-def path_for(endpoint: str, **values) -> str:
+def path_for(endpoint: str, **values: Any) -> str:
     """The path of a page, also outside a request (the CLI)."""
     if has_request_context():
         return url_for(endpoint, **values)
@@ -67,56 +68,13 @@ def absolute(path: str) -> str:
     return urljoin((current_app.config["BASE_URL"] or "http://localhost") + "/", path)
 
 
-# --- e-mail choices -----------------------------------------------------------------------------------
-
-
-def choices_for(user_ids: Iterable[int]) -> dict[int, dict[str, str]]:
-    """Each person's e-mail choice per kind of event (the default where they have not chosen)."""
-    user_ids = list(set(user_ids))
-    chosen: dict[int, dict[str, str]] = {uid: {} for uid in user_ids}
-    for start in range(0, len(user_ids), 500):
-        for row in db.session.scalars(
-            sa.select(EmailChoice).where(EmailChoice.user_id.in_(user_ids[start:start + 500]))
-        ):
-            chosen[row.user_id][row.category] = row.choice
-    return {
-        uid: {name: theirs.get(name, category.default) for name, category in CATEGORIES.items()}
-        for uid, theirs in chosen.items()
-    }
-
-
-def set_choices(actor, values: dict[str, str]) -> None:
-    """Save a person's e-mail choices (one per kind of event)."""
-    require_signed_in(actor)
-    for name, choice in values.items():
-        if name not in CATEGORIES or choice not in {c.value for c in Choice}:
-            raise InvalidInput(_l("Choose one of the options for each kind of event."), field=name)
-    _store_choices(actor.id, values)
-    db.session.commit()
-
-
-def _store_choices(user_id: int, values: dict[str, str]) -> None:
-    existing = {row.category: row for row in db.session.scalars(
-        sa.select(EmailChoice).where(EmailChoice.user_id == user_id))}
-    for name, choice in values.items():
-        if name in existing:
-            existing[name].choice = choice
-        else:
-            db.session.add(EmailChoice(user_id=user_id, category=name, choice=choice))
-    db.session.flush()
-
-
-def require_signed_in(actor) -> None:
-    if not signed_in(actor):
-        raise NotAllowed(_l("Sign in first."))
-
-
 # --- notify -------------------------------------------------------------------------------------------
 
 
 def notify(recipients: Iterable[User], event: str, *, category: str, subject_kind: str, subject_id: int,
-           title: str, link: str, detail: str | None = None, actor=None, mail: Mail | None = None,
-           exclude: Iterable[int] = (), bulk: bool = False, once: bool = False) -> set[int]:
+           title: str, link: str, detail: str | None = None, actor: User | None = None,
+           mail: Mail | None = None, exclude: Iterable[int] = (), bulk: bool = False,
+           once: bool = False) -> set[int]:
     """Tell each recipient (once, never the actor) about ``event`` on the subject; returns their ids.
 
     ``mail`` is the feature's own e-mail for those who want one at once (a generic one otherwise);
@@ -173,13 +131,8 @@ def notify(recipients: Iterable[User], event: str, *, category: str, subject_kin
     return set(people)
 
 
-def _unsubscribe_headers(user: User, list_name: str) -> tuple[str, dict]:
-    url = unsubscribe_url(user, list_name)
-    return url, {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-
-
 def _send_now(person: User, notification: Notification, mail: Mail | None) -> None:
-    url, headers = _unsubscribe_headers(person, notification.category) if person.email else (None, None)
+    url, headers = unsubscribe_headers(person, notification.category) if person.email else (None, None)
     subject = mail.subject if mail else LazyString(
         message, notification.event, notification.subject_title, notification.actor_name)
     context = dict(mail.context) if mail else {}
@@ -196,7 +149,7 @@ def _send_now(person: User, notification: Notification, mail: Mail | None) -> No
 # --- follows ------------------------------------------------------------------------------------------
 
 
-def follow(user, subject_kind: str, subject_id: int) -> None:
+def follow(user: User | None, subject_kind: str, subject_id: int) -> None:
     """Follow a subject (the caller commits); following twice changes nothing."""
     if user is None or getattr(user, "id", None) is None:
         return
@@ -216,14 +169,14 @@ def _followable(subject_kind: str, subject_id: int) -> None:
         raise NotFound()
 
 
-def start_following(actor, subject_kind: str, subject_id: int) -> None:
+def start_following(actor: User, subject_kind: str, subject_id: int) -> None:
     require_signed_in(actor)
     _followable(subject_kind, subject_id)
     follow(actor, subject_kind, subject_id)
     db.session.commit()
 
 
-def stop_following(actor, subject_kind: str, subject_id: int) -> None:
+def stop_following(actor: User, subject_kind: str, subject_id: int) -> None:
     require_signed_in(actor)
     if subject_kind not in subjects.FOLLOWABLE:
         raise NotFound()
@@ -232,8 +185,8 @@ def stop_following(actor, subject_kind: str, subject_id: int) -> None:
     db.session.commit()
 
 
-def is_following(user, subject_kind: str, subject_id: int) -> bool:
-    if not signed_in(user):
+def is_following(user: User | None, subject_kind: str, subject_id: int) -> bool:
+    if user is None or not signed_in(user):
         return False
     return db.session.scalar(sa.select(Follow.id).where(
         Follow.user_id == user.id, Follow.subject_kind == subject_kind,
@@ -255,9 +208,9 @@ class Followed:
     link: str
 
 
-def followed_by(user) -> list[Followed]:
+def followed_by(user: User | None) -> list[Followed]:
     """What a person follows and can still see, newest first (a fixed number of queries)."""
-    if not signed_in(user):
+    if user is None or not signed_in(user):
         return []
     rows = db.session.execute(
         sa.select(Follow.subject_kind, Follow.subject_id).where(Follow.user_id == user.id)
@@ -273,19 +226,19 @@ def followed_by(user) -> list[Followed]:
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def notifications_of(user) -> sa.Select:
+def notifications_of(user: User) -> sa.Select:
     return (sa.select(Notification).where(Notification.user_id == user.id)
             .order_by(Notification.id.desc()))
 
 
-def unread_count(user) -> int:
-    if not signed_in(user):
+def unread_count(user: User | None) -> int:
+    if user is None or not signed_in(user):
         return 0
     return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
-def _own(actor, notification_id: int) -> Notification:
+def _own(actor: User, notification_id: int) -> Notification:
     require_signed_in(actor)
     notification = db.session.get(Notification, notification_id)
     if notification is None or notification.user_id != actor.id:
@@ -293,7 +246,7 @@ def _own(actor, notification_id: int) -> Notification:
     return notification
 
 
-def open_notification(actor, notification_id: int) -> str:
+def open_notification(actor: User, notification_id: int) -> str:
     """Mark one notification read; returns the address of its subject."""
     notification = _own(actor, notification_id)
     if notification.read_at is None:
@@ -302,14 +255,14 @@ def open_notification(actor, notification_id: int) -> str:
     return notification.link
 
 
-def mark_read(actor, notification_id: int) -> None:
+def mark_read(actor: User, notification_id: int) -> None:
     notification = _own(actor, notification_id)
     if notification.read_at is None:
         notification.read_at = utcnow()
     db.session.commit()
 
 
-def mark_all_read(actor) -> int:
+def mark_all_read(actor: User) -> int:
     require_signed_in(actor)
     changed = db.session.execute(
         sa.update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
@@ -318,171 +271,10 @@ def mark_all_read(actor) -> int:
     return changed
 
 
-# --- unsubscribing ------------------------------------------------------------------------------------
-
-
-def unsubscribe_token(user: User, list_name: str) -> str:
-    return tokens.make(UNSUBSCRIBE, {"u": user.id, "l": list_name})
-
-
-def unsubscribe_url(user: User, list_name: str) -> str:
-    return external_url("notifications.unsubscribe", token=unsubscribe_token(user, list_name))
-
-
-@dataclass(frozen=True)
-class Unsubscription:
-    user: User
-    list_name: str
-
-    @property
-    def label(self):
-        if self.list_name == DIGEST_LIST:
-            return _l("The weekly digest")
-        return CATEGORIES[self.list_name].label
-
-
-def read_unsubscribe_token(token: str) -> Unsubscription:
-    invalid = InvalidInput(_l("This unsubscribe link is not valid. Sign in and change your e-mail "
-                              "choices in your account."))
-    try:
-        payload = tokens.load(UNSUBSCRIBE, token, max_age=UNSUBSCRIBE_MAX_AGE)
-    except tokens.TokenInvalid as error:
-        raise invalid from error
-    list_name = payload.get("l")
-    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
-    if user is None or (list_name != DIGEST_LIST and list_name not in CATEGORIES):
-        raise invalid
-    return Unsubscription(user, list_name)
-
-
-def unsubscribe(token: str) -> Unsubscription:
-    """One click, no sign-in: stop the e-mails of one kind of event, or the weekly digest (every kind
-    it would carry). The notifications still appear in the app."""
-    found = read_unsubscribe_token(token)
-    user_id = found.user.id
-    if found.list_name == DIGEST_LIST:
-        current = choices_for([user_id])[user_id]
-        values = {name: Choice.NEVER for name, choice in current.items() if choice == Choice.DIGEST}
-    else:
-        values = {found.list_name: Choice.NEVER}
-    _store_choices(user_id, values)
-    db.session.execute(
-        sa.update(Notification)
-        .where(Notification.user_id == user_id, Notification.email_pending.is_not(None),
-               Notification.category.in_(list(values)))
-        .values(email_pending=None).execution_options(synchronize_session=False))
-    db.session.commit()
-    return found
-
-
-# --- held-back e-mails and the weekly digest -----------------------------------------------------------
-
-
-def _pending(kind: str, user_ids: list[int] | None = None) -> dict[int, list[Notification]]:
-    query = (sa.select(Notification).where(Notification.email_pending == kind)
-             .order_by(Notification.user_id, Notification.id))
-    if user_ids is not None:
-        query = query.where(Notification.user_id.in_(user_ids))
-    grouped: dict[int, list[Notification]] = {}
-    for notification in db.session.scalars(query):
-        grouped.setdefault(notification.user_id, []).append(notification)
-    return grouped
-
-
-def _people(user_ids) -> dict[int, User]:
-    return {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(list(user_ids))))}
-
-
-def _claim(items: list[Notification], kind: str) -> bool:
-    """Take a person's waiting notifications for this run, in one UPDATE: when cron runs on several
-    servers at once, the one that took them first sends them and the others leave them alone."""
-    ids = [item.id for item in items]
-    claimed = db.session.execute(
-        sa.update(Notification).where(Notification.id.in_(ids), Notification.email_pending == kind)
-        .values(email_pending=None).execution_options(synchronize_session=False)).rowcount
-    if claimed != len(ids):
-        db.session.rollback()
-        return False
-    return True
-
-
-def send_held(now: datetime | None = None) -> int:
-    """`flask notifications send` (cron, every few minutes): one e-mail per person with everything held
-    back for them (a lively discussion, a round's many voters). A choice changed meanwhile is honoured."""
-    now = now or utcnow()
-    grouped = _pending(Pending.SOON)
-    if not grouped:
-        return 0
-    people = _people(grouped)
-    choices = choices_for(grouped)
-    sent = 0
-    for uid, items in grouped.items():
-        person = people[uid]
-        if not _claim(items, Pending.SOON):
-            continue
-        wanted = []
-        for item in items:
-            choice = choices[uid][item.category] if person.email else Choice.NEVER
-            item.email_pending = Pending.DIGEST if choice == Choice.DIGEST else None
-            if choice == Choice.IMMEDIATE:
-                item.emailed_at = now
-                wanted.append(item)
-        if wanted:
-            _send_list(person, wanted, _l("News from MAM Na Kozłówce"), wanted[0].category
-                       if len({item.category for item in wanted}) == 1 else DIGEST_LIST)
-            sent += 1
-        db.session.commit()
-    return sent
-
-
-def send_digests(now: datetime | None = None) -> int:
-    """`flask notifications digest` (cron, weekly): one e-mail per person with what is new for them since
-    their last digest; nothing to someone with nothing new, nor twice within six days."""
-    now = now or utcnow()
-    grouped = _pending(Pending.DIGEST)
-    if not grouped:
-        return 0
-    last = dict(db.session.execute(sa.select(DigestSent.user_id, DigestSent.sent_at).where(
-        DigestSent.user_id.in_(list(grouped)))).all())
-    grouped = {uid: items for uid, items in grouped.items()
-               if uid not in last or last[uid] <= now - DIGEST_INTERVAL}
-    people = _people(grouped)
-    choices = choices_for(grouped)
-    sent = 0
-    for uid, items in grouped.items():
-        person = people[uid]
-        if not _claim(items, Pending.DIGEST):
-            continue
-        wanted = [item for item in items if person.email and choices[uid][item.category] != Choice.NEVER]
-        for item in items:
-            item.email_pending = None
-            if item in wanted:
-                item.emailed_at = now
-        if wanted:
-            _send_list(person, wanted, _l("Your weekly news from MAM Na Kozłówce"), DIGEST_LIST)
-            if uid in last:
-                db.session.execute(sa.update(DigestSent).where(DigestSent.user_id == uid).values(sent_at=now))
-            else:
-                db.session.add(DigestSent(user_id=uid, sent_at=now))
-            sent += 1
-        db.session.commit()
-    return sent
-
-
-def _send_list(person: User, items: list[Notification], subject, list_name: str) -> None:
-    url, headers = _unsubscribe_headers(person, list_name)
-    queue_email(
-        person.email, subject, "notifications/email/digest.txt", person.locale, recipient_id=person.id,
-        headers=headers, user=person, items=items, links=[absolute(item.link) for item in items],
-        unsubscribe_url=url, settings_url=external_url("notifications.settings"),
-        list_label=Unsubscription(person, list_name).label,
-    )
-
-
 # --- personal data --------------------------------------------------------------------------------------
 
 
-def personal_data(user_id: int) -> dict:
+def personal_data(user_id: int) -> dict[str, Any]:
     """What notifications keep about a person, for their personal-data export."""
     notifications = db.session.scalars(sa.select(Notification).where(Notification.user_id == user_id)
                                        .order_by(Notification.id))

@@ -18,7 +18,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from app.activities.models import Activity, RoomRequest, Signup
-from app.activities.services import withdraw_everywhere
+from app.activities.services.signups import withdraw_everywhere
 from app.audit.services import record
 from app.auth.models import ResidencyCode, Role, User
 from app.auth.passwords import verify_password

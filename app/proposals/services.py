@@ -188,7 +188,6 @@ def _change_status(actor: User | None, proposal: Proposal, new_status: str, note
         sa.update(Proposal).where(Proposal.id == proposal.id, Proposal.status == old).values(**values)
     ))
     if changed != 1:
-        db.session.rollback()
         raise Conflict()
     for key, value in values.items():
         set_committed_value(proposal, key, value)
@@ -199,12 +198,24 @@ def _change_status(actor: User | None, proposal: Proposal, new_status: str, note
 
 
 def set_status(actor: User | None, proposal: Proposal, new_status: str, note: str | None = None, *,
-               commit: bool = True, by_system: bool = False) -> None:
-    """Change a proposal's status along ``lifecycle.TRANSITIONS``, for any feature.
+               by_system: bool = False) -> None:
+    """Change a proposal's status along ``lifecycle.TRANSITIONS`` (see ``change_status``) and commit."""
+    try:
+        change_status(actor, proposal, new_status, note, by_system=by_system)
+    except Conflict:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
+def change_status(actor: User | None, proposal: Proposal, new_status: str, note: str | None = None, *,
+                  by_system: bool = False) -> None:
+    """Change a proposal's status in the caller's transaction (it flushes, never commits): for
+    ``set_status`` and for other features' services, which commit their own transaction.
 
     Selected / not selected / scheduled / implemented need a moderator or administrator as ``actor``,
-    or ``actor=None, by_system=True`` (a CLI command). Pass ``commit=False`` from another service that
-    commits its own transaction. Each change goes on the timeline and is e-mailed to the author.
+    or ``actor=None, by_system=True`` (a CLI command). Each change goes on the timeline and is e-mailed
+    to the author. A parallel request that changed the status first raises ``Conflict``.
     """
     if new_status in LATER_STATUSES:
         require(permissions.can_set_later_status(actor, proposal, new_status, by_system))
@@ -222,8 +233,7 @@ def set_status(actor: User | None, proposal: Proposal, new_status: str, note: st
     _change_status(actor, proposal, new_status, note)
     if is_staff(actor) and not permissions.is_author(actor, proposal):
         record(actor, f"proposal.{new_status}", proposal, note=note)
-    if commit:
-        db.session.commit()
+    db.session.flush()
 
 
 # --- writing and editing --------------------------------------------------------------------------

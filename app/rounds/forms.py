@@ -333,10 +333,6 @@ class RoundForm(BaseForm):
         return name if name and hasattr(self, name) else None
 
 
-class BallotForm(BaseForm):
-    """Only the CSRF token: the ballot's own fields are read by ``parse_ballot``."""
-
-
 class AdvanceForm(BaseForm):
     expected_phase = HiddenField()
 

@@ -95,14 +95,14 @@ def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
 
     secret = round_.secrecy == Secrecy.SECRET
     receipt = _new_receipt() if secret else None
-    db.session.add(Participation(round_id=round_.id, user_id=voter.id, channel=channel,
-                                 entered_by_id=getattr(entered_by, "id", None), identity_hash=identity))
-    db.session.add(Ballot(round_id=round_.id, user_id=None if secret else voter.id, choices=choices,
-                          receipt_hash=receipt_hash(receipt) if receipt else None))
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a savepoint: the caller's transaction is the caller's
+            db.session.add(Participation(round_id=round_.id, user_id=voter.id, channel=channel,
+                                         entered_by_id=getattr(entered_by, "id", None),
+                                         identity_hash=identity))
+            db.session.add(Ballot(round_id=round_.id, user_id=None if secret else voter.id,
+                                  choices=choices, receipt_hash=receipt_hash(receipt) if receipt else None))
     except IntegrityError as error:  # another request of the same voter (or person) won the race
-        db.session.rollback()
         raise Conflict(ALREADY_VOTED) from error
     return Cast(receipt=receipt, changed=False)
 
@@ -220,22 +220,23 @@ def forget_casting_order() -> None:
         # rewritten outside it. The live rows are already in key order (detach_ballots_from_casting).
         return
     if bind.dialect.name == "postgresql":
-        _cluster_ballots()
+        try:
+            _cluster_ballots()
+            db.session.commit()
+        except sa.exc.DBAPIError as error:
+            db.session.rollback()
+            current_app.logger.warning(
+                "Old row versions of the ballots stay in the table file until the next closing: %s",
+                error.orig)
     elif bind.dialect.name == "sqlite":
         _compact_sqlite(bind)
 
 
 def _cluster_ballots() -> None:
-    try:
-        # CLUSTER needs the whole table to itself: rather than queue every vote of other rounds
-        # behind a long export holding a read lock, give up after a moment (logged, done next time).
-        db.session.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
-        db.session.execute(sa.text("CLUSTER ballots USING pk_ballots"))
-        db.session.commit()
-    except sa.exc.DBAPIError as error:
-        db.session.rollback()
-        current_app.logger.warning(
-            "Old row versions of the ballots stay in the table file until the next closing: %s", error.orig)
+    # CLUSTER needs the whole table to itself: rather than queue every vote of other rounds
+    # behind a long export holding a read lock, give up after a moment (logged, done next time).
+    db.session.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
+    db.session.execute(sa.text("CLUSTER ballots USING pk_ballots"))
 
 
 def _compact_sqlite(engine: sa.Engine) -> None:

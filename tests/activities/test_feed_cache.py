@@ -8,8 +8,9 @@ from datetime import timedelta
 import icalendar
 import sqlalchemy as sa
 
-from app.activities import ical, services
+from app.activities import ical
 from app.activities.models import Activity
+from app.activities.services.reports import cancel_activity
 from tests.activities.factories import in_days, make_activity, make_place
 from tests.queries import count_queries
 
@@ -30,7 +31,7 @@ def test_a_repeat_gets_304_by_a_strong_etag_and_a_change_a_new_feed(client, user
     again = client.get("/activities.ics", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.get_data() == b""
 
-    services.cancel_activity(users.moderator(), activity, "Remont sali")
+    cancel_activity(users.moderator(), activity, "Remont sali")
     changed = client.get("/activities.ics", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert b"STATUS:CANCELLED" in changed.get_data()

@@ -8,7 +8,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 
-from app.activities import services
+from app.activities.services.calendar import calendar_token
+from app.activities.services.inputs import ActivityInput
+from app.activities.services.reports import cancel_activity
+from app.activities.services.scheduling import schedule_activity
 from app.activities.times import WARSAW
 from tests.activities.factories import in_days, make_activity, make_place, sign
 
@@ -39,9 +42,9 @@ def next_october_change() -> date:
 def test_whole_feed_has_warsaw_times_across_the_october_change(client, users, session):
     place = make_place(session, name="Sala główna")
     first_day = next_october_change()
-    series = services.schedule_activity(
+    series = schedule_activity(
         users.moderator(),
-        services.ActivityInput(
+        ActivityInput(
             title="Joga",
             day=first_day,
             starts=datetime(2030, 1, 1, 18).time(),
@@ -71,7 +74,7 @@ def test_uids_are_stable_sequence_grows_and_cancelled_events_are_marked(client, 
     uid = f"activity-{activity.id}@activities.mam-na-kozlowce"
     before = events_by_uid(parse(client.get(f"/activities/{activity.id}.ics")))[uid]
     assert int(before["sequence"]) == 0
-    services.cancel_activity(moderator, activity, "Remont sali")
+    cancel_activity(moderator, activity, "Remont sali")
     after = events_by_uid(parse(client.get(f"/activities/{activity.id}.ics")))[uid]
     assert str(after["status"]) == "CANCELLED"
     assert int(after["sequence"]) == 1
@@ -107,7 +110,7 @@ def test_personal_feed_lists_only_what_the_resident_signed_up_for(client, users,
 
 def test_a_reset_link_stops_the_old_one(client, users, session):
     person = users.resident()
-    old = services.calendar_token(person)
+    old = calendar_token(person)
     client.login(person)
     client.post("/activities/mine/calendar-link", {"reset": "1"}, confirm=True)
     session.refresh(person)
@@ -128,8 +131,8 @@ def test_personal_feed_marks_waiting_list_sign_ups_tentative(client, users, sess
     sign(session, waiting_but_helping, person, status="waitlisted")
     sign(session, waiting_but_helping, person, role=waiting_but_helping.roles[0])
     sign(session, waiting_then_cancelled, person, status="waitlisted")
-    services.cancel_activity(users.moderator(), waiting_then_cancelled, "Remont")
-    token = services.calendar_token(person)
+    cancel_activity(users.moderator(), waiting_then_cancelled, "Remont")
+    token = calendar_token(person)
 
     cal = parse(client.get(f"/activities/calendar/{token}.ics"))
     events = events_by_uid(cal)

@@ -9,9 +9,15 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.activities import services
 from app.activities.models import Activity, RoomRequest, Signup
-from app.activities.services import ActivityInput, RoomRequestInput
+from app.activities.services.calendar import calendar_token, user_for_calendar
+from app.activities.services.inputs import ActivityInput, RoomRequestInput
+from app.activities.services.reminders import send_reminders
+from app.activities.services.reports import cancel_activity, mark_held
+from app.activities.services.roles import roles_text
+from app.activities.services.rooms import approve_request, decline_request, request_room
+from app.activities.services.scheduling import schedule_activity, update_activity
+from app.activities.services.signups import cancel_signup, sign_up
 from app.activities.times import WARSAW, local
 from app.audit.models import AuditEvent
 from app.db import utcnow
@@ -61,7 +67,7 @@ def test_scheduling_a_selected_proposal_moves_it_to_scheduled(session, users):
     session.commit()
     place = make_place(session)
 
-    [activity] = services.schedule_activity(
+    [activity] = schedule_activity(
         moderator,
         data(
             place,
@@ -97,7 +103,7 @@ def test_only_selected_proposals_can_be_scheduled_and_refusal_writes_nothing(ses
     place = make_place(session)
     before = count(session, Activity), count(session, ProposalEvent)
     with pytest.raises(NotAllowed):
-        services.schedule_activity(users.moderator(), data(place, next_week()), proposal)
+        schedule_activity(users.moderator(), data(place, next_week()), proposal)
     assert (count(session, Activity), count(session, ProposalEvent)) == before
 
 
@@ -105,8 +111,8 @@ def test_a_second_activity_of_a_scheduled_proposal_keeps_it_scheduled(session, u
     moderator = users.moderator()
     proposal = make_proposal(session, users.resident(), status=Status.SELECTED)
     place = make_place(session)
-    services.schedule_activity(moderator, data(place, next_week()), proposal)
-    services.schedule_activity(moderator, data(place, next_week() + timedelta(days=1)), proposal)
+    schedule_activity(moderator, data(place, next_week()), proposal)
+    schedule_activity(moderator, data(place, next_week() + timedelta(days=1)), proposal)
     session.refresh(proposal)
     assert proposal.status == Status.SCHEDULED
     assert count(session, Activity) == 2
@@ -117,13 +123,13 @@ def test_an_implemented_proposal_gets_another_activity_and_stays_implemented(ses
     moderator = users.moderator()
     proposal = make_proposal(session, users.resident(), status=Status.SELECTED)
     place = make_place(session)
-    [first] = services.schedule_activity(moderator, data(place, local(utcnow()).date() - timedelta(days=7)),
+    [first] = schedule_activity(moderator, data(place, local(utcnow()).date() - timedelta(days=7)),
                                          proposal)
-    services.mark_held(moderator, first, "Gotowaliśmy pierogi.", 12)
+    mark_held(moderator, first, "Gotowaliśmy pierogi.", 12)
     session.refresh(proposal)
     assert proposal.status == Status.IMPLEMENTED
 
-    [second] = services.schedule_activity(moderator, data(place, next_week()), proposal)
+    [second] = schedule_activity(moderator, data(place, next_week()), proposal)
 
     session.refresh(proposal)
     assert second.proposal_id == proposal.id and proposal.status == Status.IMPLEMENTED
@@ -132,23 +138,23 @@ def test_an_implemented_proposal_gets_another_activity_and_stays_implemented(ses
 
 def test_activities_without_a_proposal_and_residents_cannot_schedule(session, users):
     place = make_place(session)
-    [activity] = services.schedule_activity(users.admin(), data(place, next_week()))
+    [activity] = schedule_activity(users.admin(), data(place, next_week()))
     assert activity.proposal_id is None
     for actor in (users.resident(), users.steering(), users.unverified(), None):
         with pytest.raises(NotAllowed):
-            services.schedule_activity(actor, data(place, next_week() + timedelta(days=2)))
+            schedule_activity(actor, data(place, next_week() + timedelta(days=2)))
     assert count(session, Activity) == 1
 
 
 def test_coordinator_must_be_a_verified_resident(session, users):
     place = make_place(session)
     with pytest.raises(InvalidInput) as error:
-        services.schedule_activity(
+        schedule_activity(
             users.moderator(), data(place, next_week(), coordinator_id=users.unverified().id)
         )
     assert error.value.field == "coordinator_id"
     resident = users.resident()
-    [activity] = services.schedule_activity(
+    [activity] = schedule_activity(
         users.moderator(), data(place, next_week(), coordinator_email=resident.email.upper())
     )
     assert activity.coordinator_id == resident.id
@@ -157,7 +163,7 @@ def test_coordinator_must_be_a_verified_resident(session, users):
 @pytest.mark.parametrize("roles", ["herbata: 0", "herbata: 1\nHERBATA: 2", "x" * 130 + ": 1"])
 def test_bad_roles_are_refused(session, users, roles):
     with pytest.raises(InvalidInput) as error:
-        services.schedule_activity(users.moderator(), data(make_place(session), next_week(), roles=roles))
+        schedule_activity(users.moderator(), data(make_place(session), next_week(), roles=roles))
     assert error.value.field == "roles"
 
 
@@ -166,7 +172,7 @@ def test_bad_roles_are_refused(session, users, roles):
 
 def test_weekly_series_keeps_local_time_across_the_october_change(session, users):
     # Summer time ends on Sunday 27 October 2030.
-    activities = services.schedule_activity(
+    activities = schedule_activity(
         users.moderator(), data(make_place(session), date(2030, 10, 14), repeat_weeks=4)
     )
     assert [local(a.starts_at).strftime("%Y-%m-%d %H:%M") for a in activities] == [
@@ -181,7 +187,7 @@ def test_weekly_series_keeps_local_time_across_the_october_change(session, users
 
 def test_weekly_series_keeps_local_time_across_the_march_change(session, users):
     # Summer time starts on Sunday 30 March 2031.
-    activities = services.schedule_activity(
+    activities = schedule_activity(
         users.moderator(), data(make_place(session), date(2031, 3, 24), "09:30", "11:00", repeat_weeks=2)
     )
     assert [a.starts_at.astimezone(UTC).strftime("%H:%M") for a in activities] == ["08:30", "07:30"]
@@ -190,7 +196,7 @@ def test_weekly_series_keeps_local_time_across_the_march_change(session, users):
 
 def test_a_time_skipped_by_the_clocks_is_refused(session, users):
     with pytest.raises(InvalidInput) as error:
-        services.schedule_activity(
+        schedule_activity(
             users.moderator(), data(make_place(session), date(2031, 3, 30), "02:30", "04:00")
         )
     assert error.value.field == "starts"
@@ -199,7 +205,7 @@ def test_a_time_skipped_by_the_clocks_is_refused(session, users):
 
 def test_end_before_start_is_refused(session, users):
     with pytest.raises(InvalidInput) as error:
-        services.schedule_activity(
+        schedule_activity(
             users.moderator(), data(make_place(session), next_week(), "18:00", "17:00")
         )
     assert error.value.field == "ends"
@@ -208,10 +214,10 @@ def test_end_before_start_is_refused(session, users):
 def test_editing_one_activity_or_the_whole_series(session, users):
     moderator = users.moderator()
     place = make_place(session)
-    series = services.schedule_activity(moderator, data(place, date(2030, 10, 14), repeat_weeks=3))
+    series = schedule_activity(moderator, data(place, date(2030, 10, 14), repeat_weeks=3))
     first, second, third = series
     # One by one: only the second changes.
-    services.update_activity(
+    update_activity(
         moderator, second, data(place, date(2030, 10, 22), "17:00", "19:00", title="Przeniesione")
     )
     session.expire_all()
@@ -223,7 +229,7 @@ def test_editing_one_activity_or_the_whole_series(session, users):
     assert local(second.starts_at) == datetime(2030, 10, 22, 17, 0, tzinfo=WARSAW)
     assert (first.sequence, second.sequence) == (0, 1)
     # Together: every planned activity gets the new time, each on its own day (shifted as the edited one).
-    services.update_activity(
+    update_activity(
         moderator,
         first,
         data(place, date(2030, 10, 14), "19:00", "21:00", title="Cała seria", roles="herbata: 1"),
@@ -250,7 +256,7 @@ def test_overlap_in_the_same_place_is_refused_with_the_clash_named(session, user
     day = local(existing.starts_at).date()
     before = count(session, Activity)
     with pytest.raises(Conflict) as error:
-        services.schedule_activity(users.moderator(), data(place, day, "18:30", "20:00"))
+        schedule_activity(users.moderator(), data(place, day, "18:30", "20:00"))
     assert "Sala główna" in error.value.message and "Joga dla seniorów" in error.value.message
     assert error.value.field == "place_id"
     assert count(session, Activity) == before
@@ -262,8 +268,8 @@ def test_touching_times_other_places_and_cancelled_activities_do_not_clash(sessi
     existing = make_activity(session, place=place, starts_at=in_days(7, 16), hours=2)  # 16:00–18:00
     make_activity(session, place=place, starts_at=in_days(7, 18), hours=2, status="cancelled")
     day = local(existing.starts_at).date()
-    services.schedule_activity(moderator, data(place, day, "18:00", "20:00"))
-    services.schedule_activity(moderator, data(other, day, "16:00", "18:00"))
+    schedule_activity(moderator, data(place, day, "18:00", "20:00"))
+    schedule_activity(moderator, data(other, day, "16:00", "18:00"))
     assert count(session, Activity) == 4
 
 
@@ -271,7 +277,7 @@ def test_a_series_is_refused_whole_when_one_week_clashes(session, users):
     place = make_place(session)
     make_activity(session, place=place, starts_at=datetime(2030, 10, 28, 17, 30, tzinfo=WARSAW), hours=1)
     with pytest.raises(Conflict):
-        services.schedule_activity(users.moderator(), data(place, date(2030, 10, 14), repeat_weeks=3))
+        schedule_activity(users.moderator(), data(place, date(2030, 10, 14), repeat_weeks=3))
     assert count(session, Activity) == 1
 
 
@@ -280,7 +286,7 @@ def test_moving_an_activity_onto_another_is_refused(session, users):
     first = make_activity(session, place=place, starts_at=in_days(7, 10), title="Pierwsze")
     second = make_activity(session, place=place, starts_at=in_days(7, 14))
     with pytest.raises(Conflict) as error:
-        services.update_activity(
+        update_activity(
             users.moderator(), second, data(place, local(first.starts_at).date(), "11:00", "12:00")
         )
     assert "Pierwsze" in error.value.message
@@ -294,10 +300,10 @@ def test_moving_an_activity_onto_another_is_refused(session, users):
 def test_capacity_then_waiting_list_then_promotion_in_order(session, users):
     activity = make_activity(session, capacity=2)
     a, b, c, d = (users.resident() for _ in range(4))
-    statuses = [services.sign_up(person, activity).status for person in (a, b, c, d)]
+    statuses = [sign_up(person, activity).status for person in (a, b, c, d)]
     assert statuses == ["registered", "registered", "waitlisted", "waitlisted"]
 
-    services.cancel_signup(b, activity)
+    cancel_signup(b, activity)
 
     rows = {s.user_id: s.status for s in session.scalars(sa.select(Signup)).all()}
     assert rows == {a.id: "registered", b.id: "cancelled", c.id: "registered", d.id: "waitlisted"}
@@ -308,9 +314,9 @@ def test_capacity_then_waiting_list_then_promotion_in_order(session, users):
 def test_cancelling_from_the_waiting_list_promotes_nobody(session, users):
     activity = make_activity(session, capacity=1)
     a, b = users.resident(), users.resident()
-    services.sign_up(a, activity)
-    services.sign_up(b, activity)
-    services.cancel_signup(b, activity)
+    sign_up(a, activity)
+    sign_up(b, activity)
+    cancel_signup(b, activity)
     assert {s.user_id: s.status for s in session.scalars(sa.select(Signup))} == {
         a.id: "registered",
         b.id: "cancelled",
@@ -321,11 +327,11 @@ def test_cancelling_from_the_waiting_list_promotes_nobody(session, users):
 def test_signing_up_twice_is_refused_but_again_after_cancelling_is_fine(session, users):
     activity = make_activity(session)
     person = users.resident()
-    services.sign_up(person, activity)
+    sign_up(person, activity)
     with pytest.raises(Conflict):
-        services.sign_up(person, activity)
-    services.cancel_signup(person, activity)
-    assert services.sign_up(person, activity).status == "registered"
+        sign_up(person, activity)
+    cancel_signup(person, activity)
+    assert sign_up(person, activity).status == "registered"
     assert count(session, Signup) == 2
 
 
@@ -333,12 +339,12 @@ def test_role_slots_are_never_exceeded(session, users):
     activity = make_activity(session, roles=[("przynieść herbatę", 1)])
     [role] = activity.roles
     first, second = users.resident(), users.resident()
-    services.sign_up(first, activity, role.id)
+    sign_up(first, activity, role.id)
     with pytest.raises(Conflict):
-        services.sign_up(second, activity, role.id)
+        sign_up(second, activity, role.id)
     assert count(session, Signup) == 1
-    services.cancel_signup(first, activity, role.id)
-    services.sign_up(second, activity, role.id)
+    cancel_signup(first, activity, role.id)
+    sign_up(second, activity, role.id)
     live = session.scalars(sa.select(Signup).where(Signup.status == "registered")).all()
     assert [s.user_id for s in live] == [second.id]
 
@@ -346,26 +352,26 @@ def test_role_slots_are_never_exceeded(session, users):
 def test_a_volunteer_can_also_attend(session, users):
     activity = make_activity(session, capacity=1, roles=[("przygotować salę", 2)])
     person = users.resident()
-    services.sign_up(person, activity, activity.roles[0].id)
-    assert services.sign_up(person, activity).status == "registered"
+    sign_up(person, activity, activity.roles[0].id)
+    assert sign_up(person, activity).status == "registered"
 
 
 def test_who_may_sign_up(session, users):
     open_activity = make_activity(session)
     residents_only = make_activity(session, open_to_all=False)
     unverified = users.unverified()
-    assert services.sign_up(unverified, open_activity).status == "registered"
+    assert sign_up(unverified, open_activity).status == "registered"
     with pytest.raises(NotAllowed):
-        services.sign_up(unverified, residents_only)
+        sign_up(unverified, residents_only)
     volunteer_activity = make_activity(session, roles=[("herbata", 1)])
     with pytest.raises(NotAllowed):
-        services.sign_up(unverified, volunteer_activity, volunteer_activity.roles[0].id)
+        sign_up(unverified, volunteer_activity, volunteer_activity.roles[0].id)
     with pytest.raises(NotAllowed):
-        services.sign_up(users.resident(email_verified=False), open_activity)
+        sign_up(users.resident(email_verified=False), open_activity)
     for status, starts_at in (("cancelled", in_days(3)), ("planned", in_days(-1))):
         closed = make_activity(session, status=status, starts_at=starts_at)
         with pytest.raises(NotAllowed):
-            services.sign_up(users.resident(), closed)
+            sign_up(users.resident(), closed)
     assert count(session, Signup) == 1
 
 
@@ -373,17 +379,17 @@ def test_raising_the_capacity_promotes_and_lowering_below_registered_is_refused(
     moderator = users.moderator()
     activity = make_activity(session, capacity=1)
     a, b = users.resident(), users.resident()
-    services.sign_up(a, activity)
-    services.sign_up(b, activity)
+    sign_up(a, activity)
+    sign_up(b, activity)
     day = local(activity.starts_at).date()
-    services.update_activity(moderator, activity, data(activity.place, day, capacity=2))
+    update_activity(moderator, activity, data(activity.place, day, capacity=2))
     assert {s.user_id: s.status for s in session.scalars(sa.select(Signup))} == {
         a.id: "registered",
         b.id: "registered",
     }
     assert [m["to"] for m in outbox(session)] == [b.email]
     with pytest.raises(InvalidInput) as error:
-        services.update_activity(moderator, activity, data(activity.place, day, capacity=1))
+        update_activity(moderator, activity, data(activity.place, day, capacity=1))
     assert error.value.field == "capacity"
 
 
@@ -396,11 +402,11 @@ def test_coordinator_report_completes_the_proposal_when_all_activities_are_held(
     first = make_activity(session, proposal=proposal, coordinator=coordinator, starts_at=in_days(-3))
     second = make_activity(session, proposal=proposal, coordinator=coordinator, starts_at=in_days(-1))
 
-    services.mark_held(coordinator, first, "Przyszło 12 osób. Następnym razem więcej krzeseł.", 12)
+    mark_held(coordinator, first, "Przyszło 12 osób. Następnym razem więcej krzeseł.", 12)
     session.refresh(proposal)
     assert proposal.status == Status.SCHEDULED  # one activity still to report
 
-    services.cancel_activity(users.moderator(), second, "Awaria ogrzewania")
+    cancel_activity(users.moderator(), second, "Awaria ogrzewania")
     session.refresh(proposal)
     assert proposal.status == Status.IMPLEMENTED
     session.refresh(first)
@@ -413,19 +419,19 @@ def test_marking_held_needs_a_report_a_started_activity_and_the_right_person(ses
     past = make_activity(session, coordinator=coordinator, starts_at=in_days(-1))
     future = make_activity(session, coordinator=coordinator, starts_at=in_days(2))
     with pytest.raises(InvalidInput):
-        services.mark_held(coordinator, past, "   ", 3)
+        mark_held(coordinator, past, "   ", 3)
     with pytest.raises(InvalidInput):
-        services.mark_held(coordinator, past, "Było super", None)
+        mark_held(coordinator, past, "Było super", None)
     with pytest.raises(NotAllowed):
-        services.mark_held(coordinator, future, "Było super", 3)
+        mark_held(coordinator, future, "Było super", 3)
     for actor in (users.resident(), users.steering(), None):
         with pytest.raises(NotAllowed):
-            services.mark_held(actor, past, "Było super", 3)
+            mark_held(actor, past, "Było super", 3)
     session.expire_all()
     assert (past.status, future.status) == ("planned", "planned")
-    services.mark_held(coordinator, past, "Było super", 3)
+    mark_held(coordinator, past, "Było super", 3)
     with pytest.raises(NotAllowed):
-        services.mark_held(users.moderator(), past, "Jeszcze raz", 3)
+        mark_held(users.moderator(), past, "Jeszcze raz", 3)
 
 
 def test_cancelling_tells_everyone_signed_up(session, users):
@@ -436,8 +442,8 @@ def test_cancelling_tells_everyone_signed_up(session, users):
     sign(session, activity, c, role=activity.roles[0])
     sign(session, activity, users.resident(), status="cancelled")
     with pytest.raises(InvalidInput):
-        services.cancel_activity(users.moderator(), activity, "")
-    services.cancel_activity(users.moderator(), activity, "Choroba prowadzącej")
+        cancel_activity(users.moderator(), activity, "")
+    cancel_activity(users.moderator(), activity, "Choroba prowadzącej")
     assert sorted(m["to"] for m in outbox(session)) == sorted([a.email, b.email, c.email])
     assert all("Choroba prowadzącej" in m["body"] for m in outbox(session))
     session.refresh(activity)
@@ -467,10 +473,10 @@ def request_data(place, day=None, **extra) -> RoomRequestInput:
 
 def test_room_request_approved_enters_the_calendar_with_the_requester_coordinating(session, users):
     requester = users.resident()
-    room_request = services.request_room(requester, request_data(make_place(session), organisation="KGW"))
+    room_request = request_room(requester, request_data(make_place(session), organisation="KGW"))
     assert room_request.status == "pending"
     moderator = users.moderator()
-    activity = services.approve_request(moderator, room_request)
+    activity = approve_request(moderator, room_request)
     session.refresh(room_request)
     assert (room_request.status, room_request.activity_id, room_request.decided_by_id) == (
         "approved",
@@ -481,16 +487,16 @@ def test_room_request_approved_enters_the_calendar_with_the_requester_coordinati
     assert local(activity.starts_at).hour == 10
     assert [m["to"] for m in outbox(session)] == [requester.email]
     with pytest.raises(NotAllowed):
-        services.approve_request(moderator, room_request)
+        approve_request(moderator, room_request)
     assert count(session, Activity) == 1
 
 
 def test_room_request_declined_with_a_reason(session, users):
     requester = users.resident()
-    room_request = services.request_room(requester, request_data(make_place(session)))
+    room_request = request_room(requester, request_data(make_place(session)))
     with pytest.raises(InvalidInput):
-        services.decline_request(users.moderator(), room_request, " ")
-    services.decline_request(users.moderator(), room_request, "Sala jest w remoncie.")
+        decline_request(users.moderator(), room_request, " ")
+    decline_request(users.moderator(), room_request, "Sala jest w remoncie.")
     session.refresh(room_request)
     assert (room_request.status, room_request.decline_reason) == ("declined", "Sala jest w remoncie.")
     assert [m["to"] for m in outbox(session)] == [requester.email] and "Sala jest w remoncie." in outbox(
@@ -501,10 +507,10 @@ def test_room_request_declined_with_a_reason(session, users):
 
 def test_approval_is_refused_when_the_place_has_been_taken_since(session, users):
     place = make_place(session)
-    room_request = services.request_room(users.resident(), request_data(place))
-    services.schedule_activity(users.moderator(), data(place, next_week(), "11:00", "13:00"))
+    room_request = request_room(users.resident(), request_data(place))
+    schedule_activity(users.moderator(), data(place, next_week(), "11:00", "13:00"))
     with pytest.raises(Conflict):
-        services.approve_request(users.moderator(), room_request)
+        approve_request(users.moderator(), room_request)
     session.refresh(room_request)
     assert room_request.status == "pending"
 
@@ -513,9 +519,9 @@ def test_who_may_request_a_room(session, users):
     place = make_place(session)
     for actor in (None, users.unverified()):
         with pytest.raises(NotAllowed):
-            services.request_room(actor, request_data(place))
+            request_room(actor, request_data(place))
     with pytest.raises(InvalidInput):
-        services.request_room(users.resident(), request_data(place, day=date(2020, 1, 1)))
+        request_room(users.resident(), request_data(place, day=date(2020, 1, 1)))
     assert count(session, RoomRequest) == 0
 
 
@@ -532,22 +538,22 @@ def test_reminders_go_once_to_registered_people_and_volunteers_24_hours_ahead(se
     sign(session, soon, volunteer, role=soon.roles[0])
     sign(session, later, other)
 
-    assert services.send_reminders(now) == 2
+    assert send_reminders(now) == 2
     assert sorted(m["to"] for m in outbox(session)) == sorted([attendee.email, volunteer.email])
-    assert services.send_reminders(now) == 0
-    assert services.send_reminders(now + timedelta(hours=7)) == 1  # the later one is now due
+    assert send_reminders(now) == 0
+    assert send_reminders(now + timedelta(hours=7)) == 1  # the later one is now due
     assert len(outbox(session)) == 3
 
 
 def test_calendar_link_is_made_once_and_can_be_reset(session, users):
     person = users.resident()
-    token = services.calendar_token(person)
-    assert len(token) >= 40 and services.calendar_token(person) == token
-    assert services.user_for_calendar(token).id == person.id
-    new = services.calendar_token(person, reset=True)
-    assert new != token and services.user_for_calendar(token) is None
+    token = calendar_token(person)
+    assert len(token) >= 40 and calendar_token(person) == token
+    assert user_for_calendar(token).id == person.id
+    new = calendar_token(person, reset=True)
+    assert new != token and user_for_calendar(token) is None
     with pytest.raises(NotAllowed):
-        services.calendar_token(None)
+        calendar_token(None)
 
 
 # --- audit fixes: the start of an activity, series edits, changes, reminders ------------------------
@@ -577,7 +583,7 @@ def form_for(activity, **extra) -> ActivityInput:
         "ends": end.time(),
         "place_id": activity.place_id,
         "capacity": activity.capacity,
-        "roles": services.roles_text(activity),
+        "roles": roles_text(activity),
     }
     values.update(extra)
     return ActivityInput(**values)
@@ -591,10 +597,10 @@ def test_cancelling_after_the_start_is_refused_and_promotes_nobody(session, user
     sign(session, activity, volunteer, role=activity.roles[0])
 
     with pytest.raises(NotAllowed) as error:
-        services.cancel_signup(attendee, activity)
+        cancel_signup(attendee, activity)
     assert error.value.message == "Wydarzenie już się rozpoczęło, więc zapisu nie można już anulować."
     with pytest.raises(NotAllowed):
-        services.cancel_signup(volunteer, activity, activity.roles[0].id)
+        cancel_signup(volunteer, activity, activity.roles[0].id)
 
     statuses = {s.user_id: s.status for s in session.scalars(sa.select(Signup))}
     assert statuses == {attendee.id: "registered", waiting.id: "waitlisted", volunteer.id: "registered"}
@@ -607,7 +613,7 @@ def test_no_promotion_after_the_start_even_when_places_are_added(session, users)
     attendee, waiting = users.resident(), users.resident()
     sign(session, activity, attendee)
     sign(session, activity, waiting, status="waitlisted")
-    services.update_activity(users.moderator(), activity, form_for(activity, capacity=5))
+    update_activity(users.moderator(), activity, form_for(activity, capacity=5))
     statuses = {s.user_id: s.status for s in session.scalars(sa.select(Signup))}
     assert statuses == {attendee.id: "registered", waiting.id: "waitlisted"}
     assert outbox(session) == []
@@ -618,7 +624,7 @@ def test_a_cancellation_before_the_start_still_promotes(session, users):
     attendee, waiting = users.resident(), users.resident()
     sign(session, activity, attendee)
     sign(session, activity, waiting, status="waitlisted")
-    services.cancel_signup(attendee, activity)
+    cancel_signup(attendee, activity)
     assert session.scalar(sa.select(Signup.status).where(Signup.user_id == waiting.id)) == "registered"
     assert [m["to"] for m in outbox(session)] == [waiting.email]
 
@@ -634,7 +640,7 @@ def test_editing_a_series_together_moves_only_occurrences_that_have_not_started(
     last = make_activity(session, place=place, starts_at=in_days(14), series_id=series_id, title="Seria")
     before = {a.id: (a.starts_at, a.ends_at) for a in (past, running)}
 
-    services.update_activity(
+    update_activity(
         users.moderator(),
         coming,
         data(place, local(coming.starts_at).date(), "19:00", "21:00", title="Seria o 19"),
@@ -666,7 +672,7 @@ def test_a_new_time_is_e_mailed_to_everyone_signed_up_and_the_reminder_is_due_ag
     old_when = local(activity.starts_at)
     new_day = old_when.date() + timedelta(days=2)
 
-    services.update_activity(
+    update_activity(
         moderator, activity, form_for(activity, day=new_day, starts=time(17), ends=time(19))
     )
 
@@ -681,7 +687,7 @@ def test_a_new_time_is_e_mailed_to_everyone_signed_up_and_the_reminder_is_due_ag
     assert all(s.reminded_at is None for s in session.scalars(sa.select(Signup)))
     # The reminder comes again, 24 hours before the new time, to the attendee (once) and the volunteer.
     day_before = activity.starts_at - timedelta(hours=20)
-    assert services.send_reminders(day_before) == 2
+    assert send_reminders(day_before) == 2
     assert sorted(m["to"] for m in outbox(session)[3:]) == sorted([attendee.email, volunteer.email])
 
 
@@ -690,10 +696,10 @@ def test_a_new_place_is_e_mailed_but_other_edits_are_not(session, users):
     activity = make_activity(session)
     person = users.resident()
     sign(session, activity, person)
-    services.update_activity(moderator, activity, form_for(activity, title="Nowy tytuł", capacity=30))
+    update_activity(moderator, activity, form_for(activity, title="Nowy tytuł", capacity=30))
     assert outbox(session) == []
     other = make_place(session, name="Ogród za domem")
-    services.update_activity(moderator, activity, form_for(activity, place_id=other.id))
+    update_activity(moderator, activity, form_for(activity, place_id=other.id))
     [mail] = outbox(session)
     assert mail["to"] == person.email and "Ogród za domem" in mail["body"]
 
@@ -701,11 +707,11 @@ def test_a_new_place_is_e_mailed_but_other_edits_are_not(session, users):
 def test_moving_a_series_together_sends_one_e_mail_per_person(session, users):
     moderator = users.moderator()
     place = make_place(session)
-    series = services.schedule_activity(moderator, data(place, next_week(), repeat_weeks=3))
+    series = schedule_activity(moderator, data(place, next_week(), repeat_weeks=3))
     person = users.resident()
     for activity in series[:2]:
         sign(session, activity, person)
-    services.update_activity(moderator, series[0], data(place, next_week(), "10:00", "12:00"), together=True)
+    update_activity(moderator, series[0], data(place, next_week(), "10:00", "12:00"), together=True)
     [mail] = outbox(session)
     assert mail["to"] == person.email
     assert mail["body"].count("10:00–12:00") == 2
@@ -723,7 +729,7 @@ def test_one_reminder_per_person_per_activity_naming_every_role(session, users):
     sign(session, soon, helper, role=soon.roles[1])
     sign(session, soon, guest)
 
-    assert services.send_reminders(now) == 2
+    assert send_reminders(now) == 2
     mails = {m["to"]: m["body"] for m in outbox(session)}
     assert sorted(mails) == sorted([helper.email, guest.email])
     assert "Masz miejsce na tym wydarzeniu." in mails[helper.email]
@@ -734,9 +740,9 @@ def test_one_reminder_per_person_per_activity_naming_every_role(session, users):
     # Someone already reminded who then volunteers gets no second reminder; a newcomer gets theirs.
     sign(session, soon, guest, role=soon.roles[1])
     sign(session, soon, late)
-    assert services.send_reminders(now + timedelta(minutes=15)) == 1
+    assert send_reminders(now + timedelta(minutes=15)) == 1
     assert [m["to"] for m in outbox(session)[2:]] == [late.email]
-    assert services.send_reminders(now + timedelta(minutes=30)) == 0
+    assert send_reminders(now + timedelta(minutes=30)) == 0
     assert all(s.reminded_at is not None for s in session.scalars(sa.select(Signup)))
 
 
@@ -744,7 +750,7 @@ def test_the_clash_message_reads_well_in_polish(session, users):
     place = make_place(session, name="Sala główna")
     existing = make_activity(session, place=place, starts_at=datetime(2030, 11, 30, 18, tzinfo=WARSAW))
     with pytest.raises(Conflict) as error:
-        services.schedule_activity(users.moderator(), data(place, date(2030, 11, 30), "19:00", "21:00"))
+        schedule_activity(users.moderator(), data(place, date(2030, 11, 30), "19:00", "21:00"))
     assert error.value.message == (
         f"Miejsce „Sala główna” jest w tym czasie zajęte przez „{existing.title}” "
         "(sobota, 30 listopada 2030, 18:00–20:00). Wybierz inny termin lub miejsce."
@@ -771,7 +777,7 @@ def test_signing_up_to_an_activity_cancelled_meanwhile_is_refused(session, users
     cancelled_meanwhile(session, activity)
 
     with pytest.raises(NotAllowed) as error:
-        services.sign_up(resident, activity, role_id)
+        sign_up(resident, activity, role_id)
 
     assert error.value.message == "Zapisy na to wydarzenie są zamknięte."
     assert count(session, Signup) == 0
@@ -785,7 +791,7 @@ def test_cancelling_a_sign_up_of_an_activity_cancelled_meanwhile_is_refused(sess
     cancelled_meanwhile(session, activity)
 
     with pytest.raises(NotAllowed) as error:
-        services.cancel_signup(attendee, activity)
+        cancel_signup(attendee, activity)
 
     assert error.value.message == "To wydarzenie już się zakończyło; zapisów nie można zmieniać."
     statuses = {s.user_id: s.status for s in session.scalars(sa.select(Signup))}

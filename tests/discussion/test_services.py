@@ -14,8 +14,10 @@ from app.discussion import services
 from app.discussion.models import Comment, CommentState, Flag
 from app.discussion.queries import discussion_thread
 from app.errors import Conflict, InvalidInput, NotAllowed, NotFound, PhaseClosed
+from app.notifications.choices import set_choices
 from app.notifications.models import Notification
-from app.notifications.services import follow, send_held, set_choices
+from app.notifications.sending import send_held
+from app.notifications.services import follow
 from app.proposals.models import Proposal, Status
 from app.rounds.models import Phase
 from tests.discussion.factories import make_comment, make_flag, make_proposal, make_round

@@ -17,7 +17,7 @@ from app.rounds.models import Phase
 from app.votes.models import Participation
 from tests.activities.factories import in_days, make_activity, sign
 from tests.discussion.factories import make_proposal
-from tests.queries import count_queries
+from tests.queries import assert_fixed_query_count
 from tests.rounds.factories import make_round
 
 
@@ -177,10 +177,4 @@ def test_the_home_page_runs_a_fixed_number_of_queries(app, client, users, sessio
             session.add(Pledge(proposal_id=proposal.id, user_id=resident.id, kind="volunteer"))
         session.commit()
 
-    fill(1)
-    with count_queries(app) as few:
-        html(client.get("/"))
-    fill(4)
-    with count_queries(app) as many:
-        html(client.get("/"))
-    assert len(many) == len(few), "\n".join(many)
+    assert_fixed_query_count(app, lambda: html(client.get("/")), fill)

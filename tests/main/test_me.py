@@ -21,7 +21,7 @@ from app.votes.models import Ballot, Participation
 from tests.activities.factories import in_days, make_activity, sign
 from tests.discussion.factories import make_comment, make_proposal
 from tests.factories import PASSWORD, password_hash
-from tests.queries import count_queries
+from tests.queries import assert_fixed_query_count
 from tests.rounds.factories import ballot_round, make_round
 
 
@@ -185,10 +185,4 @@ def test_my_page_runs_a_fixed_number_of_queries(app, client, users, session):
             session.add(Participation(round_id=round_.id, user_id=me.id, channel="online"))
         session.commit()
 
-    fill(1)
-    with count_queries(app) as few:
-        html(client.get("/me"))
-    fill(4)
-    with count_queries(app) as many:
-        html(client.get("/me"))
-    assert len(many) == len(few), "\n".join(many)
+    assert_fixed_query_count(app, lambda: html(client.get("/me")), fill)

@@ -75,7 +75,7 @@ def unfollowed(ctx, before, after):
 
 
 def choices_saved(ctx, before, after):
-    from app.notifications.services import choices_for
+    from app.notifications.choices import choices_for
 
     assert choices_for([ctx.actor.id])[ctx.actor.id] == CHOICES
     assert after == before  # the choices live in their own table

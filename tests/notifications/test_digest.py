@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.notifications import services
+from app.notifications import choices, sending, services, unsubscribing
 from app.notifications.models import Notification
 from app.outbox.models import OutboxMessage
 from tests.proposals.factories import make_proposal
@@ -41,7 +41,7 @@ def news(session, users):
 def test_the_digest_lists_what_is_new_once_a_week(session, users, news):
     person, proposal = news
     quiet = users.resident()
-    assert services.send_digests(MONDAY) == 1
+    assert sending.send_digests(MONDAY) == 1
     [digest] = mails(session, person)
     assert digest.subject == "Twoje cotygodniowe wiadomości z MAM Na Kozłówce"
     assert digest.body.startswith(f"Dzień dobry, {person.display_name}!")
@@ -53,25 +53,25 @@ def test_the_digest_lists_what_is_new_once_a_week(session, users, news):
     # Run again the same week, even with something new: nothing more until a week has passed.
     tell(person, proposal)
     session.commit()
-    assert services.send_digests(MONDAY + timedelta(days=1)) == 0
-    assert services.send_digests(MONDAY + timedelta(days=7)) == 1
+    assert sending.send_digests(MONDAY + timedelta(days=1)) == 0
+    assert sending.send_digests(MONDAY + timedelta(days=7)) == 1
     second = mails(session, person)[-1]
     assert second.body.count(f"http://localhost/proposals/{proposal.id}") == 1  # only what is new
-    assert services.send_digests(MONDAY + timedelta(days=14)) == 0  # nothing new
+    assert sending.send_digests(MONDAY + timedelta(days=14)) == 0  # nothing new
 
 
 def test_nothing_is_sent_when_nobody_has_news(session, users):
     users.resident()
-    assert services.send_digests(MONDAY) == 0
+    assert sending.send_digests(MONDAY) == 0
     assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
 
 
 def test_unsubscribing_from_the_digest_is_honoured(session, users, news):
     person, _ = news
-    services.unsubscribe(services.unsubscribe_token(person, "digest"))
-    assert services.send_digests(MONDAY) == 0
+    unsubscribing.unsubscribe(unsubscribing.unsubscribe_token(person, "digest"))
+    assert sending.send_digests(MONDAY) == 0
     assert mails(session, person) == []
-    assert services.choices_for([person.id])[person.id]["discussion"] == "never"
+    assert choices.choices_for([person.id])[person.id]["discussion"] == "never"
     # The notifications stay in the app.
     assert session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
         Notification.user_id == person.id)) == 2
@@ -80,8 +80,8 @@ def test_unsubscribing_from_the_digest_is_honoured(session, users, news):
 def test_choosing_never_after_the_fact_keeps_it_out_of_the_digest(session, users, news):
     person, proposal = news
     tell(person, proposal, event="proposal.accepted", category="following")
-    services.set_choices(person, {"discussion": "never"})
-    assert services.send_digests(MONDAY) == 1
+    choices.set_choices(person, {"discussion": "never"})
+    assert sending.send_digests(MONDAY) == 1
     [digest] = mails(session, person)
     assert "Halina Nowak" not in digest.body
     assert "Propozycja „Ławki „pod lipą”” została przyjęta do głosowania." in digest.body
@@ -93,7 +93,7 @@ def test_a_digest_is_in_the_persons_language(session, users):
     proposal = make_proposal(session, person, title="Лавки")
     tell(person, proposal)
     session.commit()
-    services.send_digests(MONDAY)
+    sending.send_digests(MONDAY)
     [digest] = mails(session, person)
     assert digest.body.startswith(f"Добрий день, {person.display_name}!")
     assert "коментує твою пропозицію «Лавки»" in digest.body
@@ -106,10 +106,10 @@ def test_held_back_emails_go_together_and_honour_a_changed_choice(session, users
                     subject_id=1, title="Budżet 2027", link="/rounds/1", bulk=True)
     services.notify([person], "round.closing", category="rounds", subject_kind="round", subject_id=1,
                     title="Budżet 2027", link="/rounds/1", bulk=True)
-    services.set_choices(other, {"rounds": "never"})
-    assert services.send_held(MONDAY) == 1
+    choices.set_choices(other, {"rounds": "never"})
+    assert sending.send_held(MONDAY) == 1
     [mail] = mails(session, person)
     assert "Budżet 2027" in mail.body and mail.body.count("http://localhost/rounds/1") == 2
     assert mails(session, other) == []
-    assert services.send_held(MONDAY) == 0
+    assert sending.send_held(MONDAY) == 0
     assert proposal  # the person's own proposal plays no part: rounds are told to every voter

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.activities import services as activities
+from app.activities.services.reports import cancel_activity
+from app.activities.services.scheduling import schedule_activity, update_activity
+from app.activities.services.signups import cancel_signup, sign_up
 from app.db import utcnow
 from app.notifications.models import Follow, Notification
 from app.notifications.services import follow
@@ -68,7 +70,7 @@ def test_accepted_selected_and_scheduled_are_told_to_the_author(session, users):
     proposal = make_proposal(session, author, round_=proposal_round(session, "review"))
     proposals.review_proposal(moderator, proposal, "accept")
     proposals.set_status(moderator, proposal, Status.SELECTED)
-    activities.schedule_activity(moderator, data(make_place(session), next_week()), proposal)
+    schedule_activity(moderator, data(make_place(session), next_week()), proposal)
     assert [event for event, _ in told(session, author)] == [
         "proposal.accepted", "proposal.selected", "proposal.scheduled"]
     assert len(emails_to(session, author)) == 3
@@ -90,11 +92,11 @@ def test_writing_and_pledging_follow_the_proposal(session, users):
 def test_a_moved_activity_tells_everyone_signed_up_and_followers(session, users):
     moderator, attendee, follower = users.moderator(), users.resident(), users.resident()
     place = make_place(session)
-    [activity] = activities.schedule_activity(moderator, data(place, next_week()))
-    activities.sign_up(attendee, activity)
+    [activity] = schedule_activity(moderator, data(place, next_week()))
+    sign_up(attendee, activity)
     follow(follower, "activity", activity.id)
     session.commit()
-    activities.update_activity(moderator, activity, data(place, next_week(), "17:00", "19:00"))
+    update_activity(moderator, activity, data(place, next_week(), "17:00", "19:00"))
     assert told(session, attendee) == [("activity.changed", "activities")]
     [mail] = emails_to(session, attendee)
     assert mail.subject.startswith("Nowy termin lub miejsce") and "/unsubscribe/" in mail.body
@@ -105,7 +107,7 @@ def test_a_cancelled_activity_tells_participants_with_the_reason(session, users)
     moderator, attendee = users.moderator(), users.resident()
     activity = make_activity(session)
     sign(session, activity, attendee)
-    activities.cancel_activity(moderator, activity, "Awaria ogrzewania")
+    cancel_activity(moderator, activity, "Awaria ogrzewania")
     [notification] = session.scalars(sa.select(Notification).where(Notification.user_id == attendee.id))
     assert (notification.event, notification.detail) == ("activity.cancelled", "Awaria ogrzewania")
     assert "Awaria ogrzewania" in emails_to(session, attendee)[0].body
@@ -114,10 +116,10 @@ def test_a_cancelled_activity_tells_participants_with_the_reason(session, users)
 def test_moving_up_from_the_waiting_list_is_told(session, users):
     first, waiting = users.resident(), users.resident()
     activity = make_activity(session, capacity=1)
-    activities.sign_up(first, activity)
-    activities.sign_up(waiting, activity)
+    sign_up(first, activity)
+    sign_up(waiting, activity)
     assert told(session, waiting) == []
-    activities.cancel_signup(first, activity)
+    cancel_signup(first, activity)
     assert told(session, waiting) == [("activity.promoted", "activities")]
     assert session.scalar(sa.select(sa.func.count()).select_from(Follow).where(
         Follow.user_id == waiting.id, Follow.subject_kind == "activity")) == 1  # sign-ups follow

@@ -6,7 +6,7 @@ import json
 
 import sqlalchemy as sa
 
-from app.notifications import services
+from app.notifications import choices, services
 from app.notifications.models import EmailChoice, Follow, Notification
 from tests.factories import PASSWORD
 from tests.proposals.factories import make_proposal
@@ -16,7 +16,7 @@ def test_my_notifications_follows_and_choices_are_in_my_data_and_go_with_my_acco
     me, neighbour = users.resident(), users.resident(name="Halina Nowak")
     proposal = make_proposal(session, neighbour, title="Ławki")
     services.follow(me, "proposal", proposal.id)
-    services.set_choices(me, {"discussion": "never"})
+    choices.set_choices(me, {"discussion": "never"})
     services.notify([me], "comment.followed", category="following", subject_kind="proposal",
                     subject_id=proposal.id, title="Ławki", link=f"/proposals/{proposal.id}", actor=neighbour)
     # Someone else's notification names me: the name goes when my account does.

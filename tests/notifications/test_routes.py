@@ -7,7 +7,7 @@ import re
 
 import sqlalchemy as sa
 
-from app.notifications import services
+from app.notifications import choices, services, unsubscribing
 from app.notifications.models import EmailChoice, Follow, Notification
 from tests.activities.factories import make_activity
 from tests.proposals.factories import make_proposal
@@ -165,7 +165,7 @@ def test_email_choices_default_save_and_refuse_nonsense(client, users, session):
     values = {"my_proposals": "digest", "activities": "immediate", "rounds": "never", "account": "immediate",
               "discussion": "immediate", "following": "never"}
     assert client.post("/account/notifications", values).status_code == 303
-    assert services.choices_for([person.id])[person.id] == values
+    assert choices.choices_for([person.id])[person.id] == values
     assert re.search(r'name="rounds" value="never"[^>]*checked', page(client.get("/account/notifications")))
 
 
@@ -180,16 +180,16 @@ def test_one_click_unsubscribe_works_without_signing_in(client, users, session, 
     # The link in the e-mail opens a page that asks; nothing changes on a GET (link scanners).
     asked = page(client.get(url))
     assert "Decyzje o moich propozycjach" in asked and "Tak, nie wysyłajcie tych e-maili" in asked
-    assert services.choices_for([person.id])[person.id]["my_proposals"] == "immediate"
+    assert choices.choices_for([person.id])[person.id]["my_proposals"] == "immediate"
     # The mail client's RFC 8058 one-click POST: no session, no CSRF token.
     response = client.post(url, {"List-Unsubscribe": "One-Click"}, csrf=False)
     assert response.status_code == 200
-    assert services.choices_for([person.id])[person.id]["my_proposals"] == "never"
+    assert choices.choices_for([person.id])[person.id]["my_proposals"] == "never"
 
 
 def test_a_forged_unsubscribe_link_is_refused_clearly(client, users, session):
     person = users.resident()
-    token = services.unsubscribe_token(person, "discussion")
+    token = unsubscribing.unsubscribe_token(person, "discussion")
     response = client.post(f"/unsubscribe/{token[:-3]}xyz", csrf=False)
     assert response.status_code == 422 and "Ten link do wypisania się jest nieprawidłowy" in page(response)
     assert session.scalar(sa.select(sa.func.count()).select_from(EmailChoice)) == 0

@@ -141,13 +141,28 @@ def test_the_system_may_move_proposals_along_but_only_when_it_says_so(session, u
     assert (event.to_status, event.actor_id) == (Status.SCHEDULED, None)
 
 
-def test_set_status_without_commit_leaves_the_transaction_to_the_caller(session, users):
+def test_change_status_leaves_the_transaction_to_the_caller(session, users):
     moderator = users.moderator()
     proposal = make_proposal(session, users.resident(), status=Status.ACCEPTED)
-    services.set_status(moderator, proposal, Status.NOT_SELECTED, commit=False)
+    services.change_status(moderator, proposal, Status.NOT_SELECTED)
     session.rollback()  # the caller's transaction failed: the status change goes with it
     session.expire_all()
     assert session.get(Proposal, proposal.id).status == Status.ACCEPTED
+
+
+def test_a_lost_race_in_change_status_leaves_the_callers_work_to_the_caller(session, users):
+    moderator = users.moderator()
+    proposal = make_proposal(session, users.resident(), status=Status.ACCEPTED)
+    other = make_proposal(session, users.resident(), title="Przed zmianą")
+    other.title = "Zmienione przez wołającego"
+    session.flush()  # the caller's own work, in its transaction
+    session.execute(sa.update(Proposal.__table__).where(Proposal.id == proposal.id)
+                    .values(status=Status.SELECTED))  # another request got there first
+    with pytest.raises(Conflict):
+        services.change_status(moderator, proposal, Status.NOT_SELECTED)
+    # The helper raised and rolled nothing back: the caller decides.
+    title = session.scalar(sa.select(Proposal.title).where(Proposal.id == other.id))
+    assert title == "Zmienione przez wołającego"
 
 
 def test_a_parallel_status_change_is_refused_not_doubled(session, users):
