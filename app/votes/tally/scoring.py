@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
-from typing import TypeGuard, TypeVar
+from typing import TypeGuard, TypeVar, cast
 
 from .model import (
     CUMULATIVE,
@@ -46,7 +46,7 @@ def ordinal_depth(election: Election) -> int:
         return election.score_depth
     if election.limits.max_choices is not None:
         return election.limits.max_choices
-    return max((len(b.ranking) for b in _only(election.ballots, OrdinalBallot)), default=0)
+    return max((len(b.ranking) for b in _checked(election.ballots, OrdinalBallot)), default=0)
 
 
 def _check_known(election: Election, seen: set[str]) -> None:
@@ -106,10 +106,18 @@ def _only(ballots: tuple[Ballot, ...], cls: type[B]) -> tuple[B, ...]:
     raise TypeError(f"expected {cls.__name__} ballots, got {kinds}")
 
 
+def _checked(ballots: tuple[Ballot, ...], cls: type[B]) -> tuple[B, ...]:
+    """``ballots`` as the ``cls`` ballots that :func:`compute_scores` has found them to be.
+
+    Not checked again: on a choose-1 election of 30 000 ballots a second check adds a tenth to MES.
+    """
+    return cast("tuple[B, ...]", ballots)
+
+
 def _ordinal_scores(election: Election, ids: list[str]) -> Scores:
+    rankings: list[tuple[str, ...]] = list(map(attrgetter("ranking"), _only(election.ballots, OrdinalBallot)))
     depth = ordinal_depth(election)
     # Identical rankings are counted once with a multiplicity: far fewer Python-level steps.
-    rankings: list[tuple[str, ...]] = list(map(attrgetter("ranking"), _only(election.ballots, OrdinalBallot)))
     ranks: dict[str, list[int]] = {}
     if depth and min(map(len, rankings), default=0) >= depth:
         # every ballot ranks at least k projects: count each rank position at C speed
@@ -156,19 +164,21 @@ def _yes_no_scores(election: Election, ids: list[str]) -> Scores:
 
 
 def supporter_sets(election: Election) -> Counter[frozenset[str]]:
-    """Voters grouped by the set of projects they support (positive score), with multiplicity."""
+    """Voters grouped by the set of projects they support (positive score), with multiplicity.
+
+    For ballots :func:`compute_scores` has checked."""
     groups: Counter[frozenset[str]] = Counter()
     kind = election.kind
     ballots = election.ballots
     if kind == ORDINAL:
         depth = ordinal_depth(election)
-        raw = Counter(b.ranking[:depth] for b in _only(ballots, OrdinalBallot))
+        raw = Counter(b.ranking[:depth] for b in _checked(ballots, OrdinalBallot))
     elif kind == CUMULATIVE:
-        raw = Counter(tuple(p for p, pts in b.points if pts > 0) for b in _only(ballots, CumulativeBallot))
+        raw = Counter(tuple(p for p, pts in b.points if pts > 0) for b in _checked(ballots, CumulativeBallot))
     elif kind == YES_NO:
-        raw = Counter(tuple(p for p, a in b.answers if a == YES) for b in _only(ballots, YesNoBallot))
+        raw = Counter(tuple(p for p, a in b.answers if a == YES) for b in _checked(ballots, YesNoBallot))
     else:
-        raw = Counter(b.projects for b in _only(ballots, ApprovalBallot))
+        raw = Counter(b.projects for b in _checked(ballots, ApprovalBallot))
     for members, mult in raw.items():
         groups[frozenset(members)] += mult
     return groups
