@@ -70,6 +70,12 @@ def test_meta_numbers_must_be_finite_numbers(key, line, value):
     assert str(error).startswith(f'META, line {line}, column "value": {key}:')
 
 
+@pytest.mark.parametrize("key, line", [("budget", 6), ("max_length", 9), ("min_length", 9), ("num_votes", 5)])
+def test_negative_meta_numbers_are_refused_with_their_line(key, line):
+    error = refused(set_meta(key, "-1"))
+    assert str(error) == f'META, line {line}, column "value": {key}: the value cannot be negative'
+
+
 @pytest.mark.parametrize("key", ["min_length", "max_sum_points", "num_votes"])
 def test_whole_number_meta_refuses_fractions(key):
     error = refused(replace("rule;greedy", f"rule;greedy\n{key};2.5"))

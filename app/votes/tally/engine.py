@@ -174,28 +174,30 @@ def _mes_outcomes(
     outcomes: list[ProjectOutcome] = []
     for rank, pid in enumerate(score_order(ids, scores, tb), start=1):
         p = projects[pid]
-        common = dict(
-            id=pid,
-            name=p.name,
-            cost=p.cost,
-            score=scores.score[pid],
-            votes=scores.votes[pid],
-            rank=rank,
-        )
+        number: int | None = None
+        available: Fraction | None = None
+        payments: tuple[Payment, ...] = ()
         if pid in bought:
             r = bought[pid]
-            outcomes.append(
-                ProjectOutcome(
-                    **common, selected=True, reason=BOUGHT, round=r.number, payments=r.payments
-                )
-            )
+            selected, reason, number, payments = True, BOUGHT, r.number, r.payments
         elif index[pid] in run.unaffordable:
+            selected, reason = False, UNAFFORDABLE
             number, available = run.unaffordable[index[pid]]
-            outcomes.append(
-                ProjectOutcome(
-                    **common, selected=False, reason=UNAFFORDABLE, round=number, available=available
-                )
-            )
         else:
-            outcomes.append(ProjectOutcome(**common, selected=False, reason=NO_SUPPORT))
+            selected, reason = False, NO_SUPPORT
+        outcomes.append(
+            ProjectOutcome(
+                id=pid,
+                name=p.name,
+                cost=p.cost,
+                score=scores.score[pid],
+                votes=scores.votes[pid],
+                rank=rank,
+                selected=selected,
+                reason=reason,
+                round=number,
+                available=available,
+                payments=payments,
+            )
+        )
     return outcomes

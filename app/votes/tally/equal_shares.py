@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import gcd
@@ -107,7 +107,7 @@ class _Wallets:
     classes are never read again.
     """
 
-    __slots__ = ("at", "budget", "cls", "live", "scale", "scales")
+    __slots__ = ("at", "budget", "cls", "live", "live_pairs", "scale", "scales")
 
     def __init__(self, groups: int, share: Fraction) -> None:
         self.scale = share.denominator
@@ -115,7 +115,9 @@ class _Wallets:
         self.budget: list[int] = [share.numerator]  # per class, in units of its own scale
         self.at = [0]  # per class: the index in ``scales`` of the scale its budget is in
         self.cls = [0] * groups  # class of each group
-        self.live: dict[int, list[tuple[int, int]]] = {}  # supporters not yet broke, lazily
+        # per project, lazily: its supporters not yet broke, one entry per voter or (group, weight)
+        self.live: dict[int, list[int]] = {}
+        self.live_pairs: dict[int, list[tuple[int, int]]] = {}
 
     def _current(self, classes: Iterable[int]) -> None:
         """Bring the budgets of ``classes`` to the current scale."""
@@ -131,24 +133,26 @@ class _Wallets:
         ``(None, money, acc)`` if the supporters cannot afford project ``j``; ``acc`` is the
         supporters' weight per class of equal budgets."""
         cls = self.cls
-        members = self.live.get(j)
-        if members is None:
-            members = setup.expanded[j] if setup.expanded else None
-            if members is None:
-                members = setup.weighted[j]
-        if members and type(members[0]) is int:  # one entry per voter: count classes in C
-            acc = Counter(map(cls.__getitem__, members))
+        acc: dict[int, int]
+        voters: Sequence[int] | None = self.live.get(j)
+        if voters is None and setup.expanded:
+            voters = setup.expanded[j]
+        if voters is not None:  # one entry per voter: count classes in C
+            acc = Counter(map(cls.__getitem__, voters))
             broke = acc.pop(_BROKE, 0)
-            if broke * 4 > len(members):  # forget broke supporters for this run, once they weigh
-                self.live[j] = [g for g in members if cls[g] != _BROKE]
+            if broke * 4 > len(voters):  # forget broke supporters for this run, once they weigh
+                self.live[j] = [g for g in voters if cls[g] != _BROKE]
         else:
+            pairs: Sequence[tuple[int, int]] | None = self.live_pairs.get(j)
+            if pairs is None:
+                pairs = setup.weighted[j]
             acc = {}
             get = acc.get
-            for g, w in members:
+            for g, w in pairs:
                 c = cls[g]
                 acc[c] = get(c, 0) + w
             if acc.pop(_BROKE, None) is not None:  # forget broke supporters for this run
-                self.live[j] = [(g, w) for g, w in members if cls[g] != _BROKE]
+                self.live_pairs[j] = [(g, w) for g, w in pairs if cls[g] != _BROKE]
         self._current(acc)
         budget = self.budget
         remaining = setup.costs[j] * self.scale
@@ -402,6 +406,7 @@ def _prove(setup: MesSetup, s: Fraction, tie_key: Callable[[int], TieKey],
         for n, j in enumerate(order):
             la, lc = lower[j]
             if best_value is not None and la * s + lc > best_value:
+                assert best is not None  # set with best_value
                 for other in order[n:]:  # not computed: their lower bounds stay above the winner's rho
                     oa, oc = lower[other]
                     holds_until(oa - best[0], oc - best[1])

@@ -110,9 +110,10 @@ class _Meta:
             raise self.fail(key, "negative", key=key)
         return result
 
-    def fail(self, key: str, code: str, **params: object) -> PabulibError:
-        return PabulibError(code, section=self.section.name, line=self.lines.get(key), column="value",
-                            **params)
+    def fail(self, name: str, code: str, key: str | None = None, **params: object) -> PabulibError:
+        """Error ``code`` on the line of the META key ``name``; ``key`` prefixes the reason."""
+        return PabulibError(code, section=self.section.name, line=self.lines.get(name), column="value",
+                            key=key, **params)
 
 
 def _meta(section: Section) -> _Meta:

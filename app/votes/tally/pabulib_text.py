@@ -76,8 +76,8 @@ class Section:
                 if line and not line.isspace()]
 
     def error(self, code: str, line: int | None = None, column: str | None = None,
-              **params: object) -> PabulibError:
-        return PabulibError(code, section=self.name, line=line, column=column, **params)
+              key: str | None = None, **params: object) -> PabulibError:
+        return PabulibError(code, section=self.name, line=line, column=column, key=key, **params)
 
 
 def _capital_titles(text: str) -> list[tuple[str, int, int]] | None:
@@ -151,11 +151,12 @@ def split_rows(lines: list[str], fail: Callable[[int], PabulibError]) -> list[li
     return rows
 
 
-def check_width(row: list[str], width: int, fail: Callable[[str, int, int], PabulibError]) -> None:
+def check_width(row: list[str], width: int, section: Section, line: int) -> None:
     """A row must have its header's cells: fewer is refused, and more unless the extra ones are empty
-    (trailing separators).  ``fail(code, cells, width)``."""
+    (trailing separators).  ``line``: the row's line number in the file."""
     if len(row) < width or (len(row) > width and any(cell.strip() for cell in row[width:])):
-        raise fail("no_separator" if len(row) == 1 < width else "cell_count", len(row), width)
+        raise section.error("no_separator" if len(row) == 1 < width else "cell_count", line,
+                            cells=len(row), width=width)
 
 
 def table(section: Section, required: tuple[str, ...]) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -172,7 +173,6 @@ def table(section: Section, required: tuple[str, ...]) -> tuple[list[str], list[
     width = len(names)
     out = []
     for (number_, _), row in zip(numbered[1:], rows[1:], strict=True):
-        check_width(row, width, lambda code, cells, width_, at=number_: section.error(
-            code, at, cells=cells, width=width_))
+        check_width(row, width, section, number_)
         out.append((number_, row[:width]))
     return names, out

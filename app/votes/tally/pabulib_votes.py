@@ -105,8 +105,7 @@ class Votes:
                 rows = [line.split(";") for line in body.split("\n")]
         if rows and set(map(len, rows)) != {width}:
             for n, row in enumerate(rows):
-                check_width(list(row), width, lambda code, cells, width_, at=n: section.error(
-                    code, self.line_of(at), cells=cells, width=width_))
+                check_width(list(row), width, section, self.line_of(n))
         self.rows = rows
 
     def column(self, index: int) -> list[str]:
@@ -219,7 +218,7 @@ def ballots(votes: Votes, kind: str, projects: set[str], limits: BallotLimits,
 def _cumulative(votes: Votes, row: int, vote: tuple[str, ...], cell: str,
                 limits: BallotLimits) -> CumulativeBallot:
     def fail(code: str, **params: object) -> PabulibError:
-        return votes.section.error(code, votes.line_of(row), "points", **params)
+        return votes.section.error(code, votes.line_of(row), "points", key=None, **params)
 
     items = [x for x in cell.split(",") if x.strip()]
     try:

@@ -23,22 +23,23 @@ def run_ranking(
     election: Election, scores: Scores, tb: TieBreaker
 ) -> tuple[list[str], list[ProjectOutcome], list[TieReport]]:
     """Select by ``rule.top_n`` (supported projects only) or ``rule.min_score``."""
-    rule = election.rule
-    if (rule.top_n is None) == (rule.min_score is None):
+    top_n, min_score = election.rule.top_n, election.rule.min_score
+    if (top_n is None) == (min_score is None):
         raise ValueError("the ranking rule needs exactly one of top_n and min_score")
     projects = {p.id: p for p in election.projects}
     order = score_order(list(projects), scores, tb)
     winners: list[str] = []
-    outcomes = []
+    outcomes: list[ProjectOutcome] = []
     for rank, pid in enumerate(order, start=1):
         score = scores.score[pid]
-        if rule.min_score is not None:
-            selected = score >= rule.min_score
+        if min_score is not None:
+            selected = score >= min_score
             reason = ABOVE_THRESHOLD if selected else BELOW_THRESHOLD
         elif score <= 0:
             selected, reason = False, NO_SUPPORT
         else:
-            selected = len(winners) < rule.top_n
+            assert top_n is not None  # exactly one of top_n and min_score is set
+            selected = len(winners) < top_n
             reason = IN_TOP if selected else OUTSIDE_TOP
         if selected:
             winners.append(pid)
@@ -56,7 +57,7 @@ def run_ranking(
             )
         )
     chosen = set(winners)
-    ties = []
+    ties: list[TieReport] = []
     for score, group in groupby(order, key=lambda i: scores.score[i]):
         members = list(group)
         if score <= 0 or len(members) < 2:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
+from typing import TypeGuard, TypeVar, cast
 
 from .model import (
     CUMULATIVE,
@@ -19,6 +20,8 @@ from .model import (
     OrdinalBallot,
     YesNoBallot,
 )
+
+B = TypeVar("B", bound=Ballot)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,7 @@ def ordinal_depth(election: Election) -> int:
         return election.score_depth
     if election.limits.max_choices is not None:
         return election.limits.max_choices
-    return max((len(b.ranking) for b in election.ballots), default=0)
+    return max((len(b.ranking) for b in _checked(election.ballots, OrdinalBallot)), default=0)
 
 
 def _check_known(election: Election, seen: set[str]) -> None:
@@ -62,7 +65,8 @@ def compute_scores(election: Election) -> Scores:
         score: Counter[str] = Counter()
         votes: Counter[str] = Counter()
         for ballot in election.ballots:
-            _expect(ballot, CumulativeBallot)
+            if not isinstance(ballot, CumulativeBallot):
+                raise _wrong(ballot, CumulativeBallot)
             for pid, pts in ballot.points:
                 if pts > 0:
                     score[pid] += pts
@@ -70,9 +74,9 @@ def compute_scores(election: Election) -> Scores:
     elif kind == YES_NO:
         return _yes_no_scores(election, ids)
     else:
-        _expect_all(election.ballots, ApprovalBallot)
         counts: Counter[str] = Counter()
-        for members, mult in Counter(map(attrgetter("projects"), election.ballots)).items():
+        ballots = _only(election.ballots, ApprovalBallot)
+        for members, mult in Counter(map(attrgetter("projects"), ballots)).items():
             for pid in set(members):
                 counts[pid] += mult
         score = votes = counts
@@ -86,22 +90,34 @@ def compute_scores(election: Election) -> Scores:
     )
 
 
-def _expect(ballot: object, cls: type[Ballot]) -> None:
-    if not isinstance(ballot, cls):
-        raise TypeError(f"expected {cls.__name__}, got {type(ballot).__name__}")
+def _wrong(ballot: Ballot, cls: type[Ballot]) -> TypeError:
+    return TypeError(f"expected {cls.__name__}, got {type(ballot).__name__}")
 
 
-def _expect_all(ballots: tuple[Ballot, ...], cls: type[Ballot]) -> None:
-    kinds = set(map(type, ballots))
-    if kinds - {cls}:
-        raise TypeError(f"expected {cls.__name__} ballots, got {sorted(k.__name__ for k in kinds)}")
+def _all_of(ballots: tuple[Ballot, ...], cls: type[B]) -> TypeGuard[tuple[B, ...]]:
+    return not set(map(type, ballots)) - {cls}
+
+
+def _only(ballots: tuple[Ballot, ...], cls: type[B]) -> tuple[B, ...]:
+    """``ballots``, which must all be ``cls`` ballots."""
+    if _all_of(ballots, cls):
+        return ballots
+    kinds = sorted({type(b).__name__ for b in ballots})
+    raise TypeError(f"expected {cls.__name__} ballots, got {kinds}")
+
+
+def _checked(ballots: tuple[Ballot, ...], cls: type[B]) -> tuple[B, ...]:
+    """``ballots`` as the ``cls`` ballots that :func:`compute_scores` has found them to be.
+
+    Not checked again: on a choose-1 election of 30 000 ballots a second check adds a tenth to MES.
+    """
+    return cast("tuple[B, ...]", ballots)
 
 
 def _ordinal_scores(election: Election, ids: list[str]) -> Scores:
+    rankings: list[tuple[str, ...]] = list(map(attrgetter("ranking"), _only(election.ballots, OrdinalBallot)))
     depth = ordinal_depth(election)
     # Identical rankings are counted once with a multiplicity: far fewer Python-level steps.
-    _expect_all(election.ballots, OrdinalBallot)
-    rankings = list(map(attrgetter("ranking"), election.ballots))
     ranks: dict[str, list[int]] = {}
     if depth and min(map(len, rankings), default=0) >= depth:
         # every ballot ranks at least k projects: count each rank position at C speed
@@ -130,7 +146,8 @@ def _yes_no_scores(election: Election, ids: list[str]) -> Scores:
     yes: Counter[str] = Counter()
     no: Counter[str] = Counter()
     for ballot in election.ballots:
-        _expect(ballot, YesNoBallot)
+        if not isinstance(ballot, YesNoBallot):
+            raise _wrong(ballot, YesNoBallot)
         for pid, answer in ballot.answers:
             if answer == YES:
                 yes[pid] += 1
@@ -147,18 +164,21 @@ def _yes_no_scores(election: Election, ids: list[str]) -> Scores:
 
 
 def supporter_sets(election: Election) -> Counter[frozenset[str]]:
-    """Voters grouped by the set of projects they support (positive score), with multiplicity."""
+    """Voters grouped by the set of projects they support (positive score), with multiplicity.
+
+    For ballots :func:`compute_scores` has checked."""
     groups: Counter[frozenset[str]] = Counter()
     kind = election.kind
+    ballots = election.ballots
     if kind == ORDINAL:
         depth = ordinal_depth(election)
-        raw = Counter(b.ranking[:depth] for b in election.ballots)
+        raw = Counter(b.ranking[:depth] for b in _checked(ballots, OrdinalBallot))
     elif kind == CUMULATIVE:
-        raw = Counter(tuple(p for p, pts in b.points if pts > 0) for b in election.ballots)
+        raw = Counter(tuple(p for p, pts in b.points if pts > 0) for b in _checked(ballots, CumulativeBallot))
     elif kind == YES_NO:
-        raw = Counter(tuple(p for p, a in b.answers if a == YES) for b in election.ballots)
+        raw = Counter(tuple(p for p, a in b.answers if a == YES) for b in _checked(ballots, YesNoBallot))
     else:
-        raw = Counter(b.projects for b in election.ballots)
+        raw = Counter(b.projects for b in _checked(ballots, ApprovalBallot))
     for members, mult in raw.items():
         groups[frozenset(members)] += mult
     return groups
