@@ -20,10 +20,10 @@ from app.db import db, utcnow
 from app.errors import InvalidInput, NotFound, PhaseClosed
 from app.news.models import NewsPost
 from app.numbers import ID_MAX, ID_MIN, parse_whole
+from app.phases.models import Phase, Round
+from app.phases.permissions import can_see_results
 from app.proposals.models import Proposal, Status
 from app.proposals.queries import is_public
-from app.rounds.models import Phase, Round
-from app.rounds.permissions import can_see_results
 from app.urls import MAX_PAGE
 
 DEFAULT_PER_PAGE = 20

@@ -9,6 +9,7 @@ from app.auth.forms import (
     ChangePasswordForm,
     LoginForm,
     ProfileForm,
+    RedeemCodeForm,
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
@@ -21,7 +22,6 @@ from app.extensions import csrf, limiter
 from app.htmx import redirect_to
 from app.i18n import ui_language
 from app.outbox.services import kept_messages
-from app.residents.forms import RedeemCodeForm
 from app.urls import safe_next
 
 

@@ -10,10 +10,10 @@ from app.centre.permissions import can_edit_centre
 from app.db import db
 from app.extensions import limiter
 from app.main import bp, mine, now
+from app.phases import permissions as round_permissions
 from app.proposals import permissions as proposal_permissions
 from app.proposals.forms import PLEDGE_LABELS
 from app.proposals.lifecycle import STATUS_LABELS
-from app.rounds import permissions as round_permissions
 
 
 @bp.get("/")

@@ -15,11 +15,12 @@ from app.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from app.extensions import limiter
 from app.htmx import redirect_to, render
 from app.permissions import require
+from app.phases import permissions
+from app.phases.models import BallotKind, Phase, Round, Rule, Secrecy
+from app.phases.table import Action, phase_allows
 from app.residents.queries import active_accounts, people_matching
-from app.rounds import bp, display, permissions, queries, services, words
+from app.rounds import bp, display, queries, services, words
 from app.rounds.forms import AdvanceForm, PaperBallotForm, ReceiptForm, RoundForm, ballot_chosen
-from app.rounds.models import BallotKind, Phase, Round, Rule, Secrecy
-from app.rounds.phases import Action, phase_allows
 from app.rounds.settings import RoundSettings
 from app.urls import external_url, page_arg, text_arg
 from app.votes import services as votes

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.errors import InvalidInput
 from app.numbers import parse_whole
-from app.rounds.models import BallotKind, Round
+from app.phases.models import BallotKind, Round
 from app.votes import tally as engine
 
 

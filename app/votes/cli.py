@@ -100,19 +100,3 @@ def tally_command(
         out["rounds"] = full["rounds"]
         out["details"] = full["details"]
     click.echo(json.dumps(out, ensure_ascii=False, sort_keys=True, indent=2))
-
-
-@votes_cli.command("import-pabulib")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--title", default=None, help="Title of the new round (default: the file's description).")
-def import_pabulib_command(file: Path, title: str | None) -> None:
-    """Create a closed round (proposals and anonymous ballots) from a Pabulib FILE.pb."""
-    from app.votes.importing import import_pabulib
-
-    try:
-        round_ = import_pabulib(file, title)
-    except PabulibError as error:
-        _refuse(file, error)
-    winners = round_.result["tally"]["winners"]
-    click.echo(f"round {round_.id}: {round_.result['ballots']} ballots, {len(winners)} selected proposals")
-    click.echo(f"ballots sha256: {round_.ballots_sha256}")

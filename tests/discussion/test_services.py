@@ -16,8 +16,8 @@ from app.discussion.queries import discussion_thread
 from app.errors import Conflict, InvalidInput, NotAllowed, NotFound, PhaseClosed
 from app.notifications.models import Notification
 from app.notifications.services import follow, send_held, set_choices
+from app.phases.models import Phase
 from app.proposals.models import Proposal, Status
-from app.rounds.models import Phase
 from tests.discussion.factories import make_comment, make_flag, make_proposal, make_round
 
 
