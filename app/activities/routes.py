@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from app.activities import bp, ical, permissions, queries, services
 from app.activities.forms import ActivityForm, CancelForm, DeclineForm, HeldForm, PlaceForm, RoomRequestForm
 from app.activities.models import Activity, Place, RoomRequest, SignupStatus
+from app.activities.signals import activity_page
 from app.activities.times import local, month_bounds
 from app.confirmation import confirmation_needed
 from app.db import db, utcnow
@@ -113,8 +114,12 @@ def show(activity_id: int):
             for signup in db.session.scalars(queries.live_signups(activity.id, current_user.id))
         }
     siblings = db.session.scalars(queries.series(activity.series_id)).all() if activity.series_id else []
+    parts = {}  # the parts of the features above activities (news about it)
+    for _receiver, values in activity_page.send(activity, viewer=current_user):
+        parts.update(values)
     return render_template(
         "activities/show.html",
+        **parts,
         activity=activity,
         occupancy=_occupancy(activity),
         mine=mine,

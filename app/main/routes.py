@@ -10,6 +10,7 @@ from app.centre.permissions import can_edit_centre
 from app.db import db
 from app.extensions import limiter
 from app.main import bp, mine, now
+from app.news.queries import latest_news
 from app.phases import permissions as round_permissions
 from app.proposals import permissions as proposal_permissions
 from app.proposals.forms import PLEDGE_LABELS
@@ -30,6 +31,7 @@ def index():
         roles=now.roles_needing_people(),
         results=now.latest_results(),
         latest_proposals=now.latest_proposals(),
+        latest_news=latest_news(3),
         status_labels=STATUS_LABELS,
     )
 

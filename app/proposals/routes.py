@@ -18,6 +18,7 @@ from app.proposals.diff import changed, word_diff
 from app.proposals.forms import PLEDGE_LABELS, CategoryForm, PledgeForm, ProposalForm, ReviewForm
 from app.proposals.lifecycle import PUBLIC_STATUSES, STAGES, STATUS_LABELS, stage_of, stopped
 from app.proposals.models import Category, Proposal
+from app.proposals.signals import proposal_page
 from app.urls import id_arg, int_arg, page_arg, text_arg
 
 TOO_MANY_PROPOSALS = _l("You are adding proposals faster than the platform allows. Try again later.")
@@ -169,6 +170,9 @@ def _page(proposal: Proposal, *, http_status: int = 200, review_form=None, pledg
         can_manage_pictures=permissions.can_manage_pictures(current_user, proposal),
         **extra,
     )
+    if not (fragment and is_htmx()):  # the whole page: the parts of the features above proposals
+        for _receiver, values in proposal_page.send(proposal, viewer=current_user):
+            context.update(values)
     return render("proposals/show.html", fragment, http_status=http_status, **context)
 
 
