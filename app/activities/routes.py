@@ -22,6 +22,8 @@ from app.errors import Conflict, DomainError, NotFound
 from app.extensions import contributions_limit, limiter, per_user
 from app.htmx import redirect_to, render
 from app.i18n import ui_language
+from app.media.queries import covers, pictures_for_page
+from app.notifications.services import is_following
 from app.permissions import require
 from app.proposals.forms import PLEDGE_LABELS
 from app.proposals.models import PledgeKind, Proposal
@@ -132,6 +134,8 @@ def show(activity_id: int):
         can_report=bool(permissions.can_report(current_user, activity)),
         can_see_people=bool(permissions.can_see_people(current_user, activity)),
         can_manage_pictures=bool(permissions.can_manage_pictures(current_user, activity)),
+        following=is_following(current_user, "activity", activity.id),
+        pictures=pictures_for_page("activity", activity),
     )
 
 
@@ -465,10 +469,12 @@ def people(activity_id: int):
 
 
 def _places_page(form, http_status=200, errors=None):
+    places = db.session.scalars(queries.places()).all()
     return render_template(
         "activities/places.html",
         form=form,
-        places=db.session.scalars(queries.places()).all(),
+        places=places,
+        covers=covers("place", places),
         errors=errors or {},
     ), http_status
 

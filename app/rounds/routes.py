@@ -14,6 +14,7 @@ from app.db import db
 from app.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, PhaseClosed
 from app.extensions import limiter
 from app.htmx import redirect_to, render
+from app.notifications.services import is_following
 from app.permissions import require
 from app.phases import permissions
 from app.phases.models import BallotKind, Phase, Round, Rule, Secrecy
@@ -87,6 +88,7 @@ def detail(round_id: int):
     return render_template(
         "rounds/detail.html",
         **_context(round_),
+        following=is_following(current_user, "round", round_.id),
         proposals=proposals,
         on_ballot=round_.phase in ON_BALLOT_PHASES,
         ballot_rules=display.ballot_rules(round_),
