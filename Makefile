@@ -42,9 +42,11 @@ demo: $(VENV)/.installed-app translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed
 
+# Ruff, then the layers of docs/architecture.md (import-linter, configured in pyproject.toml).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The whole suite on SQLite; with TEST_DATABASE_URL=postgresql+psycopg://… on PostgreSQL.
 # It runs on every core (pytest-xdist, a test file per worker at a time); JOBS=0 runs it in one process.
@@ -69,4 +71,4 @@ lock:
 	done
 
 clean:
-	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -9,9 +9,9 @@ from app.media.models import Image
 from app.news.models import NewsPost
 from app.notifications.models import DigestSent, EmailChoice, Follow, Notification
 from app.outbox.models import OutboxMessage
+from app.phases.models import Round
 from app.proposals.models import Category, Pledge, Proposal, ProposalEvent, ProposalRevision
 from app.residents.models import SignInCode
-from app.rounds.models import Round
 from app.search.models import SearchEntry
 from app.votes.models import Ballot, Participation
 

@@ -28,8 +28,8 @@ from app import create_app
 from app.db import db, utcnow
 from app.exports import ballots, results
 from app.exports.writers import Sheet, stream_csv, stream_xlsx
+from app.phases.models import Round
 from app.proposals.models import Proposal
-from app.rounds.models import Round
 from app.rounds.services import _count
 from app.votes import counting
 from app.votes.models import Ballot

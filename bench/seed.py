@@ -90,8 +90,8 @@ def seed(sizes: Sizes = FULL, rng_seed: int = 13) -> Seeded:
     from app.db import db, utcnow
     from app.discussion.models import Comment
     from app.news.models import NewsPost
+    from app.phases.models import Round
     from app.proposals.models import Category, Pledge, Proposal, Status
-    from app.rounds.models import Round
     from app.rounds.services import advance_phase
     from app.text import fold
     from app.votes.models import Ballot, Participation

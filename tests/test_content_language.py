@@ -13,9 +13,9 @@ from flask_migrate import upgrade
 from app.db import db
 from app.discussion.models import Comment
 from app.news.models import NewsPost
+from app.phases.models import Phase
 from app.proposals import services as proposal_services
 from app.proposals.models import Proposal, Status
-from app.rounds.models import Phase
 from tests.discussion.factories import make_comment, make_flag, make_proposal
 from tests.rounds.factories import make_proposal as make_round_proposal
 from tests.rounds.factories import make_round

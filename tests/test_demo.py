@@ -90,7 +90,7 @@ def _by_title(session, model, title):
 
 
 def test_the_imported_round_is_a_historical_example_outside_the_estates_lists(demo, client):
-    from app.votes.demo import PODGORZE_TITLE
+    from app.rounds.demo import PODGORZE_TITLE
 
     imported = _by_title(demo, Round, PODGORZE_TITLE)
     assert imported.imported_from and imported.phase == "closed"
@@ -148,7 +148,7 @@ def test_every_date_is_relative_to_the_day_of_seeding(demo):
     from app.db import utcnow
     from app.i18n import WARSAW
     from app.proposals.demo import OPEN_ROUND
-    from app.votes.demo import VOTING
+    from app.rounds.demo import VOTING
 
     now = utcnow()
     this_week = demo.scalars(sa.select(Activity).where(

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from app.rounds.models import Phase
+from app.phases.models import Phase
 from tests.discussion.factories import make_proposal
 from tests.rounds.factories import make_round
 

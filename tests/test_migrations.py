@@ -103,7 +103,7 @@ def test_0011_lets_users_choose_ukrainian_and_going_back_gives_them_polish(scrat
 
 def test_votes_cast_before_the_identity_hash_get_it_in_rounds_still_voting(scratch_app):
     from app.auth.identity import voter_hash
-    from app.rounds.models import Round
+    from app.phases.models import Round
 
     upgrade(revision="0007")
     db.session.execute(sa.text(
@@ -128,8 +128,8 @@ def test_votes_cast_before_the_identity_hash_get_it_in_rounds_still_voting(scrat
 
 
 def test_rounds_imported_before_0016_are_marked_historical_with_their_projects(scratch_app):
+    from app.phases.models import Round
     from app.proposals.models import Proposal
-    from app.rounds.models import Round
 
     upgrade(revision="0011")
     imported, own = (db.session.scalar(sa.insert(Round).values(title=title, phase="closed", description=text)

@@ -28,8 +28,8 @@ from app.auth.models import User
 from app.centre.settings import settings
 from app.db import db
 from app.demo.seed import DEMO_PASSWORD, seed
+from app.phases.models import Round
 from app.proposals.models import ProposalRevision
-from app.rounds.models import Round
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "app" / "translations"
 

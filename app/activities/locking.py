@@ -1,5 +1,5 @@
 """Serialising writes on one activity (sign-ups) or one place (scheduling), across threads, processes
-and app servers — the same technique as ``app.rounds.locking``."""
+and app servers — the same technique as ``app.phases.locking``."""
 
 from __future__ import annotations
 

@@ -15,9 +15,9 @@ from app import counts
 from app.activities.models import Activity
 from app.db import db, utcnow
 from app.news.models import NewsPost
+from app.phases.models import Phase, Round
 from app.proposals.models import Proposal
 from app.proposals.queries import is_public
-from app.rounds.models import Phase, Round
 
 
 def rounds() -> sa.Select:

@@ -18,8 +18,8 @@ from app.api import bp, queries, serializers
 from app.api.openapi import document
 from app.errors import InvalidInput, NotFound, PhaseClosed
 from app.numbers import ID_MAX, ID_MIN, parse_whole
+from app.phases.permissions import can_see_results
 from app.proposals.models import Proposal, Status
-from app.rounds.permissions import can_see_results
 from app.urls import MAX_PAGE
 
 DEFAULT_PER_PAGE = 20

@@ -8,8 +8,8 @@ from flask import url_for
 
 from app.activities.models import Activity
 from app.news.models import NewsPost
+from app.phases.models import Round
 from app.proposals.models import Proposal
-from app.rounds.models import Round
 
 
 def iso(value: datetime | None) -> str | None:

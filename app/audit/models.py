@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User
 from app.db import Model, UTCDateTime, utcnow
+
+if TYPE_CHECKING:  # audit sits beneath auth (docs/architecture.md): the mapper finds User by name
+    from app.auth.models import User
 
 
 class AuditEvent(Model):

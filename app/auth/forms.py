@@ -105,6 +105,17 @@ class ProfileForm(BaseForm):
     )
 
 
+class RedeemCodeForm(BaseForm):
+    """The residency code from a slip, on the account page; ``app.residents`` redeems it."""
+
+    code = StringField(
+        _l("Residency code"),
+        validators=[required(), max_length(20)],
+        description=_l("The code from the slip you received at the centre, e.g. ABCDE-23456."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
+    )
+
+
 class SetupAdminForm(RegisterForm):
     locale = RadioField(
         _l("Language"), choices=LANGUAGE_CHOICES, default="pl",

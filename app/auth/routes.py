@@ -14,6 +14,7 @@ from app.auth.forms import (
     ChangePasswordForm,
     LoginForm,
     ProfileForm,
+    RedeemCodeForm,
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
@@ -28,7 +29,6 @@ from app.forms import BaseForm
 from app.htmx import redirect_to
 from app.i18n import ui_language
 from app.outbox.services import kept_messages
-from app.residents.forms import RedeemCodeForm
 from app.urls import safe_next
 
 

@@ -7,14 +7,13 @@ from dataclasses import replace
 
 from flask_babel import lazy_gettext as _l
 
-from app.auth.models import User
 from app.centre import permissions
 from app.centre.models import THE_ONLY_ID, CentreSettings, Compliance
 from app.centre.settings import FIELDS, Centre, forget, from_record, settings
 from app.centre.signals import settings_changed
 from app.db import db
 from app.errors import InvalidInput
-from app.permissions import require
+from app.permissions import Actor, require
 
 POSTCODE = re.compile(r"\d{2}-\d{3}")
 LIMITS = {"name": 200, "street": 200, "city": 100, "phone": 40, "email": 254, "accessibility_contact": 200,
@@ -47,7 +46,7 @@ def _cleaned(centre: Centre) -> Centre:
                               if isinstance(getattr(centre, name), str)})
 
 
-def update_settings(actor: User, centre: Centre) -> Centre:
+def update_settings(actor: Actor, centre: Centre) -> Centre:
     """Save the centre's details (creating the record the first time)."""
     require(permissions.can_edit_centre(actor))
     centre = _cleaned(centre)

@@ -49,14 +49,14 @@ def seed() -> Iterator[str]:
     from app.discussion import demo as discussion_demo
     from app.news import demo as news_demo
     from app.proposals import demo as proposals_demo
-    from app.votes import demo as votes_demo
+    from app.rounds import demo as rounds_demo
 
     yield from _people()
     yield from _front_desk_people()
     people = {user.email: user for user in db.session.scalars(
         sa.select(User).where(User.email.in_([row[0] for row in PEOPLE]))) if user.email}
-    yield from votes_demo.seed_imported(people)
-    for feature in (proposals_demo, discussion_demo, votes_demo, activities_demo, news_demo, pictures_demo):
+    yield from rounds_demo.seed_imported(people)
+    for feature in (proposals_demo, discussion_demo, rounds_demo, activities_demo, news_demo, pictures_demo):
         yield from feature.seed(people)
     yield from _deadlines()
 
@@ -67,7 +67,7 @@ def _deadlines() -> Iterator[str]:
     from datetime import UTC, datetime, time, timedelta
 
     from app.i18n import WARSAW
-    from app.rounds.models import Phase, Round
+    from app.phases.models import Phase, Round
 
     today = utcnow().astimezone(WARSAW).date()
 

@@ -14,9 +14,9 @@ from app.activities.queries import requests as room_requests
 from app.auth.models import Role, User
 from app.db import db, utcnow
 from app.discussion.queries import moderation_queue
+from app.phases.models import Phase, Round
 from app.proposals.models import Proposal, Status
 from app.residents.queries import active_accounts
-from app.rounds.models import Phase, Round
 
 SHOWN = 5  # items of each kind on the desk; "see all" leads to the full list
 

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from app.db import utcnow
 from app.discussion.models import Comment, CommentState
 from app.permissions import ALLOW, Decision, deny, is_staff, signed_in
+from app.phases.table import Action, phase_allows
 from app.proposals.models import Proposal, Status
-from app.rounds.phases import Action, phase_allows
 
 EDIT_WINDOW = timedelta(minutes=15)
 
@@ -21,7 +21,7 @@ def is_public(proposal: Proposal) -> bool:
 
 
 def discussion_open(proposal: Proposal) -> Decision:
-    """The round phase decides (app/rounds/phases.py); ideas outside a round stay open."""
+    """The round phase decides (app/phases/table.py); ideas outside a round stay open."""
     if not is_public(proposal):
         return deny(_l("This proposal is not open for discussion."))
     if proposal.round is not None and not phase_allows(proposal.round.phase, Action.COMMENT):

@@ -53,7 +53,7 @@ def _comment_or_404(comment_id: int) -> Comment:
 def _thread(proposal: Proposal, http_status: int = 200, **context):
     """The discussion page, or for HTMX the thread alone."""
     return render("discussion/page.html", "discussion/_body.html", http_status=http_status,
-                  proposal=proposal, **context)
+                  proposal=proposal, thread=queries.discussion_thread(proposal, current_user), **context)
 
 
 def _done(proposal: Proposal, message: str, comment: Comment | None = None):

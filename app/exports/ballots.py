@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 
 from app.db import db
-from app.rounds.models import BallotKind, Round, Rule
+from app.phases.models import BallotKind, Round, Rule
 from app.votes import counting
 from app.votes import tally as engine
 from app.votes.models import Ballot

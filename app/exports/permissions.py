@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.permissions import ALLOW, Decision, deny, is_staff, signed_in
-from app.rounds.models import Round
-from app.rounds.permissions import can_see_results, can_see_round
-from app.rounds.phases import Action, phase_allows
+from app.phases.models import Round
+from app.phases.permissions import can_see_results, can_see_round
+from app.phases.table import Action, phase_allows
 
 REPORT_ROLES = ("steering", "admin")
 

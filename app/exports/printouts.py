@@ -6,8 +6,8 @@ The ballot lists the proposals with the same query, so in the same order, as the
 from __future__ import annotations
 
 from app.centre import settings as centre_settings
+from app.phases.models import BallotKind, Round
 from app.rounds import display
-from app.rounds.models import BallotKind, Round
 from app.urls import external_url
 from app.votes.counting import ballot_projects
 

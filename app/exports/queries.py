@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.rounds.models import Phase, Round
+from app.phases.models import Phase, Round
 
 
 def closed_rounds() -> sa.Select:

@@ -20,10 +20,10 @@ from app.discussion.models import Comment, CommentState
 from app.exports.results import WARSAW, label, local
 from app.exports.writers import Sheet, zl
 from app.i18n import LANGUAGE_NAMES
+from app.phases.models import Phase, Round
 from app.proposals.lifecycle import STATUS_LABELS
 from app.proposals.models import Category, Pledge, Proposal, Status
 from app.rounds.display import PHASE_LABELS
-from app.rounds.models import Phase, Round
 from app.votes.models import Channel, Participation
 
 BATCH = 1000

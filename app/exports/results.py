@@ -16,9 +16,9 @@ from flask_babel import gettext as _
 from app.audit.models import AuditEvent
 from app.db import db
 from app.exports.writers import Sheet, zl
+from app.phases.models import Phase, Round
 from app.rounds import display
 from app.rounds.forms import BALLOT_KIND_LABELS, CRITERION_LABELS, RULE_LABELS, describe_policy
-from app.rounds.models import Phase, Round
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 

@@ -30,7 +30,7 @@ from app.exports import ballots, permissions, printouts, reports, results
 from app.exports.results import WARSAW
 from app.exports.writers import COMMA, SEMICOLON, Sheet, stream_csv, stream_xlsx
 from app.permissions import require, signed_in
-from app.rounds.models import Round
+from app.phases.models import Round
 
 # Full Content-Type values (given as such, so the charset is not added a second time).
 CONTENT_TYPES = {

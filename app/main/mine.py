@@ -19,9 +19,9 @@ from app.activities.queries import LIVE, coordinated_by
 from app.db import db, utcnow
 from app.discussion.models import Comment, CommentState
 from app.outbox.services import kept_messages
+from app.phases.models import Round
 from app.proposals.models import Pledge, Proposal
 from app.proposals.queries import proposals_by
-from app.rounds.models import Round
 from app.votes.models import Participation
 
 SHOWN = 10  # the newest of each kind; the full lists have their own pages

@@ -16,9 +16,9 @@ from sqlalchemy.orm import joinedload
 
 from app.activities.models import Activity, ActivityStatus, Signup, SignupStatus, VolunteerRole
 from app.db import db, utcnow
+from app.phases.models import Phase, Round
 from app.proposals.models import Proposal, Status
 from app.proposals.queries import NEWEST, is_public
-from app.rounds.models import Phase, Round
 from app.votes.models import Participation
 
 WEEK = timedelta(days=7)

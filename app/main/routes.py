@@ -10,16 +10,19 @@ from app.centre.permissions import can_edit_centre
 from app.db import db
 from app.extensions import limiter
 from app.main import bp, mine, now
+from app.media.queries import covers
+from app.news.queries import latest_news
+from app.phases import permissions as round_permissions
 from app.proposals import permissions as proposal_permissions
 from app.proposals.forms import PLEDGE_LABELS
 from app.proposals.lifecycle import STATUS_LABELS
-from app.rounds import permissions as round_permissions
 
 
 @bp.get("/")
 def index():
     """What can be done today first; a fixed number of queries however much there is."""
     votes = now.running_votes(current_user)
+    latest_proposals = now.latest_proposals()
     return render_template(
         "main/index.html",
         votes=votes,
@@ -29,7 +32,9 @@ def index():
         activities=now.this_week(),
         roles=now.roles_needing_people(),
         results=now.latest_results(),
-        latest_proposals=now.latest_proposals(),
+        latest_proposals=latest_proposals,
+        proposal_covers=covers("proposal", latest_proposals),
+        latest_news=latest_news(3),
         status_labels=STATUS_LABELS,
     )
 
@@ -47,7 +52,7 @@ def me():
 def centre():
     """About the centre: who runs it, where and when it is open, and its rooms."""
     rooms = db.session.scalars(places(active_only=True)).all()  # one query
-    return render_template("main/centre.html", rooms=rooms,
+    return render_template("main/centre.html", rooms=rooms, room_covers=covers("place", rooms),
                            can_edit=can_edit_centre(current_user), can_manage_places=can_manage(current_user))
 
 

@@ -7,8 +7,10 @@ The API for other features:
 - ``services.add_picture(actor, kind, id, upload, alt)`` / ``services.store(upload, alt)``;
 - ``services.delete_pictures_of(kind, ids)`` when subjects are deleted (in the same transaction),
   ``services.forget_uploader(user_id)`` when an account is, ``services.personal_pictures(user_id, url)``;
-- in templates: ``picture_covers(kind, items)`` (one query per list), ``pictures_of(kind, subject)``,
-  ``picture_url(image, size)``, and the macros in ``media/_macros.html`` (``picture``, ``gallery``).
+- in routes: ``queries.covers(kind, items)`` (one query per list) and ``queries.pictures_for_page(kind,
+  subject)``, passed to the templates (which do not query);
+- in templates: ``picture_url(image, size)``, ``manage_pictures_url(kind, subject)``, and the macros in
+  ``media/_macros.html`` (``picture``, ``gallery``).
 """
 
 from flask import Blueprint, Flask
@@ -21,9 +23,7 @@ __all__ = ["Kind", "bp", "register", "register_jinja"]
 
 
 def register_jinja(app: Flask) -> None:
-    from app.media.queries import covers
-    from app.media.routes import manage_url, picture_url, pictures_for_page, sees_hidden_pictures
+    from app.media.routes import manage_url, picture_url, sees_hidden_pictures
 
-    app.jinja_env.globals.update(picture_covers=covers, picture_url=picture_url,
-                                 pictures_for_page=pictures_for_page, manage_pictures_url=manage_url,
+    app.jinja_env.globals.update(picture_url=picture_url, manage_pictures_url=manage_url,
                                  sees_hidden_pictures=sees_hidden_pictures)

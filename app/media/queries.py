@@ -24,6 +24,11 @@ def count_of(kind: str, subject_id: int) -> int:
     ) or 0
 
 
+def pictures_for_page(kind: str, subject) -> list[Image]:
+    """A subject's pictures for its page, cover first (hidden ones too: the page shows the reason)."""
+    return list(db.session.scalars(pictures_of(kind, getattr(subject, "id", subject))))
+
+
 def covers(kind: str, subjects) -> dict[int, Image]:
     """``{subject id: cover}`` for the subjects of a list (objects with ``id``, or ids); hidden covers
     are left out. One query for the whole list."""

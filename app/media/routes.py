@@ -32,11 +32,6 @@ def manage_url(kind: str, subject) -> str:
     return url_for("media.manage", kind=kind, subject_id=getattr(subject, "id", subject))
 
 
-def pictures_for_page(kind: str, subject) -> list[Image]:
-    """A subject's pictures for its page, cover first (hidden ones too: the page shows the reason)."""
-    return list(db.session.scalars(queries.pictures_of(kind, getattr(subject, "id", subject))))
-
-
 def sees_hidden_pictures() -> bool:
     return can_see_hidden(current_user)
 
@@ -53,7 +48,7 @@ def _page(kind_name: str, subject_id: int, *, http_status: int = 200, errors: di
     kind = kind_named(kind_name)
     subject = services.subject_for(current_user, kind, subject_id)
     require(kind.can_manage(current_user, subject))
-    pictures = pictures_for_page(kind.name, subject_id)
+    pictures = queries.pictures_for_page(kind.name, subject_id)
     return render(
         "media/manage.html", http_status=http_status, kind=kind, subject=subject, pictures=pictures,
         title=kind.title(subject), subject_url=kind.url(subject), errors=errors or {}, values=values or {},

@@ -4,16 +4,22 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
+from app.activities.signals import activity_page
+
 bp = Blueprint("news", __name__)
 
 
 def register_jinja(app: Flask) -> None:
-    """``latest_news(n)`` for the home page's News section; ``news_about_activity(activity)`` for the
-    activity page (``news/_for_activity.html``)."""
-    from app.news.queries import latest_news, news_about_activity
+    """``round_url(round_id)`` for links to a round's page."""
+    app.jinja_env.globals.update(round_url=round_url)
 
-    app.jinja_env.globals.update(latest_news=latest_news, news_about_activity=news_about_activity,
-                                 round_url=round_url)
+
+@activity_page.connect
+def _news_on_activity_page(activity, viewer) -> dict:
+    """The posts that ``news/_for_activity.html`` lists on the activity's page."""
+    from app.news.queries import news_about_activity
+
+    return {"activity_news": news_about_activity(activity)}
 
 
 ROUND_PAGE_ENDPOINTS = ("rounds.show", "rounds.detail", "rounds.view")

@@ -12,8 +12,8 @@ from app.activities.models import Activity
 from app.auth.models import User
 from app.db import db, utcnow
 from app.news.models import NewsPost
+from app.phases.models import Round
 from app.proposals.models import Proposal, Status
-from app.rounds.models import Round
 from app.text import render_markdown
 
 POSTS = [

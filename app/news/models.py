@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.activities.models import Activity
 from app.auth.models import User
 from app.db import Model, UTCDateTime, utcnow
+from app.phases.models import Round
 from app.proposals.models import Proposal
-from app.rounds.models import Round
 
 
 class NewsPost(Model):

@@ -12,8 +12,8 @@ from app.activities.models import Activity, ActivityStatus
 from app.db import db, utcnow
 from app.i18n import moment
 from app.news.models import NewsPost
+from app.phases.models import Round
 from app.proposals.models import Proposal, Status
-from app.rounds.models import Round
 
 MENTIONS_SHOWN = 5
 

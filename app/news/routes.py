@@ -9,6 +9,7 @@ from app.db import db
 from app.errors import DomainError, NotFound
 from app.htmx import redirect_to, render
 from app.i18n import ui_language
+from app.media.queries import pictures_for_page
 from app.news import bp, permissions, queries, services
 from app.news.feed import CONTENT_TYPE, atom_feed
 from app.news.forms import DeleteForm, NewsForm
@@ -50,8 +51,9 @@ def index():
 @bp.get("/news/<id:post_id>")
 def show(post_id: int):
     can_manage = permissions.can_manage_news(current_user)
+    post = _post_or_404(post_id)
     # The form (and its CSRF token, a session cookie) only for those who see it: readers get a cacheable page.
-    return render_template("news/show.html", post=_post_or_404(post_id),
+    return render_template("news/show.html", post=post, pictures=pictures_for_page("news", post),
                            delete_form=DeleteForm() if can_manage else None, can_manage=can_manage)
 
 

@@ -15,8 +15,8 @@ from app.media.services import delete_pictures_of
 from app.news import permissions, queries
 from app.news.models import NewsPost
 from app.permissions import require
+from app.phases.models import Round
 from app.proposals.models import Proposal, Status
-from app.rounds.models import Round
 from app.text import render_markdown
 
 MAX_TITLE_LENGTH = 200

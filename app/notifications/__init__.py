@@ -10,16 +10,29 @@ bp = Blueprint("notifications", __name__)
 
 
 def register_jinja(app: Flask) -> None:
-    """``unread_notifications()`` for the header, ``is_following(kind, id)`` for follow buttons, and
-    ``notification_text(n)`` / ``notification_detail_label(n)`` for lists and e-mails."""
-    from flask_login import current_user
-
+    """``unread_notifications`` (a number) for the header, and ``notification_text(n)`` /
+    ``notification_detail_label(n)`` for lists and e-mails. A follow button gets ``following`` from the route
+    of its page (``services.is_following``)."""
     from app.notifications.events import detail_label, message
-    from app.notifications.services import is_following, unread_count
 
+    app.context_processor(_unread_notifications)
     app.jinja_env.globals.update(
-        unread_notifications=lambda: unread_count(current_user),
-        is_following=lambda kind, subject_id: is_following(current_user, kind, subject_id),
         notification_text=lambda n: message(n.event, n.subject_title, n.actor_name),
         notification_detail_label=lambda n: detail_label(n.event) or "",
     )
+
+
+def _unread_notifications() -> dict:
+    """The header's unread count, for a whole page of someone signed in: read once per request, here, so the
+    header's template does not query (an HTMX fragment has no header; the count's own route passes it)."""
+    from flask import g, has_request_context
+    from flask_login import current_user
+
+    from app.htmx import is_htmx
+    from app.notifications.services import unread_count
+
+    if not has_request_context() or is_htmx() or not current_user.is_authenticated:
+        return {}
+    if "unread_notifications" not in g:
+        g.unread_notifications = unread_count(current_user)
+    return {"unread_notifications": g.unread_notifications}

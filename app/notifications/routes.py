@@ -28,7 +28,8 @@ def index():
 @bp.get("/notifications/count")
 def count():
     """The header's link with the unread count (HTMX refreshes it every minute)."""
-    return render_template("notifications/_header_link.html")
+    return render_template("notifications/_header_link.html",
+                           unread_notifications=services.unread_count(current_user))
 
 
 @bp.get("/notifications/<id:notification_id>")
@@ -83,7 +84,8 @@ for _kind in subjects.FOLLOWABLE:
 
 def _follow_answer(kind: str, subject_id: int, text: str):
     if is_htmx() and request.headers.get("HX-Target", "").startswith("follow-"):
-        return render_template("notifications/_follow.html", kind=kind, subject_id=subject_id, said=text)
+        return render_template("notifications/_follow.html", kind=kind, subject_id=subject_id, said=text,
+                               following=services.is_following(current_user, kind, subject_id))
     flash(text, "success")
     return redirect_to(safe_next("notifications.following"))
 

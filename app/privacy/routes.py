@@ -8,6 +8,7 @@ from flask import Response, current_app, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from app.auth.former import is_former
 from app.confirmation import confirmation_needed
 from app.db import utcnow
 from app.errors import DomainError
@@ -20,7 +21,7 @@ from app.privacy.forms import DeleteAccountForm
 @bp.app_template_filter("person")
 def person(user) -> str:
     """A person's display name, or "deleted account" for a deleted (or missing) account."""
-    if user is None or services.is_former(user):
+    if user is None or is_former(user):
         return _("deleted account")
     return user.display_name
 

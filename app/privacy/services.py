@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from app.activities.models import Activity, RoomRequest, Signup
 from app.activities.services.signups import withdraw_everywhere
 from app.audit.services import record
+from app.auth.former import DELETED_DOMAIN, is_former
 from app.auth.models import ResidencyCode, Role, User
 from app.auth.passwords import verify_password
 from app.db import db, utcnow
@@ -37,13 +38,7 @@ from app.residents.models import SignInCode
 from app.urls import external_url
 from app.votes.models import Ballot, Participation
 
-DELETED_DOMAIN = "deleted.invalid"
 FORMER_NAME = "—"
-
-
-def is_former(user: User | None) -> bool:
-    """An account whose owner deleted it (anonymised in place)."""
-    return user is not None and (user.email or "").endswith("@" + DELETED_DOMAIN)
 
 
 def can_manage_own_data(actor: User | None) -> Decision:

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from app.auth.models import User
 from app.db import db, utcnow
+from app.phases.models import Phase, Round
 from app.proposals.models import Category, Pledge, Proposal, ProposalEvent, ProposalRevision, Status
-from app.rounds.models import Phase, Round
 from app.text import fold, render_markdown
 
 CATEGORIES = [

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.phases.models import Phase
 from app.proposals.models import Proposal, Status
-from app.rounds.models import Phase
 
 # The one table of allowed status changes. Other features (votes, activities) move proposals along it
 # with ``services.set_status``; anything not listed here is refused.

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.db import Model, UTCDateTime, one_of, utcnow
-from app.rounds.models import Round
+from app.phases.models import Round
 
 
 class Status(StrEnum):

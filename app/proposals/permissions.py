@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.permissions import ALLOW, Decision, deny, is_staff, is_verified_resident, signed_in
+from app.phases.table import Action, phase_allows
 from app.proposals.lifecycle import LATER_STATUSES, can_transition
 from app.proposals.models import Proposal, Status
-from app.rounds.phases import Action, phase_allows
 
 ONLY_VERIFIED = _l("Only verified residents can write proposals.")
 ONLY_AUTHOR = _l("Only the author can change this proposal.")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from app.phases.models import Phase, Round
+from app.phases.table import PHASE_ACTIONS, Action
 from app.proposals.models import Category, Pledge, Proposal, ProposalEvent, ProposalRevision, Status
-from app.rounds.models import Phase, Round
-from app.rounds.phases import PHASE_ACTIONS, Action
 from app.text import fold
 
 SORTS = ("newest", "supported", "discussed")

@@ -10,7 +10,9 @@ from app.db import db
 from app.errors import Conflict, DomainError, NotFound, render_error
 from app.extensions import contributions_limit, limiter, per_user
 from app.htmx import is_htmx, redirect_to, render
+from app.media.queries import covers, pictures_for_page
 from app.money import zloty_input
+from app.notifications.services import is_following
 from app.pagination import paginate_by_ids
 from app.permissions import is_staff, require
 from app.proposals import bp, permissions, queries, services
@@ -18,6 +20,7 @@ from app.proposals.diff import changed, word_diff
 from app.proposals.forms import PLEDGE_LABELS, CategoryForm, PledgeForm, ProposalForm, ReviewForm
 from app.proposals.lifecycle import PUBLIC_STATUSES, STAGES, STATUS_LABELS, stage_of, stopped
 from app.proposals.models import Category, Proposal
+from app.proposals.signals import proposal_page
 from app.urls import id_arg, int_arg, page_arg, text_arg
 
 TOO_MANY_PROPOSALS = _l("You are adding proposals faster than the platform allows. Try again later.")
@@ -55,7 +58,8 @@ def index():
                            key=(search, round_id, category_id, status))
     return render(
         "proposals/index.html", "proposals/_list.html",
-        page=page, search=search, round_arg=round_arg if round_id is not None else "",
+        page=page, covers=covers("proposal", page.items), search=search,
+        round_arg=round_arg if round_id is not None else "",
         category_id=category_id, status=status, sort=sort,
         categories=db.session.scalars(queries.categories()).all(),
         rounds=db.session.scalars(queries.rounds_with_proposals()).all(),
@@ -69,7 +73,8 @@ def index():
 @login_required
 def mine():
     page = _paginate(queries.proposals_by(current_user.id))
-    return render_template("proposals/mine.html", page=page, status_labels=STATUS_LABELS,
+    return render_template("proposals/mine.html", page=page, covers=covers("proposal", page.items),
+                           status_labels=STATUS_LABELS,
                            can_create=permissions.can_create(current_user))
 
 
@@ -137,6 +142,7 @@ def edit(proposal_id: int):
             flash(_("Your changes are saved.") if saved else _("Nothing has changed."), "success")
             return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
     return render_template("proposals/form.html", form=form, proposal=proposal,
+                           pictures=pictures_for_page("proposal", proposal),
                            can_manage_pictures=permissions.can_manage_pictures(current_user, proposal)
                            ), 422 if form.errors else 200
 
@@ -169,6 +175,11 @@ def _page(proposal: Proposal, *, http_status: int = 200, review_form=None, pledg
         can_manage_pictures=permissions.can_manage_pictures(current_user, proposal),
         **extra,
     )
+    if not (fragment and is_htmx()):  # the whole page: its follow button, and the parts of the features above
+        context["following"] = is_following(current_user, "proposal", proposal.id)
+        context["pictures"] = pictures_for_page("proposal", proposal)
+        for _receiver, values in proposal_page.send(proposal, viewer=current_user):
+            context.update(values)
     return render("proposals/show.html", fragment, http_status=http_status, **context)
 
 

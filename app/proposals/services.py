@@ -23,6 +23,8 @@ from app.money import parse_zloty
 from app.notifications.services import Mail, follow, followers, notify, path_for
 from app.outbox.services import queue_email_to
 from app.permissions import is_staff, require
+from app.phases.models import Round
+from app.phases.table import Action, phase_allows
 from app.proposals import permissions
 from app.proposals.lifecycle import LATER_STATUSES, STATUS_LABELS, TRANSITIONS
 from app.proposals.models import (
@@ -34,8 +36,6 @@ from app.proposals.models import (
     ProposalRevision,
     Status,
 )
-from app.rounds.models import Round
-from app.rounds.phases import Action, phase_allows
 from app.text import fold, render_markdown
 from app.urls import external_url
 

@@ -48,15 +48,6 @@ class CodesForm(BaseForm):
     )
 
 
-class RedeemCodeForm(BaseForm):
-    code = StringField(
-        _l("Residency code"),
-        validators=[required(), max_length(20)],
-        description=_l("The code from the slip you received at the centre, e.g. ABCDE-23456."),
-        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
-    )
-
-
 class RoleForm(BaseForm):
     role = SelectField(
         _l("Role"),

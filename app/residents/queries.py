@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.audit.models import AuditEvent
+from app.auth.former import DELETED_DOMAIN
 from app.auth.models import User
-from app.privacy.services import DELETED_DOMAIN
 from app.residents.codes import CODE_LENGTH, hash_code, normalise_code
 from app.residents.models import SignInCode
 

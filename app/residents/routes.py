@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from app.audit import labels as audit_labels
-from app.auth.forms import ProfileForm
+from app.auth.forms import ProfileForm, RedeemCodeForm
 from app.auth.models import User
 from app.auth.numbers import resident_number
 from app.confirmation import confirmation_needed
@@ -21,7 +21,6 @@ from app.residents.forms import (
     ROLE_LABELS,
     CodesForm,
     FrontDeskForm,
-    RedeemCodeForm,
     RoleForm,
     SignInCodeForm,
     SlipPdfForm,

@@ -9,12 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
+from app.auth.former import is_former
 from app.auth.models import ResidencyCode, Role, User, VerificationMethod
 from app.auth.services import find_user_by_email
 from app.db import db, rowcount, utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.permissions import require
-from app.privacy.services import is_former
 from app.residents import permissions, queries
 from app.residents.codes import CODE_LENGTH, format_code, hash_code, normalise_code, random_code
 from app.residents.signals import residency_verified

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from app.i18n import money, quoted
+from app.phases.models import BallotKind, Eligibility, Phase, Round, Rule, Secrecy
 from app.rounds.forms import CRITERION_LABELS, describe_policy
-from app.rounds.models import BallotKind, Eligibility, Phase, Round, Rule, Secrecy
 from app.votes.tally import result as outcome
 
 PHASE_LABELS: dict[str, Any] = {

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import url_for
 
 from app.db import db
-from app.rounds.models import Phase, Round
+from app.phases.models import Phase, Round
 
 
 def followable(ids: list[int]) -> dict[int, tuple[str, str]]:

@@ -25,7 +25,7 @@ from app.forms import (
 )
 from app.money import parse_zloty, zloty_input
 from app.numbers import parse_whole
-from app.rounds.models import BallotKind, Eligibility, Rule, Secrecy
+from app.phases.models import BallotKind, Eligibility, Rule, Secrecy
 from app.rounds.settings import RoundSettings
 
 WARSAW = ZoneInfo("Europe/Warsaw")

@@ -14,8 +14,8 @@ from app.auth.models import User
 from app.db import db
 from app.notifications.services import Mail, followers, notify, path_for
 from app.notifications.signals import reminders_due
+from app.phases.models import Eligibility, Phase, Round
 from app.proposals.models import Proposal
-from app.rounds.models import Eligibility, Phase, Round
 from app.urls import external_url
 from app.votes.models import Participation
 

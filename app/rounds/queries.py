@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.phases.models import Phase, Round
 from app.proposals.models import Proposal, Status
-from app.rounds.models import Phase, Round
 
 PHASE_ORDER = (Phase.DRAFT, Phase.SUBMISSION, Phase.REVIEW, Phase.VOTING, Phase.CLOSED, Phase.ARCHIVED)
 # Proposals a round page lists before its ballot is set: those sent in and not turned down.

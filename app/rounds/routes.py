@@ -14,12 +14,14 @@ from app.db import db
 from app.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, PhaseClosed
 from app.extensions import limiter
 from app.htmx import redirect_to, render
+from app.notifications.services import is_following
 from app.permissions import require
+from app.phases import permissions
+from app.phases.models import BallotKind, Phase, Round, Rule, Secrecy
+from app.phases.table import Action, phase_allows
 from app.residents.queries import active_accounts, people_matching
-from app.rounds import bp, display, permissions, queries, services, words
+from app.rounds import bp, display, queries, services, words
 from app.rounds.forms import AdvanceForm, PaperBallotForm, ReceiptForm, RoundForm, ballot_chosen
-from app.rounds.models import BallotKind, Phase, Round, Rule, Secrecy
-from app.rounds.phases import Action, phase_allows
 from app.rounds.settings import RoundSettings
 from app.urls import external_url, page_arg, text_arg
 from app.votes import services as votes
@@ -87,6 +89,7 @@ def detail(round_id: int):
     return render_template(
         "rounds/detail.html",
         **_context(round_),
+        following=is_following(current_user, "round", round_.id),
         proposals=proposals,
         on_ballot=round_.phase in ON_BALLOT_PHASES,
         ballot_rules=display.ballot_rules(round_),

@@ -16,10 +16,11 @@ from app.auth.models import User
 from app.db import db, utcnow
 from app.errors import Conflict, InvalidInput
 from app.permissions import require
+from app.phases import permissions
+from app.phases.locking import lock_round
+from app.phases.models import BallotKind, Eligibility, Phase, Round, Rule
 from app.proposals.models import Pledge, Proposal, ProposalEvent, Status
-from app.rounds import notices, permissions
-from app.rounds.locking import lock_round
-from app.rounds.models import BallotKind, Eligibility, Phase, Round, Rule
+from app.rounds import notices
 from app.rounds.settings import RoundSettings
 from app.text import render_markdown
 from app.votes import counting

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from app.errors import InvalidInput
-from app.rounds.models import BallotKind, Eligibility, Phase, Round, Rule, Secrecy
+from app.phases.models import BallotKind, Eligibility, Phase, Round, Rule, Secrecy
 from app.votes.tally import CRITERIA
 
 MAX_BUDGET_GROSZE = 10**13  # 100 billion zł: anything above is a typing error

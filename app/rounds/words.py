@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from app.rounds.models import BallotKind, Rule
+from app.phases.models import BallotKind, Rule
 
 
 @dataclass(frozen=True)

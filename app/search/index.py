@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, UOWTransaction
 from app.activities.models import Activity
 from app.db import db
 from app.news.models import NewsPost
+from app.phases.models import Round
 from app.proposals.models import Proposal
-from app.rounds.models import Round
 from app.search.models import SearchEntry
 from app.search.stemming import WORD
 from app.text import fold

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.errors import InvalidInput
 from app.numbers import parse_whole
-from app.rounds.models import BallotKind, Round
+from app.phases.models import BallotKind, Round
 from app.votes import tally as engine
 
 

@@ -40,7 +40,7 @@ def _units(grosze: int) -> int | float:
     return grosze // 100 if grosze % 100 == 0 else float(format_money(grosze))
 
 
-def _refuse(file: Path, error: PabulibError | str) -> NoReturn:
+def refuse(file: Path, error: PabulibError | str) -> NoReturn:
     """One line on stderr naming the file, the section, the line and the reason; exit status 2."""
     click.echo(f"{file.name}: {error}", err=True)
     sys.exit(2)
@@ -84,7 +84,7 @@ def tally_command(
             dedupe_votes=dedupe_votes,
         )
     except PabulibError as error:
-        _refuse(file, error)
+        refuse(file, error)
     result = tally(parsed.election)
     out = {
         "file": file.name,
@@ -108,25 +108,3 @@ def tally_command(
         out["rounds"] = full["rounds"]
         out["details"] = full["details"]
     click.echo(json.dumps(out, ensure_ascii=False, sort_keys=True, indent=2))
-
-
-@votes_cli.command("import-pabulib")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--title", default=None, help="Title of the new round (default: the file's description).")
-@click.option("--dedupe-votes", is_flag=True, help=DEDUPE_HELP)
-def import_pabulib_command(file: Path, title: str | None, dedupe_votes: bool) -> None:
-    """Create a closed round (proposals and anonymous ballots) from a Pabulib FILE.pb."""
-    from app.votes.importing import import_parsed
-    from app.votes.pabulib_messages import pabulib_error_message
-
-    try:
-        parsed = parse_pabulib(file, dedupe_votes=dedupe_votes)
-    except PabulibError as error:
-        _refuse(file, pabulib_error_message(error))  # in the platform's language
-    round_ = import_parsed(parsed, file, title)
-    assert round_.result is not None  # closed and counted
-    winners = round_.result["tally"]["winners"]
-    click.echo(f"round {round_.id}: {round_.result['ballots']} ballots, {len(winners)} selected proposals")
-    click.echo(f"ballots sha256: {round_.ballots_sha256}")
-    if dedupe_votes:
-        click.echo(f"approval votes naming a project twice, counted once: {parsed.votes_deduplicated}")

@@ -11,8 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.db import db
+from app.phases.models import BallotKind, Round, Rule
 from app.proposals.models import Proposal, Status
-from app.rounds.models import BallotKind, Round, Rule
 from app.votes import tally as engine
 from app.votes.models import Ballot, StoredChoices
 

@@ -23,10 +23,10 @@ from app.auth.models import User
 from app.db import commit_keeping_loaded, db, utcnow
 from app.errors import Conflict, InvalidInput
 from app.permissions import require
+from app.phases import permissions
+from app.phases.locking import lock_round_phase
+from app.phases.models import Round, Secrecy
 from app.proposals.models import Proposal
-from app.rounds import permissions
-from app.rounds.locking import lock_round_phase
-from app.rounds.models import Round, Secrecy
 from app.votes import counting
 from app.votes import tally as engine
 from app.votes.messages import ballot_problem_message

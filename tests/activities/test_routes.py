@@ -15,8 +15,10 @@ from app.activities.models import Activity, RoomRequest, Signup
 from app.activities.times import WARSAW, local
 from app.db import utcnow
 from app.proposals.models import Pledge, Status
+from app.proposals.signals import proposal_page
 from tests.activities.factories import in_days, make_activity, make_place, sign
 from tests.proposals.factories import make_proposal
+from tests.queries import count_queries
 
 
 def test_calendar_lists_upcoming_and_past_and_filters_by_place(client, session):
@@ -248,17 +250,25 @@ def test_proposal_page_include_shows_the_path_to_what_happened(app, session, use
         session, proposal=proposal, title="Pierwsze spotkanie", starts_at=in_days(-7), status="held"
     )
     make_activity(session, proposal=proposal, title="Drugie spotkanie", starts_at=in_days(7))
+    def include(proposal) -> str:
+        """The part as the proposal page renders it, with what the activities package gives that page."""
+        parts = {}
+        for _receiver, values in proposal_page.send(proposal, viewer=None):
+            parts.update(values)
+        with count_queries(app) as rendering:
+            html = render_template_string('{% include "activities/_for_proposal.html" %}', proposal=proposal,
+                                          **parts)
+        assert rendering == []  # the template does not query
+        return html
+
     with app.test_request_context("/"):
-        html = render_template_string('{% include "activities/_for_proposal.html" %}', proposal=proposal)
+        html = include(proposal)
     assert html.index("Pierwsze spotkanie") < html.index("Drugie spotkanie")
     assert "Odbyło się 1 spotkanie; jeszcze 1 zaplanowane." in html
     assert "Zaplanuj działanie" not in html  # a visitor does not schedule
     with app.test_request_context("/"):
         other = make_proposal(session, users.resident(), status=Status.SELECTED)
-        assert (
-            render_template_string('{% include "activities/_for_proposal.html" %}', proposal=other).strip()
-            == ""
-        )
+        assert include(other).strip() == ""
 
 
 def test_remind_command_sends_once(app, session, users, mail):

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from app.db import utcnow
 from app.discussion.models import Comment, CommentState, Flag
+from app.phases.models import Round
 from app.proposals.models import Proposal, Status
-from app.rounds.models import Round
 from app.text import COMMENT_TAGS, render_markdown
 
 _counter = itertools.count(1)

@@ -18,8 +18,8 @@ from app.notifications.choices import set_choices
 from app.notifications.models import Notification
 from app.notifications.sending import send_held
 from app.notifications.services import follow
+from app.phases.models import Phase
 from app.proposals.models import Proposal, Status
-from app.rounds.models import Phase
 from tests.discussion.factories import make_comment, make_flag, make_proposal, make_round
 
 

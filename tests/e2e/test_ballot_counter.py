@@ -11,7 +11,7 @@ from tests.e2e.conftest import login
 def cumulative_round(live) -> tuple[int, list[int]]:
     """A round in voting: 10 points, at most 3 on one proposal; three proposals."""
     from app.db import db
-    from app.rounds.models import Phase
+    from app.phases.models import Phase
     from tests.rounds.factories import make_proposal, make_round
 
     with live.app.app_context():

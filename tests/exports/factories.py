@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from app.activities.models import Activity
 from app.auth.models import User
+from app.phases.models import Round
 from app.proposals.models import Proposal
 from app.rounds import services as rounds
-from app.rounds.models import Round
 from app.votes import services as votes
 from app.votes import tally as engine
 from tests.votes.helpers import make_proposal, make_round

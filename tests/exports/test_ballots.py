@@ -14,8 +14,8 @@ from pabutools.election import parse_pabulib as pabutools_parse
 
 from app.exports import ballots
 from app.exports.writers import Sheet, stream_csv
+from app.phases.models import Round
 from app.proposals.models import Proposal
-from app.rounds.models import Round
 from app.votes.cli import votes_cli
 from app.votes.models import Ballot, Participation
 from app.votes.tally import parse_pabulib, tally

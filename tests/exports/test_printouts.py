@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from app.audit.models import AuditEvent
 from app.pdf import pdf_available
-from app.rounds.models import Phase
+from app.phases.models import Phase
 from tests.conftest import require_system
 from tests.rounds.factories import ballot_round, make_proposal, make_round
 

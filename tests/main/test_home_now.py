@@ -12,8 +12,8 @@ import pytest
 
 from app.db import utcnow
 from app.i18n import WARSAW
+from app.phases.models import Phase
 from app.proposals.models import Pledge, Status
-from app.rounds.models import Phase
 from app.votes.models import Participation
 from tests.activities.factories import in_days, make_activity, sign
 from tests.discussion.factories import make_proposal

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from app.rounds.models import Phase
+from app.phases.models import Phase
 from tests.exports.factories import known_round
 from tests.rounds.factories import ballot_round
 

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from app.db import utcnow
 from app.outbox.services import queue_email_to
+from app.phases.models import Phase
 from app.proposals.models import Pledge, Status
-from app.rounds.models import Phase
 from app.votes import services as votes
 from app.votes import tally as engine
 from app.votes.models import Ballot, Participation

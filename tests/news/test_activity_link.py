@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from app.activities.models import Activity
+from app.activities.signals import activity_page
 from app.news import queries, services
 from app.news.models import NewsPost
 from tests.activities.factories import in_days, make_activity
@@ -204,6 +205,14 @@ def test_form_offers_the_activities(client, users, session, activity):
     assert f'<option value="{activity.id}">{escape(TITLE)} — ' in html
 
 
+def _activity_page_parts(activity) -> dict:
+    """What the features above activities give the activity page, as its route asks them."""
+    parts = {}
+    for _receiver, values in activity_page.send(activity, viewer=None):
+        parts.update(values)
+    return parts
+
+
 def test_activity_page_fragment_lists_the_news_in_one_query(app, session, users, activity):
     other = make_activity(session, title="Inne")
     quiet = make_activity(session, title="Bez aktualności")
@@ -218,10 +227,13 @@ def test_activity_page_fragment_lists_the_news_in_one_query(app, session, users,
     with app.test_request_context():
         template = app.jinja_env.get_template("news/_for_activity.html")
         with count_queries(app) as statements:
-            html = template.render(activity=activity)
-        empty = template.render(activity=quiet)
+            parts = _activity_page_parts(activity)
+        with count_queries(app) as rendering:
+            html = template.render(activity=activity, **parts)
+        empty = template.render(activity=quiet, **_activity_page_parts(quiet))
 
     assert len(statements) == 1
+    assert rendering == []  # the template does not query: the route passes the news in
     assert html.index("Zostały dwa miejsca") < html.index("Zapisy otwarte")
     assert f'href="/news/{newer.id}"' in html and f'href="/news/{older.id}"' in html
     assert "O czymś innym" not in html and "Aktualności o tym wydarzeniu" in html

@@ -14,11 +14,11 @@ from app.notifications.models import Follow, Notification
 from app.notifications.services import follow
 from app.notifications.signals import reminders_due
 from app.outbox.models import OutboxMessage
+from app.phases.models import Phase
 from app.proposals import services as proposals
 from app.proposals.models import Status
 from app.residents import services as residents
 from app.rounds import services as rounds
-from app.rounds.models import Phase
 from app.votes import services as votes
 from app.votes import tally as engine
 from tests.activities.factories import make_activity, make_place, sign

@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 
 from app.db import utcnow
+from app.phases.models import Round
 from app.proposals.models import Category, Proposal, ProposalEvent, Status
-from app.rounds.models import Round
 from app.text import fold, render_markdown
 
 _counter = itertools.count(1)

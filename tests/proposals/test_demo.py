@@ -1,9 +1,9 @@
 import sqlalchemy as sa
 
 from app.demo.seed import _people as seed_people
+from app.phases.models import Round
 from app.proposals import demo
 from app.proposals.models import Category, Proposal, Status
-from app.rounds.models import Round
 
 
 def test_demo_data_has_proposals_in_every_status_and_is_idempotent(session):

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from app.audit.models import AuditEvent
 from app.errors import DomainError
 from app.outbox.models import OutboxMessage
+from app.phases.models import Phase
 from app.proposals import services
 from app.proposals.models import Pledge, Proposal, ProposalEvent, ProposalRevision, Status
-from app.rounds.models import Phase
 from tests.proposals.factories import make_proposal, make_round
 
 ROLES = ("anonymous", "unverified", "resident", "author", "moderator", "steering", "admin")

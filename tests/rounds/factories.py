@@ -6,8 +6,8 @@ import itertools
 from datetime import timedelta
 
 from app.db import utcnow
+from app.phases.models import Phase, Round
 from app.proposals.models import Proposal, Status
-from app.rounds.models import Phase, Round
 from app.rounds.settings import RoundSettings
 from app.text import fold
 

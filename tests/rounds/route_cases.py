@@ -3,7 +3,7 @@ a phase (``subject`` functions return the URL placeholders) and the check of a r
 
 from __future__ import annotations
 
-from app.rounds.models import Phase, Round
+from app.phases.models import Phase, Round
 from app.votes.models import Ballot, Participation
 from tests.rounds.factories import make_proposal, make_round
 

@@ -15,8 +15,8 @@ from flask_babel import force_locale
 from app.db import utcnow
 from app.errors import Conflict
 from app.i18n import deadline, time_left
+from app.phases.models import Phase, Round
 from app.rounds import services
-from app.rounds.models import Phase, Round
 from tests.rounds.factories import make_proposal, make_round
 from tests.rounds.test_routes import VALID_ROUND
 

@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.db import db
-from app.rounds.locking import lock_round
+from app.phases.locking import lock_round
 from tests.live_server import scratch_database
 from tests.votes.helpers import make_round
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
 from app.outbox.models import OutboxMessage
+from app.phases.models import Phase, Round
 from app.proposals.models import Proposal
-from app.rounds.models import Phase, Round
 from app.votes.models import Ballot, Participation
 from tests.rounds.factories import make_proposal, make_round
 

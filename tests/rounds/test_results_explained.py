@@ -7,8 +7,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from app.phases.models import Phase, Round
 from app.rounds import services as rounds
-from app.rounds.models import Phase, Round
 from app.votes import services as votes
 from app.votes import tally as engine
 from tests.exports.test_printouts import pdf, pdf_text  # noqa: F401  (pdf is a fixture)

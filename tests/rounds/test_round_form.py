@@ -8,7 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from app.rounds.models import Phase, Round
+from app.phases.models import Phase, Round
 from tests.rounds.factories import make_round
 
 ALL_SETTINGS = ("min_choices", "max_choices", "max_ballot_cost", "points_total", "points_per_proposal",

@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
+from app.phases.models import Phase, Round
 from app.proposals.models import Proposal
-from app.rounds.models import Phase, Round
 from app.votes.models import Ballot, Participation
 from tests.rounds.factories import ballot_round, make_proposal, make_round
 

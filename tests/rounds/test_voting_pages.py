@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
+from app.phases.models import Phase
 from app.rounds import services as rounds
-from app.rounds.models import Phase
 from app.votes.models import Ballot, Participation
 from tests.rounds.factories import ballot_round, make_round
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+from app.phases.models import Round
 from app.proposals.models import Proposal, Status
-from app.rounds.models import Round
 from app.rounds.settings import RoundSettings
 from app.text import fold
 from tests.rounds.factories import deadlines

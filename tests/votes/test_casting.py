@@ -8,7 +8,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit.models import AuditEvent
 from app.errors import Conflict, InvalidInput, NotAllowed
-from app.rounds.models import BallotKind, Eligibility, Round, Secrecy
+from app.phases.models import BallotKind, Eligibility, Round, Secrecy
 from app.votes import services
 from app.votes import tally as engine
 from app.votes.models import Ballot, Participation

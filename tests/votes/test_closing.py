@@ -12,9 +12,9 @@ from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotAllowed
 from app.notifications.models import Notification
 from app.outbox.models import OutboxMessage
+from app.phases.models import Phase, Round
 from app.proposals.models import Pledge, Proposal, ProposalEvent, Status
 from app.rounds import services
-from app.rounds.models import Phase, Round
 from app.rounds.settings import RoundSettings
 from app.votes import counting
 from app.votes import services as votes

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from app.phases.models import Round
 from app.proposals.models import Proposal
-from app.rounds.models import Round
 from app.rounds.services import recount
 from app.votes import tally as engine
 from app.votes.models import Ballot

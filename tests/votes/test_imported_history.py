@@ -13,11 +13,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.i18n import WARSAW
+from app.phases.models import Round
 from app.proposals.models import Proposal
-from app.rounds.models import Round
+from app.rounds.importing import import_pabulib
 from app.votes import services as votes
 from app.votes import tally as engine
-from app.votes.importing import import_pabulib
 from tests.votes.helpers import make_proposal, make_round
 
 FILE = Path(__file__).resolve().parents[1] / "data" / "pabulib" / "Poland_Czestochowa_2024_Mirow.pb"

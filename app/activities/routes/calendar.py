@@ -15,10 +15,13 @@ from app.activities import bp, permissions, queries
 from app.activities.models import Activity, SignupStatus
 from app.activities.routes.common import activity_or_404
 from app.activities.services.calendar import calendar_token
+from app.activities.signals import activity_page
 from app.activities.times import local, month_bounds
 from app.confirmation import confirmation_needed
 from app.db import db, utcnow
 from app.htmx import redirect_to, render
+from app.media.queries import pictures_for_page
+from app.notifications.services import is_following
 from app.urls import id_arg, page_arg
 
 
@@ -102,8 +105,12 @@ def show(activity_id: int) -> ResponseReturnValue:
             for signup in db.session.scalars(queries.live_signups(activity.id, current_user.id))
         }
     siblings = db.session.scalars(queries.series(activity.series_id)).all() if activity.series_id else []
+    parts: dict[str, object] = {}  # the parts of the features above activities (news about it)
+    for _receiver, values in activity_page.send(activity, viewer=current_user):
+        parts.update(values)
     return render_template(
         "activities/show.html",
+        **parts,
         activity=activity,
         occupancy=_occupancy(activity),
         mine=mine,
@@ -116,6 +123,8 @@ def show(activity_id: int) -> ResponseReturnValue:
         can_report=bool(permissions.can_report(current_user, activity)),
         can_see_people=bool(permissions.can_see_people(current_user, activity)),
         can_manage_pictures=bool(permissions.can_manage_pictures(current_user, activity)),
+        following=is_following(current_user, "activity", activity.id),
+        pictures=pictures_for_page("activity", activity),
     )
 
 

@@ -17,6 +17,7 @@ from app.db import db
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import contributions_limit, limiter, per_user
 from app.htmx import redirect_to
+from app.media.queries import covers
 from app.permissions import require
 
 # --- places ----------------------------------------------------------------------------------------------
@@ -25,10 +26,12 @@ from app.permissions import require
 def _places_page(
     form: PlaceForm, http_status: int = 200, errors: dict[int, PlaceForm] | None = None
 ) -> ResponseReturnValue:
+    places = db.session.scalars(queries.places()).all()
     return render_template(
         "activities/places.html",
         form=form,
-        places=db.session.scalars(queries.places()).all(),
+        places=places,
+        covers=covers("place", places),
         errors=errors or {},
     ), http_status
 

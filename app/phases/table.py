@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from app.rounds.models import Phase
+from app.phases.models import Phase
 
 
 class Action(StrEnum):

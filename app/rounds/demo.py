@@ -14,14 +14,14 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.db import db, utcnow
 from app.i18n import WARSAW
+from app.phases.models import BallotKind, Phase, Round, Secrecy
 from app.proposals.models import Proposal, Status
-from app.rounds.models import BallotKind, Phase, Round, Secrecy
+from app.rounds.importing import import_pabulib
 from app.rounds.services import advance_phase
 from app.rounds.settings import RoundSettings
 from app.text import fold, render_markdown
 from app.votes import services as votes
 from app.votes import tally as engine
-from app.votes.importing import import_pabulib
 
 PODGORZE_FILE = "Poland_Krakow_2024_Podgorze_Duchackie.pb"
 PODGORZE_TITLE = "Budżet obywatelski Krakowa 2024 — Podgórze Duchackie (dane rzeczywiste)"

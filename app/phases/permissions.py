@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.permissions import ALLOW, Decision, deny, is_staff, signed_in
-from app.rounds.models import Eligibility, Phase, Round
-from app.rounds.phases import Action, phase_allows
+from app.phases.models import Eligibility, Phase, Round
+from app.phases.table import Action, phase_allows
 
 
 def can_manage_rounds(actor) -> Decision:

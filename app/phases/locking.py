@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import db, in_writing_request
-from app.rounds.models import Round
+from app.phases.models import Round
 
 
 def lock_round(round_id: int) -> Round:

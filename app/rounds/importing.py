@@ -1,4 +1,4 @@
-"""`flask votes import-pabulib FILE.pb`: a real Pabulib file becomes a closed round of the platform.
+"""`flask votes import-pabulib FILE.pb` (in `app.rounds.cli`): a real Pabulib file becomes a closed round.
 
 Its projects become accepted proposals, its votes anonymous ballots (no voter, no receipt), and the
 round is then closed by the same step as any other round, so the result, hashes and recount are the
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from app.audit.services import record
 from app.db import db
+from app.phases.models import BallotKind, Phase, Round, Rule, Secrecy
 from app.proposals.models import Proposal, Status
-from app.rounds.models import BallotKind, Phase, Round, Rule, Secrecy
 from app.rounds.services import advance_phase
 from app.text import fold, render_markdown
 from app.votes import counting
