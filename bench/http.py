@@ -135,7 +135,8 @@ def seed_database(args, env: dict) -> tuple[list[Row], float]:
         db.engine.dispose()
     seconds = time.monotonic() - started
 
-    voters = deque(_forge(app, uid) for uid in ids.resident_ids)
+    voters = deque(_forge(app, uid) for uid in ids.resident_ids[:-1])
+    ballot_cookie, _ = _forge(app, ids.resident_ids[-1])  # one who never votes: the ballot page stays a form
     anonymous_cookie, anonymous_token = _forge(app, None)
     choices = ids.voting_choices[:3]
 
@@ -161,6 +162,7 @@ def seed_database(args, env: dict) -> tuple[list[Row], float]:
         Row("/activities.ics", path="/activities.ics"),
         Row("/api/v1/proposals", path="/api/v1/proposals"),
         Row("round (voting)", path=f"/rounds/{ids.voting_round}"),
+        Row("ballot (signed in)", path=f"/rounds/{ids.voting_round}/vote", cookie=ballot_cookie),
         Row("results (closed round)", path=f"/rounds/{ids.closed_round}/results"),
         Row("/activities", path="/activities"),
         Row("activity", path=f"/activities/{ids.activity}"),
@@ -178,6 +180,8 @@ def _client(port: int, row: Row, deadline: float, sample: Sample, lock: threadin
     while time.monotonic() < deadline:
         headers = {"User-Agent": USER_AGENT, "Accept-Language": "pl"}
         body = None
+        if row.cookie:
+            headers["Cookie"] = row.cookie
         if callable(row.body):
             made = row.body()
             if made is None:
