@@ -43,7 +43,7 @@ class LazyRule(Rule):
         attribute = "_build_unknown" if append_unknown else "_build"
         generate = super()._compile_builder
 
-        def build(rule, **values):
+        def build(rule, /, **values):  # positional-only: a URL value may be called "rule"
             real = generate(append_unknown).__get__(rule, None)
             setattr(rule, attribute, real)  # later calls go straight to the generated function
             return real(**values)

@@ -58,3 +58,4 @@ def test_urls_build_as_before_with_builders_made_on_first_use(app):
         assert url_for("proposals.show", proposal_id=7, page="2", q="a b") == "/proposals/7?page=2&q=a+b"
         assert url_for("proposals.show", proposal_id=8) == "/proposals/8"
         assert url_for("main.index", _external=True) == "http://localhost/"
+        assert url_for("main.index", rule="greedy", self="x") == "/?rule=greedy&self=x"  # any value name
