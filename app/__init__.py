@@ -52,11 +52,13 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model known to SQLAlchemy and Alembic)
     from app.db import db
-    from app.extensions import babel, csrf, limiter, login_manager, migrate
+    from app.extensions import babel, csrf, limiter, login_manager
     from app.i18n import select_locale, vary_on_language
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    from app.migrating import register_migrations
+
+    register_migrations(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.after_request(vary_on_language)
@@ -82,8 +84,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.urls import IdConverter
+    from app.urls import IdConverter, LazyRule
 
+    app.url_rule_class = LazyRule
     app.url_map.converters["id"] = IdConverter
     # Importing a package's routes module attaches its views to the package's blueprint.
     from app.activities import routes as activities_routes

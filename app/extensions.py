@@ -5,20 +5,10 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
-from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
-from app.db import UTCDateTime, db
+from app.db import db
 
-
-def _render_item(type_, obj, autogen_context):
-    """Autogenerate writes our UTC timestamp type as the plain column type it stores."""
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
-    return False
-
-
-migrate = Migrate(render_as_batch=True, compare_type=True, render_item=_render_item)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
@@ -36,4 +26,4 @@ def contributions_limit() -> str:
     return current_app.config["RATELIMIT_CONTRIBUTIONS"]
 
 
-__all__ = ["babel", "contributions_limit", "csrf", "db", "limiter", "login_manager", "migrate", "per_user"]
+__all__ = ["babel", "contributions_limit", "csrf", "db", "limiter", "login_manager", "per_user"]

@@ -116,6 +116,7 @@ def _forge(app, user_id: int | None) -> tuple[str, str]:
 
 
 def seed_database(args, env: dict) -> tuple[list[Row], float]:
+    import sqlalchemy as sa
     from flask_migrate import upgrade
 
     os.environ.update(env)
@@ -127,10 +128,15 @@ def seed_database(args, env: dict) -> tuple[list[Row], float]:
     with app.app_context():
         upgrade()
         ids = seeding.seed(seeding.SMALL if args.small else seeding.FULL)
+        # A live site's tables have planner statistics (PostgreSQL's autovacuum gathers them; it may be off
+        # on a test server): without them the planner guesses a handful of rows and scans instead.
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
         db.engine.dispose()
     seconds = time.monotonic() - started
 
-    voters = deque(_forge(app, uid) for uid in ids.resident_ids)
+    voters = deque(_forge(app, uid) for uid in ids.resident_ids[:-1])
+    ballot_cookie, _ = _forge(app, ids.resident_ids[-1])  # one who never votes: the ballot page stays a form
     anonymous_cookie, anonymous_token = _forge(app, None)
     choices = ids.voting_choices[:3]
 
@@ -156,6 +162,7 @@ def seed_database(args, env: dict) -> tuple[list[Row], float]:
         Row("/activities.ics", path="/activities.ics"),
         Row("/api/v1/proposals", path="/api/v1/proposals"),
         Row("round (voting)", path=f"/rounds/{ids.voting_round}"),
+        Row("ballot (signed in)", path=f"/rounds/{ids.voting_round}/vote", cookie=ballot_cookie),
         Row("results (closed round)", path=f"/rounds/{ids.closed_round}/results"),
         Row("/activities", path="/activities"),
         Row("activity", path=f"/activities/{ids.activity}"),
@@ -173,6 +180,8 @@ def _client(port: int, row: Row, deadline: float, sample: Sample, lock: threadin
     while time.monotonic() < deadline:
         headers = {"User-Agent": USER_AGENT, "Accept-Language": "pl"}
         body = None
+        if row.cookie:
+            headers["Cookie"] = row.cookie
         if callable(row.body):
             made = row.body()
             if made is None:

@@ -29,7 +29,7 @@ class Sizes:
     signups_per_activity: int = 10
     news: int = 100
     closed_ballots: int = 100_000
-    voting_proposals: int = 20
+    voting_proposals: int = 150  # each round's list: Kraków's district lists are that long
 
 
 FULL = Sizes()

@@ -126,14 +126,30 @@ def latest_results(limit: int = 3) -> list[Round]:
 
 
 def latest_proposals(limit: int = 5) -> list[Proposal]:
-    """The newest public proposals, those still open first, then winners, then the rest."""
-    standing = sa.case(
-        (Proposal.status.in_(OPEN_STATUSES), 0), (Proposal.status.in_(WON_STATUSES), 1), else_=2
+    """The newest public proposals, those still open first, then winners, then the rest (one query).
+
+    Each standing takes its newest ``limit`` along the index of the newest order (ix_proposals_submitted),
+    and only those few are sorted and joined with their authors: never the whole table, as one ORDER BY
+    over the standing would need."""
+    others = tuple(s for s in Status if s not in (*OPEN_STATUSES, *WON_STATUSES, Status.DRAFT))
+    newest = [
+        sa.select(Proposal.id, Proposal.submitted_at, sa.literal(standing).label("standing"))
+        .where(is_public(), Proposal.imported.is_(False), Proposal.status.in_(statuses))
+        .order_by(*NEWEST)
+        .limit(limit)
+        .subquery()
+        for standing, statuses in enumerate((OPEN_STATUSES, WON_STATUSES, others))
+    ]
+    top = sa.union_all(*(sa.select(part) for part in newest)).subquery()
+    top = (
+        sa.select(top.c.id, top.c.standing)
+        .order_by(top.c.standing, top.c.submitted_at.desc().nulls_last(), top.c.id.desc())
+        .limit(limit)
+        .subquery()
     )
     return list(db.session.scalars(
         sa.select(Proposal)
+        .join(top, top.c.id == Proposal.id)
         .options(joinedload(Proposal.author), joinedload(Proposal.category))
-        .where(is_public(), Proposal.imported.is_(False))  # an imported round's projects are history
-        .order_by(standing, *NEWEST)
-        .limit(limit)
+        .order_by(top.c.standing, *NEWEST)
     ))

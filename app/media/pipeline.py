@@ -13,12 +13,15 @@ import struct
 import threading
 import warnings
 from dataclasses import dataclass
-from typing import IO
+from functools import cache
+from typing import IO, TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from app.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_BYTES = 10 * 1024 * 1024
@@ -26,9 +29,6 @@ MAX_PIXELS = 40_000_000
 # The longest sides each size fits in (never enlarged): a card in a list, the picture on its page.
 SIZES = {"card": (480, 640), "page": (1200, 1200)}
 JPEG_QUALITY = 82
-
-# Pillow's own guard, process-wide: past this many pixels it warns, past twice as many it refuses.
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 NOT_A_PICTURE = _l("This file is not a picture we can use. Send a photo or picture in JPEG, PNG or WebP "
                    "format.")
@@ -57,6 +57,15 @@ def read_limited(stream: IO[bytes], limit: int = MAX_BYTES) -> bytes:
     return data
 
 
+@cache
+def _guard_pillow() -> None:
+    """Pillow is imported when a picture is first processed, not at every start of the app. Its own guard,
+    process-wide: past this many pixels it warns, past twice as many it refuses."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
 _STRICT = threading.Lock()
 
 
@@ -64,6 +73,8 @@ def _load_strictly(image: Image.Image) -> None:
     """Decode every pixel, refusing a truncated file. WeasyPrint sets Pillow's process-wide
     ``LOAD_TRUNCATED_IMAGES`` when it is imported (it pads broken images in PDFs): turn it off while our
     upload decodes, so a cut-off JPEG is refused rather than stored with a grey bottom."""
+    from PIL import ImageFile
+
     with _STRICT:
         lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
         try:
@@ -73,6 +84,8 @@ def _load_strictly(image: Image.Image) -> None:
 
 
 def _open(data: bytes) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -115,6 +128,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 
 def _flatten(image: Image.Image) -> Image.Image:
     """Plain RGB: transparency goes onto white; palettes, greyscale, CMYK and 16-bit become RGB."""
+    from PIL import Image
+
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))
@@ -126,6 +141,8 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 
 def _encode(image: Image.Image, box: tuple[int, int]) -> Encoded:
+    from PIL import Image
+
     sized = image.copy()
     sized.thumbnail(box, Image.Resampling.LANCZOS)
     clean = Image.new("RGB", sized.size)
@@ -140,6 +157,9 @@ def process(data: bytes) -> dict[str, Encoded]:
     """Every size of the picture in ``data``, or ``InvalidInput`` saying why it cannot be used."""
     if len(data) > MAX_BYTES:
         raise InvalidInput(TOO_LARGE, field="picture")
+    from PIL import ImageOps
+
+    _guard_pillow()
     image = _open(data)
     try:
         try:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.activities.models import Activity, ActivityStatus
 from app.db import db, utcnow
@@ -28,7 +28,13 @@ def news_posts() -> sa.Select:
 
 
 def latest_news(limit: int = 3) -> list[NewsPost]:
-    return list(db.session.scalars(news_posts().limit(limit)))
+    """The home page's newest posts with what they link to, in one statement (the author is not shown)."""
+    return list(db.session.scalars(
+        sa.select(NewsPost)
+        .options(joinedload(NewsPost.round), joinedload(NewsPost.proposal), joinedload(NewsPost.activity))
+        .order_by(NewsPost.published_at.desc(), NewsPost.id.desc())
+        .limit(limit)
+    ))
 
 
 def news_about_activity(activity, limit: int = MENTIONS_SHOWN) -> list[NewsPost]:

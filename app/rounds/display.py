@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from app.i18n import money, quoted
 from app.phases.models import BallotKind, Eligibility, Phase, Round, Rule, Secrecy
@@ -265,18 +268,43 @@ def _tie_sentence(tie: dict, names: dict[str, str]) -> str:
     return _("%(tie)s The order: %(steps)s. %(decided)s", tie=sentence, steps=steps, decided=decided)
 
 
+_KEPT_RESULTS = 32
+_kept: OrderedDict[tuple, Results] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
 def results(round_: Round) -> Results | None:
-    data = round_.result
-    if not data:
+    """A closed round's results in the current language. Made from the stored result alone, so they are
+    kept per round, result fingerprint and language: the page of a round with 150 proposals does not
+    build its 150 explanations again on every request. Read-only: callers never change them."""
+    if not round_.result:
         return None
+    if not round_.result_sha256:
+        return _results(round_)
+    key = (round_.id, round_.result_sha256, get_locale())
+    with _kept_lock:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return _kept[key]
+    made = _results(round_)
+    with _kept_lock:
+        _kept[key] = made
+        while len(_kept) > _KEPT_RESULTS:
+            _kept.popitem(last=False)
+    return made
+
+
+def _results(round_: Round) -> Results:
+    data = round_.result
+    assert data is not None  # a closed round
     tally = data["tally"]
     names = {p["id"]: p["name"] for p in tally["projects"]}
     yes_no = data["ballot_kind"] == BallotKind.YES_NO
-    scores = [p["score"] for p in tally["projects"]]
+    scores = sorted(p["score"] for p in tally["projects"])
     rows = [
         Row(id=p["id"], name=p["name"], cost=p["cost"], score=p["score"], votes=p["votes"], rank=p["rank"],
             selected=p["selected"], explanation=explain(p), no=p.get("no"),
-            place=p["rank"] if yes_no else 1 + sum(1 for other in scores if other > p["score"]),
+            place=p["rank"] if yes_no else 1 + len(scores) - bisect_right(scores, p["score"]),
             abstain=data["ballots"] - p["score"] - (p.get("no") or 0) if yes_no else None)
         for p in tally["projects"]
     ]

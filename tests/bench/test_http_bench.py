@@ -26,6 +26,11 @@ def test_forged_sessions_vote_and_sign_in(app, session):
     ids = seeding.seed(seeding.TINY)
     voter = ids.resident_ids[0]
     cookie, token = bench._forge(app, voter)
+    client = app.test_client()
+    client.set_cookie(*cookie.split("=", 1))
+    ballot = client.get(f"/rounds/{ids.voting_round}/vote", headers={"User-Agent": bench.USER_AGENT})
+    assert ballot.status_code == 200
+    assert ballot.get_data(as_text=True).count('name="choice"') == seeding.TINY.voting_proposals
     voted = _post(app, f"/rounds/{ids.voting_round}/vote",
                   {"csrf_token": token, "confirm": "yes", "choice": ids.voting_choices[:1]}, cookie)
     assert voted.status_code == 200, voted.get_data(as_text=True)[:300]

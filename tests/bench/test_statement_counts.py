@@ -24,6 +24,7 @@ def _pages(ids: seeding.Seeded) -> dict[str, str]:
         "proposals, page 2": "/proposals?page=2",
         "proposals, searched": "/proposals?q=propozycja&sort=discussed",
         "proposal with the most comments": f"/proposals/{ids.hot[hot]}",
+        "proposal with few comments": f"/proposals/{ids.quiet}",
         "round": f"/rounds/{ids.voting_round}",
         "results": f"/rounds/{ids.closed_round}/results",
         "activities": "/activities",
@@ -65,6 +66,20 @@ def test_main_pages_run_as_many_statements_on_twice_the_data(signed_in, app, ses
     # signed-in person the largest are the home page (what is on now, their vote) and a proposal's page
     # (its pictures, whether they follow it), each with the header's unread count.
     assert max(before.values()) <= 15, before
+
+
+def test_my_page_runs_as_many_statements_for_someone_with_twice_as_much(app, session, make_client):
+    """/me of a seeded resident (proposals, pledges, sign-ups, a vote, comments), then of one in a data set
+    twice the size, who has about twice as much of each."""
+    from app.auth.models import User
+
+    counts = []
+    for sizes in (seeding.TINY, DOUBLE):
+        ids = seeding.seed(sizes)
+        client = make_client()
+        client.login(session.get(User, ids.resident_ids[0]), password=seeding.PASSWORD)
+        counts.append(_statements(app, client, {"me": "/me", "home": "/"}))
+    assert counts[0] == counts[1]
 
 
 def test_a_repeat_of_an_unchanged_api_list_runs_no_count(app, session, client):

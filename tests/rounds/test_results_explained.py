@@ -186,3 +186,19 @@ def test_the_refusal_banner_goes_once_the_counter_finds_the_ballot_valid(client,
                               headers={"HX-Request": "true"})
     assert "Twoja karta nie została przyjęta" not in text(still_wrong)  # a check is not a refusal
     assert "Jeszcze nie gotowe:" in text(still_wrong)
+
+
+def test_results_kept_between_requests_follow_each_language(app, client, session, users):
+    """The results of a closed round are made once per language and fingerprint, then read from memory."""
+    from app.rounds import display
+
+    round_, proposals = ballot_round(session, "approval")
+    votes.cast_ballot(users.resident(), round_, engine.ApprovalBallot((str(proposals[0].id),)))
+    close(users, round_)
+    polish = text(client.get(f"/rounds/{round_.id}/results"))
+    english = text(client.get(f"/rounds/{round_.id}/results", headers={"Accept-Language": "en"}))
+    assert "Zwycięskie" in polish and "Zwycięskie" not in english
+    assert text(client.get(f"/rounds/{round_.id}/results")) == polish
+    assert text(client.get(f"/rounds/{round_.id}/results", headers={"Accept-Language": "en"})) == english
+    with app.test_request_context():
+        assert display.results(round_) is display.results(round_)
