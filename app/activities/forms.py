@@ -50,8 +50,9 @@ def _number_field(label, description=None, **kw):
     )
 
 
-class _Parsing:
-    """Turns text fields into dates, times and numbers, with a message on the field when it cannot."""
+class _Parsing(BaseForm):
+    """A form that turns its text fields into dates, times and numbers, with a message on the field when
+    it cannot."""
 
     def _date(self, name: str) -> date | None:
         field = getattr(self, name)
@@ -96,7 +97,7 @@ class _Parsing:
         return not any(field.errors for field in self)
 
 
-class ActivityForm(_Parsing, BaseForm):
+class ActivityForm(_Parsing):
     title = StringField(_l("Title"), validators=[required(), max_length(200), plain_line])
     description = TextAreaField(
         _l("Description"),
@@ -185,7 +186,7 @@ class ActivityForm(_Parsing, BaseForm):
         return data if self._parsed_ok() else None
 
 
-class RoomRequestForm(_Parsing, BaseForm):
+class RoomRequestForm(_Parsing):
     title = StringField(
         _l("What is it?"),
         validators=[required(), max_length(200), plain_line],
@@ -229,7 +230,7 @@ class RoomRequestForm(_Parsing, BaseForm):
         return data if self._parsed_ok() else None
 
 
-class HeldForm(_Parsing, BaseForm):
+class HeldForm(_Parsing):
     attendance = _number_field(_l("How many people came"))
     report = TextAreaField(
         lazy_pgettext("noun", "Report"),
@@ -257,7 +258,7 @@ class DeclineForm(BaseForm):
     )
 
 
-class PlaceForm(_Parsing, BaseForm):
+class PlaceForm(_Parsing):
     name = StringField(_l("Name"), validators=[required(), max_length(120), plain_line])
     description = StringField(_l("Description"), validators=[max_length(500)])
     capacity = _number_field(_l("How many people fit"), _l("Optional."))

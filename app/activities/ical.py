@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # icalendar costs ~0.1 s to import: only the feeds pay it
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//MAM Na Kozlowce//Activities//PL"
 UID_DOMAIN = "activities.mam-na-kozlowce"
-STATUS = {
+STATUS: dict[str, str] = {
     ActivityStatus.PLANNED: "CONFIRMED",
     ActivityStatus.HELD: "CONFIRMED",
     ActivityStatus.CANCELLED: "CANCELLED",

@@ -39,7 +39,7 @@ def lock(place_id: int | None = None, activity_ids: Iterable[int] = ()) -> None:
         )
 
 
-def lock_activity(activity_id: int) -> Activity | None:
-    """Lock one activity and return it fresh from the database."""
+def lock_activity(activity_id: int) -> Activity:
+    """Lock one activity and return it fresh from the database (activities are never deleted)."""
     lock(activity_ids=[activity_id])
-    return db.session.get(Activity, activity_id, populate_existing=True)
+    return db.session.get_one(Activity, activity_id, populate_existing=True)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.db import UTCDateTime, db, utcnow
+from app.db import Model, UTCDateTime, utcnow
 from app.proposals.models import Proposal
 
 
@@ -34,7 +34,7 @@ class RequestStatus(StrEnum):
     DECLINED = "declined"
 
 
-class Place(db.Model):
+class Place(Model):
     """A room or space of the centre (moderator-managed list)."""
 
     __tablename__ = "places"
@@ -47,7 +47,7 @@ class Place(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class Activity(db.Model):
+class Activity(Model):
     __tablename__ = "activities"
     __table_args__ = (
         sa.CheckConstraint("status IN ('planned', 'held', 'cancelled')", name="status_known"),
@@ -91,7 +91,7 @@ class Activity(db.Model):
     )
 
 
-class VolunteerRole(db.Model):
+class VolunteerRole(Model):
     __tablename__ = "volunteer_roles"
     __table_args__ = (sa.CheckConstraint("slots > 0", name="slots_positive"),)
 
@@ -103,7 +103,7 @@ class VolunteerRole(db.Model):
     activity: Mapped[Activity] = relationship(back_populates="roles")
 
 
-class Signup(db.Model):
+class Signup(Model):
     """A resident attending (role_id NULL) or volunteering in a role."""
 
     __tablename__ = "signups"
@@ -144,7 +144,7 @@ class Signup(db.Model):
     activity: Mapped[Activity] = relationship()
 
 
-class RoomRequest(db.Model):
+class RoomRequest(Model):
     """A resident's (or local organisation's) request to use a space for their own initiative."""
 
     __tablename__ = "room_requests"

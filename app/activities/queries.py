@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -78,7 +79,7 @@ def series(series_id: str) -> sa.Select:
     )
 
 
-def activities_for(proposal) -> list[Activity]:
+def activities_for(proposal) -> Sequence[Activity]:
     """The activities a proposal became, in time order (one query; for the proposal page)."""
     proposal_id = getattr(proposal, "id", proposal)
     if proposal_id is None:
@@ -232,7 +233,7 @@ def live_count(activity_id: int, role_id: int | None, status: str = SignupStatus
         sa.select(sa.func.count()).where(
             Signup.activity_id == activity_id, role_clause, Signup.status == status
         )
-    )
+    ) or 0
 
 
 def clash(place_id: int, starts_at: datetime, ends_at: datetime, exclude_ids=()) -> Activity | None:

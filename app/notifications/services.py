@@ -25,7 +25,7 @@ from flask_babel import LazyString
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
-from app.db import db, utcnow
+from app.db import db, rowcount, utcnow
 from app.errors import NotFound
 from app.notifications import subjects
 from app.notifications.choices import choices_for
@@ -47,7 +47,7 @@ class Mail:
 
     subject: object
     template: str
-    context: dict = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 def path_for(endpoint: str, **values: Any) -> str:
@@ -226,7 +226,7 @@ def followed_by(user: User | None) -> list[Followed]:
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def notifications_of(user: User) -> sa.Select:
+def notifications_of(user: User) -> sa.Select[Notification]:
     return (sa.select(Notification).where(Notification.user_id == user.id)
             .order_by(Notification.id.desc()))
 
@@ -264,9 +264,9 @@ def mark_read(actor: User, notification_id: int) -> None:
 
 def mark_all_read(actor: User) -> int:
     require_signed_in(actor)
-    changed = db.session.execute(
+    changed = rowcount(db.session.execute(
         sa.update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+        .values(read_at=utcnow()).execution_options(synchronize_session=False)))
     db.session.commit()
     return changed
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import calendar as pycalendar
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from flask import current_app, flash, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -37,7 +39,9 @@ def _month_arg() -> tuple[int, int]:
     return today.year, today.month
 
 
-def _month_grid(year: int, month: int, activities: list[Activity]) -> list[list[tuple[date, list]]]:
+def _month_grid(
+    year: int, month: int, activities: Sequence[Activity]
+) -> list[list[tuple[date, list[Activity]]]]:
     by_day: dict[date, list[Activity]] = {}
     for activity in activities:
         by_day.setdefault(local(activity.starts_at).date(), []).append(activity)
@@ -45,7 +49,7 @@ def _month_grid(year: int, month: int, activities: list[Activity]) -> list[list[
     return [[(day, by_day.get(day, []) if day.month == month else []) for day in week] for week in weeks]
 
 
-def _month(place_id: int | None) -> dict:
+def _month(place_id: int | None) -> dict[str, Any]:
     year, month = _month_arg()
     start, end = month_bounds(year, month)
     activities = db.session.scalars(queries.between(start, end, place_id)).all()
@@ -66,7 +70,7 @@ def index() -> ResponseReturnValue:
     view = "month" if request.args.get("view") == "month" else "list"
     when = "past" if request.args.get("when") == "past" else "upcoming"
     place_id = id_arg("place")
-    context = {
+    context: dict[str, Any] = {
         "view": view,
         "when": when,
         "place_id": place_id,

@@ -13,7 +13,8 @@ from app.activities import queries
 from app.activities.locking import lock
 from app.activities.models import Activity, ActivityStatus, Signup, SignupStatus
 from app.activities.services.messages import mail
-from app.db import db, utcnow
+from app.auth.models import User
+from app.db import db, rowcount, utcnow
 
 REMINDER_AHEAD = timedelta(hours=24)
 
@@ -58,8 +59,9 @@ def send_reminders(now: datetime | None = None) -> int:
         people.setdefault((signup.activity_id, signup.user_id), []).append(signup)
     sent = 0
     for (activity_id, user_id), signups in people.items():
-        if _claim(signups, now) and (activity_id, user_id) not in already and signups[0].user is not None:
-            _remind(activity_id, signups)
+        user = signups[0].user
+        if _claim(signups, now) and (activity_id, user_id) not in already and user is not None:
+            _remind(user, activity_id, signups)
             sent += 1
     db.session.commit()
     return sent
@@ -67,19 +69,19 @@ def send_reminders(now: datetime | None = None) -> int:
 
 def _claim(signups: list[Signup], now: datetime) -> bool:
     """Mark a person's sign-ups reminded; False when another run marked them first."""
-    claimed = db.session.execute(
+    claimed = rowcount(db.session.execute(
         sa.update(Signup)
         .where(Signup.id.in_([signup.id for signup in signups]), Signup.reminded_at.is_(None))
         .values(reminded_at=now),
         execution_options={"synchronize_session": False},
-    ).rowcount
+    ))
     return bool(claimed)
 
 
-def _remind(activity_id: int, signups: list[Signup]) -> None:
-    activity = db.session.get(Activity, activity_id)
+def _remind(user: User, activity_id: int, signups: list[Signup]) -> None:
+    activity = db.session.get_one(Activity, activity_id)
     mail(
-        signups[0].user,
+        user,
         _l("Reminder: %(title)s", title=activity.title),
         "activities/email/reminder.txt",
         activity=activity,

@@ -14,7 +14,7 @@ from app.activities.services.inputs import text
 from app.activities.services.messages import about, activity_link
 from app.audit.services import record
 from app.auth.models import User
-from app.db import db, utcnow
+from app.db import db, rowcount, utcnow
 from app.errors import Conflict, InvalidInput
 from app.notifications.services import Mail, followers, notify
 from app.permissions import is_staff, require
@@ -62,11 +62,11 @@ def cancel_activity(actor: User, activity: Activity, reason: str) -> None:
 
 def _finish(actor: User, activity: Activity, status: str, **values: Any) -> None:
     """planned → held/cancelled, once: a parallel request that got there first wins (Conflict)."""
-    changed = db.session.execute(
+    changed = rowcount(db.session.execute(
         sa.update(Activity)
         .where(Activity.id == activity.id, Activity.status == ActivityStatus.PLANNED)
         .values(status=status, sequence=Activity.sequence + 1, updated_at=utcnow(), **values)
-    ).rowcount
+    ))
     if changed != 1:
         raise Conflict(_l("This activity has already been marked held or cancelled."))
     db.session.refresh(activity)

@@ -63,15 +63,15 @@ def sync_roles(activity: Activity, roles: list[tuple[str, int]]) -> None:
     given fewer slots than are taken (the caller flushes)."""
     existing = {role.name.casefold(): role for role in activity.roles}
     wanted = {name.casefold() for name, _ in roles}
-    for key, role in existing.items():
+    for key, old in existing.items():
         if key in wanted:
             continue
-        if queries.live_count(activity.id, role.id):
+        if queries.live_count(activity.id, old.id):
             raise InvalidInput(
-                _l("Volunteers have signed up for “%(name)s”; it cannot be removed.", name=role.name),
+                _l("Volunteers have signed up for “%(name)s”; it cannot be removed.", name=old.name),
                 field="roles",
             )
-        activity.roles.remove(role)
+        activity.roles.remove(old)
     for name, slots in roles:
         role = existing.get(name.casefold())
         if role is None:

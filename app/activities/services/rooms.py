@@ -23,7 +23,7 @@ from app.activities.services.messages import mail
 from app.activities.times import weekly
 from app.audit.services import record
 from app.auth.models import User
-from app.db import db, utcnow
+from app.db import db, rowcount, utcnow
 from app.errors import Conflict, InvalidInput
 from app.permissions import require
 from app.text import render_markdown
@@ -66,9 +66,9 @@ def approve_request(actor: User, room_request: RoomRequest) -> Activity:
     require(permissions.can_decide_request(actor, room_request))
     request_id, place_id = room_request.id, room_request.place_id
     lock(place_id=place_id)
-    room_request = db.session.get(RoomRequest, request_id, populate_existing=True)
+    room_request = db.session.get_one(RoomRequest, request_id, populate_existing=True)
     require(permissions.can_decide_request(actor, room_request))
-    place = db.session.get(Place, place_id, populate_existing=True)
+    place = db.session.get_one(Place, place_id, populate_existing=True)
     refuse_clash(place, room_request.starts_at, room_request.ends_at)
     activity = Activity(
         title=room_request.title,
@@ -103,13 +103,13 @@ def approve_request(actor: User, room_request: RoomRequest) -> Activity:
 def decline_request(actor: User, room_request: RoomRequest, reason: str) -> None:
     require(permissions.can_decide_request(actor, room_request))
     reason = text(reason, "reason", 500, required=True)
-    changed = db.session.execute(
+    changed = rowcount(db.session.execute(
         sa.update(RoomRequest)
         .where(RoomRequest.id == room_request.id, RoomRequest.status == RequestStatus.PENDING)
         .values(
             status=RequestStatus.DECLINED, decline_reason=reason, decided_by_id=actor.id, decided_at=utcnow()
         )
-    ).rowcount
+    ))
     if changed != 1:
         db.session.rollback()
         raise Conflict(_l("This request has already been decided."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -38,6 +38,22 @@ from app.proposals.services import change_status
 MAX_WEEKS = 52
 
 
+class _Before(TypedDict):
+    """An activity's time and place before a change."""
+
+    starts_at: datetime
+    ends_at: datetime
+    place: Place
+
+
+class _Change(TypedDict):
+    """One activity in the e-mail about changes of time or place."""
+
+    activity: Activity
+    before: _Before
+    link: str
+
+
 def schedule_activity(actor: User, data: ActivityInput, proposal: Proposal | None = None) -> list[Activity]:
     """Create an activity (or a weekly series of them); a selected proposal moves to ``scheduled``."""
     require(permissions.can_schedule(actor, proposal))
@@ -55,7 +71,7 @@ def schedule_activity(actor: User, data: ActivityInput, proposal: Proposal | Non
     proposal_id = proposal.id if proposal is not None else None
 
     lock(place_id=place_id)
-    place = db.session.get(Place, place_id, populate_existing=True)
+    place = db.session.get_one(Place, place_id, populate_existing=True)
     if proposal_id is not None:
         proposal = db.session.get(Proposal, proposal_id, populate_existing=True)
         require(permissions.can_schedule(actor, proposal))
@@ -127,7 +143,7 @@ def update_activity(
     values.update(place_id=place_id, coordinator_id=chosen.id if chosen else None)
 
     lock(place_id=place_id, activity_ids=ids)
-    place = db.session.get(Place, place_id, populate_existing=True)
+    place = db.session.get_one(Place, place_id, populate_existing=True)
     targets = db.session.scalars(
         sa.select(Activity)
         .options(selectinload(Activity.roles))
@@ -143,7 +159,7 @@ def update_activity(
         target_day = local(target.starts_at).date() + shift
         starts_at, ends_at = to_utc(target_day, starts, "starts"), to_utc(target_day, ends, "ends")
         refuse_clash(place, starts_at, ends_at, exclude_ids=ids)
-        before = {"starts_at": target.starts_at, "ends_at": target.ends_at, "place": target.place}
+        before: _Before = {"starts_at": target.starts_at, "ends_at": target.ends_at, "place": target.place}
         _apply(target, {**values, "starts_at": starts_at, "ends_at": ends_at}, roles)
         if (starts_at, ends_at, place_id) != (before["starts_at"], before["ends_at"], before["place"].id):
             db.session.expire(target, ["place"])
@@ -184,7 +200,7 @@ def _apply(activity: Activity, values: dict[str, Any], roles: list[tuple[str, in
     promote(activity)
 
 
-def _tell_about_changes(moved: list[tuple[Activity, dict]], now: datetime) -> None:
+def _tell_about_changes(moved: list[tuple[Activity, _Before]], now: datetime) -> None:
     """After a change of time or place: the reminder is due again before the new time, and everyone
     signed up (registered, waiting or volunteering) gets one e-mail listing what changed for them."""
     moved = [
@@ -202,9 +218,11 @@ def _tell_about_changes(moved: list[tuple[Activity, dict]], now: datetime) -> No
         .where(Signup.activity_id.in_(by_id), Signup.status.in_(queries.LIVE), Signup.user_id.is_not(None))
         .order_by(Signup.user_id, Signup.activity_id)
     ).all()
-    people: dict[int, tuple[User, dict[int, dict]]] = {}
+    people: dict[int, tuple[User, dict[int, _Change]]] = {}
     for signup in signups:  # one e-mail per person, one entry per activity (whatever their roles)
-        user, theirs = people.setdefault(signup.user_id, (signup.user, {}))
+        if signup.user is None:  # not selected above
+            continue
+        user, theirs = people.setdefault(signup.user.id, (signup.user, {}))
         if signup.activity_id not in theirs:
             activity, before = by_id[signup.activity_id]
             link = activity_link(activity)

@@ -22,7 +22,8 @@ def sign_up(actor: User, activity: Activity, role_id: int | None = None) -> Sign
     """Register to attend (waiting list when full) or take a volunteer role's slot."""
     check = permissions.can_attend if role_id is None else permissions.can_volunteer
     require(check(actor, activity))
-    _role(activity, role_id)
+    if role_id is not None:
+        _role(activity, role_id)
     activity_id, actor_id = activity.id, actor.id
 
     activity = lock_activity(activity_id)
@@ -53,7 +54,7 @@ def _new_status(activity: Activity, role_id: int | None) -> str:
         registered = queries.live_count(activity.id, None)
         full = activity.capacity is not None and registered >= activity.capacity
         return SignupStatus.WAITLISTED if full else SignupStatus.REGISTERED
-    role = db.session.get(VolunteerRole, role_id)
+    role = _role(activity, role_id)  # a change of the activity may have removed it meanwhile
     if queries.live_count(activity.id, role_id) >= role.slots:
         raise Conflict(_l("Every slot of “%(name)s” is taken.", name=role.name))
     return SignupStatus.REGISTERED
@@ -63,7 +64,8 @@ def cancel_signup(actor: User, activity: Activity, role_id: int | None = None) -
     """Cancel one's own sign-up, until the activity starts; the first person waiting takes a freed place
     (same transaction)."""
     require(permissions.can_cancel_signup(actor, activity))
-    _role(activity, role_id)
+    if role_id is not None:
+        _role(activity, role_id)
     activity_id, actor_id = activity.id, actor.id
     activity = lock_activity(activity_id)
     require(permissions.can_cancel_signup(actor, activity))
@@ -90,9 +92,7 @@ def _live_signup(activity_id: int, user_id: int, role_id: int | None) -> Signup 
     ).first()
 
 
-def _role(activity: Activity, role_id: int | None) -> VolunteerRole | None:
-    if role_id is None:
-        return None
+def _role(activity: Activity, role_id: int) -> VolunteerRole:
     role = db.session.get(VolunteerRole, role_id)
     if role is None or role.activity_id != activity.id:
         raise NotFound()
