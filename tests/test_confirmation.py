@@ -439,12 +439,19 @@ DYNAMIC_FORMS = {
 }
 
 
+# The post_button macro's form (macros/forms.html) asks for confirmation when it is called with confirm=.
+POST_BUTTON = re.compile(r"post_button\(url_for\('([\w.]+)'[^)]*\)(?:[^{}]|\{[^{}]*\})*?confirm=", re.S)
+
+
 def guarded_endpoints() -> set[str]:
     """The endpoints of every form in the templates that has a button with data-confirm."""
     found = set()
     for path in sorted(TEMPLATES.rglob("*.html")):
         name = path.relative_to(TEMPLATES).as_posix()
         source = path.read_text(encoding="utf-8")
+        found |= set(POST_BUTTON.findall(source))
+        if name == "macros/forms.html":
+            continue
         for match in re.finditer(r"data-confirm=", source):
             form = source[source.rindex("<form", 0, match.start()):match.start()]
             tag = form[: form.index(">", form.index("method=")) + 1]

@@ -1,6 +1,6 @@
 """rounds: greedy_options, the greedy variants a round imported from a Pabulib file is counted by
 
-Revision ID: 0023
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-06 09:30:00.000000
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0023'
+revision = '0019'
 down_revision = '0018'
 branch_labels = None
 depends_on = None
