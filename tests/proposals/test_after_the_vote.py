@@ -40,8 +40,8 @@ def test_an_implemented_proposal_links_its_activities_instead_of_the_pledge_form
     page = client.get(f"/proposals/{proposal.id}").text
     pledges = page.split('<section id="pledges"')[1].split("</section>")[0]
     assert "Ta propozycja jest już zrealizowana, więc deklaracje pomocy są zamknięte." in pledges
-    assert ('Jeśli chcesz pomóc teraz, zapisz się na <a href="#proposal-activities-heading">jej wydarzenia</a>: '
-            "przyjdź albo pomóż je poprowadzić.") in pledges
+    assert ('Jeśli chcesz pomóc teraz, zapisz się na <a href="#proposal-activities-heading">jej '
+            "wydarzenia</a>: przyjdź albo pomóż je poprowadzić.") in pledges
     assert "<form" not in pledges and 'id="proposal-activities-heading"' in page
     assert "Sadzenie ziół — druga tura" in page
     # The service refuses too (a form kept open in another tab).
