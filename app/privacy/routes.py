@@ -1,4 +1,4 @@
-"""A resident's own data: download it all as JSON, or delete the account."""
+"""A resident's own data: download it all as JSON, read it as a printable page, or delete the account."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from app.extensions import limiter
 from app.htmx import redirect_to
 from app.privacy import bp, services
 from app.privacy.forms import DeleteAccountForm
+from app.privacy.readable import readable
 
 
 @bp.app_template_filter("person")
@@ -35,6 +36,14 @@ def download():
     response.headers["Content-Disposition"] = f'attachment; filename="mam-my-data-{day}.json"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/account/data/readable")
+@login_required
+def read():
+    """The same content as the download, in plain words, to read or print (only the person themself)."""
+    response = render_template("privacy/readable.html", data=readable(services.personal_data(current_user)))
+    return response, 200, {"Cache-Control": "no-store"}
 
 
 def _delete_limit() -> str:
