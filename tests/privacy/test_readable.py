@@ -6,10 +6,14 @@ from __future__ import annotations
 import html
 import json
 import re
+from io import BytesIO
 
 import pytest
+from pypdf import PdfReader
 
+from app.pdf import pdf_available
 from app.privacy.readable import ACCOUNTED_FOR, LABELS, PROFILE_LABELS, SECTIONS
+from tests.conftest import require_system
 from tests.exports.factories import known_round
 from tests.privacy.test_privacy import _footprint
 
@@ -26,6 +30,8 @@ def test_the_page_holds_my_data_in_words_and_nobody_elses(client, session, users
     client.login(voter)
     account = client.get("/account").text
     assert '<a class="button button-secondary" href="/account/data/readable">Przeczytaj moje dane' in account
+    assert ('<a class="button button-secondary" href="/account/data.pdf" download>Pobierz kopię do wydruku'
+            in account)
     response = client.get("/account/data/readable")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     page = text(response.text)
@@ -57,8 +63,27 @@ def test_every_part_of_the_download_is_on_the_page(client, session, users):
             assert set(item) <= set(LABELS), (key, set(item) - set(LABELS))
 
 
-def test_only_the_person_themself_can_read_it(client, session, users):
-    response = client.get("/account/data/readable")
+def test_the_pdf_holds_the_same_words(client, session, users):
+    require_system(pdf_available(), "Pango (for PDFs)", "apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+    known = known_round(session, users, secrecy="public")
+    voter = known.voters[0]
+    _footprint(session, voter, users.resident())
+    client.login(voter)
+    response = client.get("/account/data.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="mam-my-data-')
+    assert response.headers["Cache-Control"] == "no-store"
+    pages = PdfReader(BytesIO(response.data)).pages
+    words = " ".join(" ".join(page.extract_text().split()) for page in pages)
+    for expected in ("Moje dane", "O mnie", voter.email, "Ławki MOJE", "Komentarz MOJE", "Pomogę MOJE",
+                     "Masz miejsce", "Przez internet", "Moje wybory dotyczące e-maili"):
+        assert expected in words, expected
+    assert "SĄSIADA" not in words
+
+
+@pytest.mark.parametrize("path", ["/account/data/readable", "/account/data.pdf"])
+def test_only_the_person_themself_can_read_it(client, session, users, path):
+    response = client.get(path)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
