@@ -181,7 +181,7 @@ def test_templates_have_no_inline_scripts_or_handlers():
     for template in (ROOT / "app/templates").rglob("*.html"):
         text = template.read_text()
         inline_script = re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text)
-        if inline_script or re.search(r"\s(on[a-z]+|hx-on[:\w-]*)\s*=\s*[\"']", text):
+        if inline_script or re.search(r"\s(on[a-z]+|(data-)?hx-on[:\w-]*)\s*=\s*[\"']", text):
             offenders.append(template.name)
     assert offenders == []
 

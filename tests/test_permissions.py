@@ -564,6 +564,8 @@ CASES = [
     Case("/api/v1/activities", "GET", everyone(200)),
     Case("/api/v1/news", "GET", everyone(200)),
     Case("/account/data", "GET", signed_in(200)),
+    Case("/account/data/readable", "GET", signed_in(200)),
+    Case("/account/data.pdf", "GET", signed_in(200)),
     Case("/account/delete", "GET", signed_in(200)),
     Case("/account/delete", "POST", signed_in(422), label="empty", data={"password": ""},
          error_text=REQUIRED),

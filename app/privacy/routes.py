@@ -1,4 +1,5 @@
-"""A resident's own data: download it all as JSON, or delete the account."""
+"""A resident's own data: download it all as JSON, read it in plain words (a page, or a PDF), or delete
+the account."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import limiter
 from app.htmx import redirect_to
+from app.pdf import html_to_pdf
 from app.privacy import bp, services
 from app.privacy.forms import DeleteAccountForm
+from app.privacy.readable import readable
 
 
 @bp.app_template_filter("person")
@@ -34,6 +37,26 @@ def download():
     response = Response(body, mimetype="application/json")
     day = utcnow().date().isoformat()
     response.headers["Content-Disposition"] = f'attachment; filename="mam-my-data-{day}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/account/data/readable")
+@login_required
+def read():
+    """The same content as the download, in plain words, to read or print (only the person themself)."""
+    response = render_template("privacy/readable.html", data=readable(services.personal_data(current_user)))
+    return response, 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/account/data.pdf")
+@login_required
+def pdf():
+    """The readable copy as a PDF file (WeasyPrint), to keep or print."""
+    html = render_template("privacy/my_data_print.html", data=readable(services.personal_data(current_user)))
+    response = Response(html_to_pdf(html), mimetype="application/pdf")
+    day = utcnow().date().isoformat()
+    response.headers["Content-Disposition"] = f'attachment; filename="mam-my-data-{day}.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response
 

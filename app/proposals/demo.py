@@ -149,9 +149,11 @@ def seed(people: dict[str, User]) -> Iterator[str]:
         for new in path:
             when += timedelta(days=2)
             by_author = new in (Status.SUBMITTED, Status.WITHDRAWN)
+            by_vote = new in (Status.SELECTED, Status.NOT_SELECTED)  # the vote decided: nobody is credited
             note = ANSWERS.get(new) if not by_author else None
+            actor = None if by_vote else author if by_author else moderator
             db.session.add(ProposalEvent(
-                proposal_id=proposal.id, actor_id=author.id if by_author else getattr(moderator, "id", None),
+                proposal_id=proposal.id, actor_id=actor.id if actor else None,
                 kind="status", from_status=old, to_status=new, note=note, created_at=when))
             if new == Status.SUBMITTED:
                 proposal.submitted_at = when

@@ -120,6 +120,8 @@ def can_pledge(actor, proposal: Proposal) -> Decision:
         return deny(_l("You cannot pledge help to this proposal."))
     if proposal.status in (Status.WITHDRAWN, Status.REJECTED):
         return deny(_l("This proposal was withdrawn or rejected; it does not need help any more."))
+    if proposal.status == Status.IMPLEMENTED:
+        return deny(_l("This proposal has been implemented, so pledges are closed."))
     phase = _round_phase(proposal)
     if phase is not None and not phase_allows(phase, Action.PLEDGE):
         return deny(_l("Pledges are closed for this round."))

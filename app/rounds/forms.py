@@ -132,9 +132,9 @@ def _money(label, description=None) -> StringField:
 
 
 def _date(label) -> StringField:
-    # No maxlength attribute: it is not allowed on a date input (the length is still checked here).
+    # The field macro leaves out maxlength, which HTML forbids on a date input (the length is still checked).
     return StringField(label, validators=[max_length(20)],
-                       render_kw={"type": "datetime-local", "maxlength": False},
+                       render_kw={"type": "datetime-local"},
                        description=_l("Warsaw time. Optional."))
 
 

@@ -281,7 +281,8 @@ def _publish_outcomes(actor: User | None, round_: Round, winners: set[str]) -> N
     for proposal in proposals:
         selected = str(proposal.id) in winners
         new_status = Status.SELECTED if selected else Status.NOT_SELECTED
-        db.session.add(ProposalEvent(proposal_id=proposal.id, actor_id=getattr(actor, "id", None),
+        # The vote decided this, not the person who closed it: the timeline credits nobody.
+        db.session.add(ProposalEvent(proposal_id=proposal.id, actor_id=None,
                                      kind="status", from_status=proposal.status, to_status=new_status))
         proposal.status = new_status
         notices.outcome(actor, round_, proposal, selected, pledgers.get(proposal.id, []))

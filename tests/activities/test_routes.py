@@ -312,10 +312,13 @@ def test_cancelling_after_the_start_is_refused_and_the_button_is_gone(client, us
 
 
 @pytest.mark.parametrize(
-    "status, days", [("held", -1), ("cancelled", 3), ("planned", -1)], ids=["held", "cancelled", "started"]
+    "status, days, why",
+    [("held", -1, "Wydarzenie już się odbyło."), ("cancelled", 3, "Wydarzenie zostało odwołane."),
+     ("planned", -1, "Wydarzenie już się zaczęło: nie można się już zapisać ani wypisać.")],
+    ids=["held", "cancelled", "started"],
 )
 def test_the_take_part_box_is_only_for_planned_activities_that_have_not_started(
-    client, users, session, status, days
+    client, users, session, status, days, why
 ):
     closed = make_activity(session, capacity=5, status=status, starts_at=in_days(days), roles=[("tea", 2)])
     open_ = make_activity(session, capacity=5, roles=[("tea", 2)])
@@ -325,6 +328,12 @@ def test_the_take_part_box_is_only_for_planned_activities_that_have_not_started(
     page = client.get(f"/activities/{closed.id}").text
     assert "Take part" not in page and "places left" not in page and "We still need" not in page
     assert f"/activities/{closed.id}.ics" in page  # the calendar link stays
+    # The box does not vanish without a word: it says sign-ups are closed, and why.
+    assert '<h2 id="take-part-heading">Sign-ups closed</h2>' in page
+    client.logout()
+    page = client.get(f"/activities/{closed.id}").text
+    box = page.split('<aside class="card" aria-labelledby="take-part-heading">')[1].split("</aside>")[0]
+    assert '<h2 id="take-part-heading">Zapisy zamknięte</h2>' in box and why in box
 
 
 def test_a_full_volunteer_role_shows_the_reason_on_the_activity_page(client, users, session):

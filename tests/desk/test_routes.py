@@ -197,7 +197,7 @@ def test_rejecting_with_htmx_swaps_the_review_section(client, users, session):
     assert "<html" not in fragment and fragment.lstrip().startswith('<section id="desk-review"')
     assert 'data-announce="Decyzja w sprawie „Pierwsza” jest zapisana' in fragment
     assert "Druga" in fragment and f"review-{first.id}-decision" not in fragment
-    assert 'id="desk-count-review" hx-swap-oob="true">1</span>' in fragment
+    assert 'id="desk-count-review" data-hx-swap-oob="true">1</span>' in fragment
     session.refresh(first)
     assert (first.status, first.moderator_answer) == (Status.REJECTED, "Poza zakresem centrum.")
 

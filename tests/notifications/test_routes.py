@@ -41,7 +41,7 @@ def test_the_header_shows_the_unread_count_with_an_accessible_name(client, users
     client.login(person)
     home = page(client.get("/"))
     link = re.search(r'<a id="notifications-link".*?</a>', home, re.S).group(0)
-    assert 'href="/notifications"' in link and 'hx-trigger="every 60s"' in link
+    assert 'href="/notifications"' in link and 'data-hx-trigger="every 60s"' in link
     assert "Powiadomienia" in link and '<span class="count-badge" aria-hidden="true">3</span>' in link
     assert "(3 nieprzeczytane)" in link
     # HTMX refreshes it: the same link, alone.

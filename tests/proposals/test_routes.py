@@ -102,8 +102,8 @@ def test_htmx_gets_the_list_fragment_and_the_page_works_without_js(client, users
     make_proposal(session, users.resident(), title="Rowerowa stacja naprawcza")
     page = client.get("/proposals?q=rower")
     html = page.get_data(as_text=True)
-    assert '<form method="get" action="/proposals"' in html and 'hx-get="/proposals"' in html
-    assert 'hx-push-url="true"' in html and "delay:300ms" in html
+    assert '<form method="get" action="/proposals"' in html and 'data-hx-get="/proposals"' in html
+    assert 'data-hx-push-url="true"' in html and "delay:300ms" in html
     assert titles(html) == ["Rowerowa stacja naprawcza"]
     fragment = client.get("/proposals?q=rower", headers={"HX-Request": "true"})
     body = fragment.get_data(as_text=True)

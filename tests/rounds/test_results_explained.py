@@ -180,7 +180,7 @@ def test_the_refusal_banner_goes_once_the_counter_finds_the_ballot_valid(client,
                         headers={"HX-Request": "true"})
     raw = fixed.get_data(as_text=True)
     assert "Ta karta jest ważna." in text(fixed)
-    banner = re.search(r'<div id="ballot-refusal" hx-swap-oob="true">(.*?)</div>\s*$', raw, re.S)
+    banner = re.search(r'<div id="ballot-refusal" data-hx-swap-oob="true">(.*?)</div>\s*$', raw, re.S)
     assert banner is not None and banner.group(1).strip() == ""
     still_wrong = client.post(f"/rounds/{round_.id}/vote/summary", {"choice": ids(*proposals)},
                               headers={"HX-Request": "true"})

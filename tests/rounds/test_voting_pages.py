@@ -212,7 +212,7 @@ def test_htmx_summary_returns_the_counter_fragment(client, users, session):
     round_, proposals = ballot_round(session, "approval", max_choices=3, max_ballot_cost_grosze=500_000)
     client.login(users.resident())
     page = html(client.get(f"/rounds/{round_.id}/vote"))
-    assert f'hx-post="/rounds/{round_.id}/vote/summary"' in page and 'hx-trigger="change"' in page
+    assert f'data-hx-post="/rounds/{round_.id}/vote/summary"' in page and 'data-hx-trigger="change"' in page
     assert '<div id="ballot-summary" class="card ballot-summary" aria-live="polite">' in page
     response = client.post(f"/rounds/{round_.id}/vote/summary", {"choice": ids(proposals[0], proposals[1])},
                            headers={"HX-Request": "true", "HX-Target": "ballot-summary"})
