@@ -101,8 +101,10 @@ def test_the_main_pages_pass_the_nu_html_checker(vnu_jar, main_pages, tmp_path):
         capture_output=True, text=True, timeout=300, check=True,
     )
     messages = json.loads(run.stderr or run.stdout)["messages"]
-    errors = [f"{files.get(Path(m.get('url', '')).name, m.get('url'))}: line {m.get('lastLine')}: {m['message']}"
-              for m in messages if m.get("type") == "error"]
+    errors = [
+        f"{files.get(Path(m.get('url', '')).name, m.get('url'))}: line {m.get('lastLine')}: {m['message']}"
+        for m in messages if m.get("type") == "error"
+    ]
     assert not errors, "\n".join(errors)
 
 

@@ -4,8 +4,10 @@ choices), instants become Warsaw dates, grosze become złote; nothing is left ou
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -151,7 +153,7 @@ SECTIONS = (
     ("pictures", lazy_pgettext("my data", "Pictures I added")),
 )
 # Fields whose code has its own words, by section (or for every section, under None).
-CODES = {
+CODES: dict[tuple[str, str], Mapping[Any, object]] = {
     ("proposals", "status"): PROPOSAL_STATUS_LABELS, ("pledges", "kind"): PLEDGE_LABELS,
     ("signups", "status"): SIGNUP_STATUS, ("room_requests", "status"): REQUEST_STATUS,
     ("comments", "state"): COMMENT_STATE, ("flags", "resolution"): FLAG_RESOLUTION,

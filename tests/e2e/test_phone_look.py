@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.db import db
 from app.demo.seed import DEMO_PASSWORD, seed
-from app.rounds.models import Round
+from app.phases.models import Round
 from tests.e2e.conftest import ConsoleLog, SimpleUser, login, serve
 from tests.e2e.test_round_form import NARROW, TOO_WIDE_IN_MAIN
 
