@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.db import db
@@ -138,15 +138,15 @@ def part_start(shape: Outline, size: int, around: int | None = None, start: int 
 
 
 def thread_part(shape: Outline, begin: int, size: int) -> list[Node]:
-    """The comments of one part (two queries: the comments, with the ones earlier replies answer, and
-    their authors), threaded; a reply whose parent is on an earlier part starts a branch of its own."""
+    """The comments of one part, with the ones its replies answer from earlier parts, and their authors
+    (one query), threaded; a reply whose parent is on an earlier part starts a branch of its own."""
     ids = shape.order[begin:begin + size]
     if not ids:
         return []
     shown = set(ids)
     answered = {shape.parent[i] for i in ids if shape.parent[i] is not None and shape.parent[i] not in shown}
     comments = {comment.id: comment for comment in db.session.scalars(
-        sa.select(Comment).where(Comment.id.in_(shown | answered)).options(selectinload(Comment.author))
+        sa.select(Comment).where(Comment.id.in_(shown | answered)).options(joinedload(Comment.author))
     )}
     nodes: dict[int, Node] = {}
     roots: list[Node] = []
@@ -179,7 +179,7 @@ def open_reports_by(viewer_id: int, proposal_id: int) -> tuple[frozenset[int], b
 
 
 def discussion_thread(proposal: Proposal, viewer=None, around: int | None = None, start: int | None = None,
-                      size: int = 40) -> Thread:
+                      size: int = 25) -> Thread:
     """One part of the thread (``size`` comments; the statements run do not depend on the thread's
     length): the part holding the comment ``around``, the part beginning at ``start``, or the first.
     Focus goes to that comment (or to the one shown after it, when it is gone), or to the first one

@@ -306,7 +306,7 @@ def test_thread_runs_a_fixed_number_of_queries(client, users, session, viewer):
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
     # One part of the thread (the rest: "show more comments", tests/discussion/test_thread_parts.py).
-    assert response.get_data(as_text=True).count('class="comment comment-visible"') == 40
+    assert response.get_data(as_text=True).count('class="comment comment-visible"') == 25
 
 
 # --- moderation queue ------------------------------------------------------------------------------

@@ -302,12 +302,12 @@ def _bulk_comments(session, proposal, people, size: int) -> None:
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "resident", "moderator"])
-def test_the_proposal_page_runs_the_same_statements_for_5_or_320_comments(app, client, users, session,
+def test_the_proposal_page_runs_the_same_statements_for_5_or_400_comments(app, client, users, session,
                                                                            viewer):
     people = [users.resident() for _ in range(5)]
     small, large = make_proposal(session, people[0]), make_proposal(session, people[0])
     _bulk_comments(session, small, people, 5)
-    _bulk_comments(session, large, people, 320)
+    _bulk_comments(session, large, people, 400)
     if viewer != "anonymous":
         client.login(users.moderator() if viewer == "moderator" else users.resident())
     client.get("/")  # warm up

@@ -28,13 +28,14 @@ def _thread(live, author_id: int, size: int) -> tuple[int, list[int]]:
 def test_the_next_part_loads_in_place_and_takes_the_focus(new_context, live_server):
     live = live_server
     author = live.make_user("resident")
-    proposal_id, ids = _thread(live, author.id, 43)
+    part = live.app.config["COMMENTS_PER_PART"]
+    proposal_id, ids = _thread(live, author.id, part + 3)
     _, page, log = new_context(js=True)
     page.goto(f"/proposals/{proposal_id}")
-    expect(page.locator("#discussion article")).to_have_count(40)
+    expect(page.locator("#discussion article")).to_have_count(part)
     page.get_by_role("link", name=live.t("pl", "Show more comments")).click()
-    expect(page.locator("#discussion article")).to_have_count(43)
-    expect(page.locator(f"#comment-{ids[40]}")).to_be_focused()
+    expect(page.locator("#discussion article")).to_have_count(part + 3)
+    expect(page.locator(f"#comment-{ids[part]}")).to_be_focused()
     expect(page.get_by_role("link", name=live.t("pl", "Show more comments"))).to_have_count(0)
     assert page.url.endswith(f"/proposals/{proposal_id}")  # the page stayed where it was
     assert not log.uncaught()
