@@ -197,6 +197,8 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", 3600)),
         "SETUP_LINK_MAX_AGE": int(env.get("SETUP_LINK_MAX_AGE", 7 * 24 * 3600)),
         "PAGE_SIZE": 25,
+        # A proposal's discussion is shown this many comments at a time (the rest: "show more comments").
+        "COMMENTS_PER_PART": 25,
         # argon2id parameters: OWASP's in every environment but the tests, which sign in thousands of times.
         "PASSWORD_HASHING": TEST_PASSWORD_HASHING if mam_env == "testing" else OWASP_PARAMETERS,
     }

@@ -8,15 +8,17 @@ bp = Blueprint("discussion", __name__)
 
 
 def register_jinja(app: Flask) -> None:
-    """``proposal_url(proposal)`` for links to a proposal's page, wherever it is."""
-    from app.discussion.links import proposal_url
+    """``proposal_url``, ``comment_url`` and ``open_comment_form`` for the discussion's templates."""
+    from app.discussion.links import comment_url, proposal_url
+    from app.discussion.thread import open_form
 
-    app.jinja_env.globals.update(proposal_url=proposal_url)
+    app.jinja_env.globals.update(proposal_url=proposal_url, comment_url=comment_url,
+                                 open_comment_form=open_form)
 
 
 @proposal_page.connect
 def _thread_on_proposal_page(proposal, viewer) -> dict:
-    """The thread that ``discussion/_thread.html`` shows on the proposal's page."""
-    from app.discussion.queries import discussion_thread
+    """The part of the thread that ``discussion/_thread.html`` shows on the proposal's page."""
+    from app.discussion.thread import thread_for
 
-    return {"thread": discussion_thread(proposal, viewer)}
+    return {"thread": thread_for(proposal, viewer)}

@@ -26,9 +26,9 @@ def proposal_endpoint() -> tuple[str, str]:
     return "discussion.thread", "proposal_id"
 
 
-def proposal_url(proposal, anchor: str | None = None, external: bool = False) -> str:
+def proposal_url(proposal, anchor: str | None = None, external: bool = False, **query) -> str:
     endpoint, argument = proposal_endpoint()
-    values: dict[str, Any] = {argument: _proposal_id(proposal)}
+    values: dict[str, Any] = {argument: _proposal_id(proposal), **query}
     if anchor:
         values["_anchor"] = anchor
     if external:
@@ -38,8 +38,12 @@ def proposal_url(proposal, anchor: str | None = None, external: bool = False) ->
     try:
         return url_for(endpoint, **values)
     except BuildError:  # a proposal page whose address needs more than the id (a slug…)
-        return url_for("discussion.thread", proposal_id=values[argument], _anchor=anchor)
+        return url_for("discussion.thread", proposal_id=values.pop(argument), _anchor=anchor, **query)
 
 
-def comment_url(comment, external: bool = False) -> str:
-    return proposal_url(comment.proposal_id, anchor=f"comment-{comment.id}", external=external)
+def comment_url(comment, external: bool = False, proposal_id: int | None = None) -> str:
+    """A comment's permalink: the proposal page shows the part of the thread that holds it
+    (``?comment=``), scrolled to it. ``comment`` is a Comment, or its id with ``proposal_id``."""
+    comment_id = comment if isinstance(comment, int) else comment.id
+    return proposal_url(proposal_id or comment.proposal_id, anchor=f"comment-{comment_id}", external=external,
+                        comment=comment_id)

@@ -70,6 +70,16 @@ def can_flag(actor) -> Decision:
     return ALLOW
 
 
+def can_flag_comment(actor, comment: Comment) -> Decision:
+    if not (decision := can_flag(actor)):
+        return decision
+    if comment.state != CommentState.VISIBLE:
+        return deny(_l("This comment has already been removed."))
+    if comment.author_id == actor.id:
+        return deny(_l("You cannot report your own comment. You can delete it."))
+    return ALLOW
+
+
 def can_moderate(actor) -> Decision:
     if not is_staff(actor):
         return deny(_l("Only moderators can moderate the discussion."))

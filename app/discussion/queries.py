@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.db import db
 from app.discussion import permissions
+from app.discussion.links import proposal_url
 from app.discussion.models import Comment, CommentState, Flag
 from app.permissions import Decision, is_staff, signed_in
 from app.proposals.models import Proposal
@@ -23,6 +25,8 @@ class Node:
     comment: Comment
     depth: int = 1
     children: list[Node] = field(default_factory=list)
+    # The comment it answers, when that one is on an earlier part of the thread.
+    reply_to: Comment | None = None
 
     @property
     def id(self) -> int:
@@ -34,8 +38,19 @@ class Node:
 
 
 @dataclass
+class Outline:
+    """A proposal's whole thread without the texts: the ids of the comments shown, depth-first and
+    oldest first, and where any comment is (or was) in that order."""
+
+    order: list[int]
+    position: dict[int, int]  # comment id -> index of it, or of the first shown after it (deleted)
+    parent: dict[int, int | None]
+    visible: int  # comments people can read (the same rule as Proposal.comment_count)
+
+
+@dataclass
 class Thread:
-    """What ``discussion/_thread.html`` shows: the tree and what the viewer may do in it."""
+    """What ``discussion/_thread.html`` shows: one part of the tree and what the viewer may do in it."""
 
     proposal: Proposal
     viewer: Any  # the signed-in user or an anonymous one (current_user)
@@ -49,6 +64,18 @@ class Thread:
     # A proposal hidden by a moderator takes its discussion with it (comments often quote it), except
     # for its author and the moderators.
     withheld: bool = False
+    earlier: int | None = None  # the last comment of the part before this one
+    later: int | None = None  # the first comment of the part after this one
+    focus_id: int | None = None  # the comment to move focus to, when it is on this part
+
+    @cached_property
+    def page_url(self) -> str:
+        """The proposal page's address, for the permalinks."""
+        return proposal_url(self.proposal)
+
+    def permalink(self, comment_id: int) -> str:
+        """What ``links.comment_url`` gives, without building the address again for every comment."""
+        return f"{self.page_url}?comment={comment_id}#comment-{comment_id}"
 
     def can_edit(self, comment: Comment) -> Decision:
         return permissions.can_edit_comment(self.viewer, comment)
@@ -57,8 +84,7 @@ class Thread:
         return permissions.can_delete_comment(self.viewer, comment)
 
     def can_flag_comment(self, comment: Comment) -> bool:
-        return (self.can_flag and comment.state == CommentState.VISIBLE
-                and comment.author_id != self.viewer.id)
+        return bool(permissions.can_flag_comment(self.viewer, comment))
 
     @property
     def can_flag_proposal(self) -> bool:
@@ -66,34 +92,75 @@ class Thread:
                 and self.proposal.author_id != self.viewer.id)
 
 
-def comments_of(proposal_id: int) -> sa.Select:
-    return (
-        sa.select(Comment)
+def outline(proposal_id: int) -> Outline:
+    """One light query for the whole thread (through the connection: no ORM rows to build). A deleted
+    comment stays (as a placeholder) only while some reply below it is still shown."""
+    rows = db.session.connection().execute(
+        sa.select(Comment.id, Comment.parent_id, Comment.state)
         .where(Comment.proposal_id == proposal_id)
-        .options(selectinload(Comment.author))
         .order_by(Comment.created_at, Comment.id)
-    )
+    ).all()
+    parent = {comment_id: parent_id for comment_id, parent_id, _ in rows}
+    deleted = {comment_id for comment_id, _, state in rows if state == CommentState.DELETED}
+    children: dict[int | None, list[int]] = {}
+    for comment_id, parent_id, _ in rows:
+        children.setdefault(parent_id if parent_id in parent else None, []).append(comment_id)
+    order: list[int] = []
+    position: dict[int, int] = {}
+
+    def walk(comment_id: int) -> bool:
+        position[comment_id] = len(order)
+        order.append(comment_id)
+        shown_below = False
+        for child in children.get(comment_id, ()):
+            shown_below = walk(child) or shown_below
+        if comment_id in deleted and not shown_below:
+            order.pop()  # nothing below it is shown: it is the last one in the order
+            return False
+        return True
+
+    for root in children.get(None, ()):
+        walk(root)
+    return Outline(order=order, position=position, parent=parent,
+                   visible=sum(1 for _, _, state in rows if state == CommentState.VISIBLE))
 
 
-def build_tree(comments: list[Comment]) -> list[Node]:
-    """Thread the comments (oldest first). A deleted comment stays as a placeholder only while some
-    reply below it is still shown; otherwise it disappears."""
-    nodes = {comment.id: Node(comment) for comment in comments}
+def part_start(shape: Outline, size: int, around: int | None = None, start: int | None = None) -> int:
+    """Where the part to show begins: exactly at ``start`` (the next part, loaded on demand), at the
+    beginning of the part holding ``around`` (a permalink, or what was just changed), or at the top."""
+    if not shape.order:
+        return 0
+    last = len(shape.order) - 1
+    if start is not None and start in shape.position:
+        return min(shape.position[start], last)
+    if around is not None and around in shape.position:
+        return min(shape.position[around], last) // size * size
+    return 0
+
+
+def thread_part(shape: Outline, begin: int, size: int) -> list[Node]:
+    """The comments of one part, with the ones its replies answer from earlier parts, and their authors
+    (one query), threaded; a reply whose parent is on an earlier part starts a branch of its own."""
+    ids = shape.order[begin:begin + size]
+    if not ids:
+        return []
+    shown = set(ids)
+    answered = {shape.parent[i] for i in ids if shape.parent[i] is not None and shape.parent[i] not in shown}
+    comments = {comment.id: comment for comment in db.session.scalars(
+        sa.select(Comment).where(Comment.id.in_(shown | answered)).options(joinedload(Comment.author))
+    )}
+    nodes: dict[int, Node] = {}
     roots: list[Node] = []
-    for node in nodes.values():
-        parent = nodes.get(node.comment.parent_id) if node.comment.parent_id else None
-        (parent.children if parent else roots).append(node)
-
-    def prune(siblings: list[Node], depth: int) -> list[Node]:
-        kept = []
-        for node in siblings:
-            node.depth = depth
-            node.children = prune(node.children, depth + 1)
-            if node.comment.state != CommentState.DELETED or node.children:
-                kept.append(node)
-        return kept
-
-    return prune(roots, 1)
+    for comment_id in ids:
+        parent_id = shape.parent[comment_id]
+        parent = nodes.get(parent_id) if parent_id is not None else None
+        node = nodes[comment_id] = Node(comments[comment_id], depth=parent.depth + 1 if parent else 1)
+        if parent:
+            parent.children.append(node)
+        else:
+            node.reply_to = comments.get(parent_id) if parent_id is not None else None
+            roots.append(node)
+    return roots
 
 
 def open_reports_by(viewer_id: int, proposal_id: int) -> tuple[frozenset[int], bool]:
@@ -112,24 +179,38 @@ def open_reports_by(viewer_id: int, proposal_id: int) -> tuple[frozenset[int], b
             any(row.proposal_id is not None for row in rows))
 
 
-def discussion_thread(proposal: Proposal, viewer=None) -> Thread:
+def discussion_thread(proposal: Proposal, viewer=None, around: int | None = None, start: int | None = None,
+                      size: int = 25) -> Thread:
+    """One part of the thread (``size`` comments; the statements run do not depend on the thread's
+    length): the part holding the comment ``around``, the part beginning at ``start``, or the first.
+    Focus goes to that comment (or to the one shown after it, when it is gone), or to the first one
+    from ``start``."""
     viewer = viewer if signed_in(viewer) else None
     withheld = proposal.hidden_at is not None and not (
         is_staff(viewer) or (viewer is not None and viewer.id == proposal.author_id)
     )
-    comments = [] if withheld else list(db.session.scalars(comments_of(proposal.id)))
+    shape = Outline([], {}, {}, 0) if withheld else outline(proposal.id)
+    begin = part_start(shape, size, around, start)
+    end = min(begin + size, len(shape.order))
+    focus = around if around is not None else start
+    focus_id = None
+    if focus is not None and begin <= shape.position.get(focus, -1) < end:
+        focus_id = shape.order[shape.position[focus]]
     reported, reported_proposal = open_reports_by(viewer.id, proposal.id) if viewer else (frozenset(), False)
     return Thread(
         proposal=proposal,
         viewer=viewer,
-        roots=build_tree(comments),
-        count=sum(1 for comment in comments if comment.state == CommentState.VISIBLE),
+        roots=thread_part(shape, begin, size),
+        count=shape.visible,
         can_comment=permissions.can_comment(viewer, proposal),
         can_flag=bool(permissions.can_flag(viewer)),
         can_moderate=is_staff(viewer),
         reported=reported,
         reported_proposal=reported_proposal,
         withheld=withheld,
+        earlier=shape.order[begin - 1] if begin > 0 else None,
+        later=shape.order[end] if end < len(shape.order) else None,
+        focus_id=focus_id,
     )
 
 

@@ -18,12 +18,13 @@ from app.discussion import bp, permissions, queries, services
 from app.discussion.forms import CommentForm, ReasonForm
 from app.discussion.links import comment_url, proposal_url
 from app.discussion.models import Comment, CommentState
+from app.discussion.thread import form_key_for, thread_for
 from app.errors import Conflict, DomainError, NotFound, render_error
 from app.extensions import limiter, per_user
 from app.htmx import is_htmx, redirect_to, render
 from app.permissions import require
 from app.proposals.models import Proposal, Status
-from app.urls import page_arg, safe_next
+from app.urls import int_arg, page_arg, safe_next
 
 TOO_FAST = _l("You are posting faster than the discussion allows. Wait a few minutes and try again.")
 
@@ -50,26 +51,33 @@ def _comment_or_404(comment_id: int) -> Comment:
     return comment
 
 
-def _thread(proposal: Proposal, http_status: int = 200, **context):
-    """The discussion page, or for HTMX the thread alone."""
+def _thread(proposal: Proposal, http_status: int = 200, around: int | None = None, **context):
+    """The discussion page, or for HTMX the thread alone: the part of it holding the comment ``around``
+    (the one just changed, or whose form is shown), else the part the address asks for."""
     return render("discussion/page.html", "discussion/_body.html", http_status=http_status,
-                  proposal=proposal, thread=queries.discussion_thread(proposal, current_user), **context)
+                  proposal=proposal, thread=thread_for(proposal, current_user, around=around), **context)
 
 
-def _done(proposal: Proposal, message: str, comment: Comment | None = None):
+def _done(proposal: Proposal, message: str, comment: Comment | None = None, gone: bool = False):
+    """After a change: for HTMX the thread, focused on the comment (or, when it is ``gone``, on the one
+    that took its place, else on the heading) with the message announced; otherwise a redirect there."""
     if is_htmx():
-        return _thread(proposal, focus_id=comment.id if comment else None, announce=message)
+        return _thread(proposal, around=comment.id if comment else None, announce=message)
     flash(message, "success")
-    return redirect_to(comment_url(comment) if comment else proposal_url(proposal, anchor="discussion"))
+    if comment is None:
+        return redirect_to(proposal_url(proposal, anchor="discussion"))
+    if gone:
+        return redirect_to(proposal_url(proposal, anchor="discussion", comment=comment.id))
+    return redirect_to(comment_url(comment))
 
 
-def _refused(proposal: Proposal, error: DomainError, form, form_key: str):
+def _refused(proposal: Proposal, error: DomainError, form, form_key: str, around: int | None = None):
     """A message next to the form it is about, or above the thread; other refusals get an error page."""
     if error.field and hasattr(form, error.field):
         form.add_error(error.field, error.message)
-        return _thread(proposal, 422, form=form, form_key=form_key)
+        return _thread(proposal, 422, around=around, form=form, form_key=form_key)
     if isinstance(error, Conflict):
-        return _thread(proposal, error.status, notice=error.message)
+        return _thread(proposal, error.status, around=around, notice=error.message)
     raise error
 
 
@@ -92,6 +100,43 @@ def thread(proposal_id: int):
     return _thread(_proposal_or_404(proposal_id))
 
 
+@bp.get("/proposals/<id:proposal_id>/discussion/part")
+def thread_part(proposal_id: int):
+    """The part of the thread from the comment ``start`` on: for HTMX in place of the "show more"
+    link; otherwise the discussion page at that part."""
+    proposal = _proposal_or_404(proposal_id)
+    start = int_arg("start")
+    if not is_htmx():
+        return _thread(proposal, around=start)
+    thread = thread_for(proposal, current_user, start=start)
+    return render("discussion/_part.html", proposal=proposal, thread=thread)
+
+
+# Forms shown under a comment on demand, and who may open them (the services check again on posting).
+COMMENT_FORMS = {
+    "reply": lambda actor, comment, proposal: permissions.can_comment(actor, proposal),
+    "edit": lambda actor, comment, proposal: permissions.can_edit_comment(actor, comment),
+    "flag": lambda actor, comment, proposal: permissions.can_flag_comment(actor, comment),
+    "hide": lambda actor, comment, proposal: permissions.can_moderate(actor),
+}
+
+
+@bp.get("/comments/<id:comment_id>/reply", defaults={"action": "reply"})
+@bp.get("/comments/<id:comment_id>/edit", defaults={"action": "edit"})
+@bp.get("/comments/<id:comment_id>/flag", defaults={"action": "flag"})
+@bp.get("/moderation/comments/<id:comment_id>/hide", defaults={"action": "hide"})
+@login_required
+def comment_form(comment_id: int, action: str):
+    """A reply, edit, report or hide form for one comment: for HTMX the form alone, under the comment;
+    otherwise the discussion page at that comment with the form open."""
+    comment = _comment_or_404(comment_id)
+    proposal = _proposal_or_404(comment.proposal_id)
+    require(COMMENT_FORMS[action](current_user, comment, proposal))
+    thread = None if is_htmx() else thread_for(proposal, current_user, around=comment.id)
+    return render("discussion/page.html", "discussion/_comment_form.html", proposal=proposal, thread=thread,
+                  comment=comment, around=comment.id, form_key=form_key_for(action, comment.id), opening=True)
+
+
 @bp.post("/proposals/<id:proposal_id>/comments")
 @login_required
 @limiter.limit(_comment_limit, key_func=per_user("comments"))
@@ -99,14 +144,15 @@ def post_comment(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     require(permissions.can_take_part(current_user))
     form = CommentForm()
-    form_key = f"reply-{form.parent_id.data}" if form.parent_id.data else "new"
+    parent_id = form.parent_id.data
+    form_key = form_key_for("reply", parent_id) if parent_id else "new"
     if not form.validate():
-        return _thread(proposal, 422, form=form, form_key=form_key)
+        return _thread(proposal, 422, around=parent_id, form=form, form_key=form_key)
     try:
-        comment = services.post_comment(current_user, proposal, form.body.data, form.parent_id.data,
+        comment = services.post_comment(current_user, proposal, form.body.data, parent_id,
                                         language=form.language.data)
     except DomainError as error:
-        return _refused(proposal, error, form, form_key)
+        return _refused(proposal, error, form, form_key, around=parent_id)
     return _done(proposal, _("Your comment is published."), comment)
 
 
@@ -117,12 +163,13 @@ def edit_comment(comment_id: int):
     require(permissions.can_edit_comment(current_user, comment))
     proposal = _proposal_or_404(comment.proposal_id)
     form = CommentForm()
+    form_key = form_key_for("edit", comment.id)
     if not form.validate():
-        return _thread(proposal, 422, form=form, form_key=f"edit-{comment.id}")
+        return _thread(proposal, 422, around=comment.id, form=form, form_key=form_key)
     try:
         services.edit_comment(current_user, comment, form.body.data, language=form.language.data)
     except DomainError as error:
-        return _refused(proposal, error, form, f"edit-{comment.id}")
+        return _refused(proposal, error, form, form_key, around=comment.id)
     return _done(proposal, _("Your comment is saved."), comment)
 
 
@@ -139,7 +186,7 @@ def delete_comment(comment_id: int):
     ):
         return page
     services.delete_comment(current_user, comment)
-    return _done(proposal, _("Your comment is deleted."))
+    return _done(proposal, _("Your comment is deleted."), comment, gone=True)
 
 
 @bp.post("/comments/<id:comment_id>/flag")
@@ -149,13 +196,13 @@ def flag_comment(comment_id: int):
     comment = _comment_or_404(comment_id)
     proposal = _proposal_or_404(comment.proposal_id)
     form = ReasonForm()
-    form_key = f"flag-{comment.id}"
+    form_key = form_key_for("flag", comment.id)
     if not form.validate():
-        return _thread(proposal, 422, form=form, form_key=form_key)
+        return _thread(proposal, 422, around=comment.id, form=form, form_key=form_key)
     try:
         services.flag_comment(current_user, comment, form.reason.data)
     except DomainError as error:
-        return _refused(proposal, error, form, form_key)
+        return _refused(proposal, error, form, form_key, around=comment.id)
     return _done(proposal, _("Thank you. A moderator will look at your report."), comment)
 
 
@@ -198,20 +245,20 @@ def hidden():
     return render("discussion/hidden.html", page=page, kind=kind)
 
 
-def _moderated(message: str, proposal: Proposal | None = None):
+def _moderated(message: str, proposal: Proposal | None = None, comment: Comment | None = None):
     if is_htmx() and proposal is not None and request.form.get("from") == "thread":
-        return _thread(proposal, announce=message, notice=message)
+        return _thread(proposal, around=comment.id if comment else None, announce=message, notice=message)
     flash(message, "success")
     return redirect_to(safe_next("discussion.moderation"))
 
 
-def _reason_or_422(template_context: dict, proposal: Proposal | None = None):
+def _reason_or_422(template_context: dict, proposal: Proposal | None = None, around: int | None = None):
     """The reason form, validated; or the page it came from again, with the message next to it: the
     thread (``from=thread``) or the moderation queue (the page the moderator was on)."""
     form = ReasonForm()
     if not form.validate():
         if proposal is not None and request.form.get("from") == "thread":
-            return form, _thread(proposal, 422, form=form, **template_context)
+            return form, _thread(proposal, 422, around=around, form=form, **template_context)
         page = queries.moderation_queue(page_arg(), current_app.config["PAGE_SIZE"])
         return form, render("discussion/moderation.html", "discussion/_queue.html", http_status=422,
                             page=page, form=form, **template_context)
@@ -223,12 +270,13 @@ def _reason_or_422(template_context: dict, proposal: Proposal | None = None):
 def hide_comment(comment_id: int):
     require(permissions.can_moderate(current_user))
     comment = _comment_or_404(comment_id)
-    form, invalid = _reason_or_422({"form_key": f"hide-comment-{comment.id}"},
-                                   db.session.get(Proposal, comment.proposal_id))
+    proposal = db.session.get(Proposal, comment.proposal_id)
+    form, invalid = _reason_or_422({"form_key": form_key_for("hide", comment.id)}, proposal,
+                                   around=comment.id)
     if invalid:
         return invalid
     services.hide_comment(current_user, comment, form.reason.data)
-    return _moderated(_("The comment is hidden."), db.session.get(Proposal, comment.proposal_id))
+    return _moderated(_("The comment is hidden."), proposal, comment)
 
 
 @bp.post("/moderation/comments/<id:comment_id>/restore")
@@ -243,7 +291,7 @@ def restore_comment(comment_id: int):
     ):
         return page
     services.restore_comment(current_user, comment)
-    return _moderated(_("The comment is visible again."), proposal)
+    return _moderated(_("The comment is visible again."), proposal, comment)
 
 
 @bp.post("/moderation/comments/<id:comment_id>/dismiss")

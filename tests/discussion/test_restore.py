@@ -158,14 +158,14 @@ def test_a_reporter_sees_their_open_report_instead_of_a_second_form(client, user
 
     page = client.get(url).get_data(as_text=True)
     assert page.count(REPORTED_COMMENT) == 1 and REPORTED_PROPOSAL in page
-    assert f'action="/comments/{comment.id}/flag"' not in page
-    assert f'action="/comments/{other.id}/flag"' in page  # the other comment can still be reported
+    assert f'href="/comments/{comment.id}/flag#' not in page
+    assert f'href="/comments/{other.id}/flag#' in page  # the other comment can still be reported
     assert f'action="/proposals/{proposal.id}/flag"' not in page
 
     # Somebody else still gets the forms.
     client.login(users.resident())
     page = client.get(url).get_data(as_text=True)
-    assert REPORTED_COMMENT not in page and f'action="/comments/{comment.id}/flag"' in page
+    assert REPORTED_COMMENT not in page and f'href="/comments/{comment.id}/flag#' in page
 
     # Once a moderator has dismissed the reports, the reporter may report again.
     client.login(users.moderator())
@@ -174,7 +174,7 @@ def test_a_reporter_sees_their_open_report_instead_of_a_second_form(client, user
     client.login(reporter)
     page = client.get(url).get_data(as_text=True)
     assert REPORTED_COMMENT not in page and REPORTED_PROPOSAL not in page
-    assert f'action="/comments/{comment.id}/flag"' in page
+    assert f'href="/comments/{comment.id}/flag#' in page
 
 
 def test_reports_on_other_proposals_do_not_mark_this_one(client, users, session):

@@ -244,12 +244,12 @@ def test_every_comment_is_told_and_immediate_emails_are_coalesced_never_lost(ses
     recipients = list(session.scalars(sa.text("SELECT recipient FROM outbox_messages")))
     assert recipients == [author.email]
     body = session.scalar(sa.text("SELECT body FROM outbox_messages ORDER BY id DESC LIMIT 1"))
-    assert f"http://localhost/proposals/{proposal.id}#comment-" in body
+    assert f"http://localhost/proposals/{proposal.id}?comment=" in body
     assert send_held() == 1
     recipients = list(session.scalars(sa.text("SELECT recipient FROM outbox_messages")))
     assert recipients == [author.email, author.email]
     body = session.scalar(sa.text("SELECT body FROM outbox_messages ORDER BY id DESC LIMIT 1"))
-    assert body.count(f"/proposals/{proposal.id}#comment-") == 2
+    assert body.count(f"/proposals/{proposal.id}?comment=") == 2
     assert send_held() == 0
 
 

@@ -71,6 +71,16 @@ def _summary(scope, label: str):
     return scope.locator("summary").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
 
 
+def _action(comment, label: str):
+    """The link under a comment that opens its reply, edit, report or hide form."""
+    return comment.locator(".comment-actions").get_by_role("link", name=label, exact=True)
+
+
+def _permalink(live, proposal_id: int, comment_id: str) -> str:
+    """Where a comment is shown without JavaScript: the part of the thread that holds it."""
+    return f"{live.url}/proposals/{proposal_id}?comment={comment_id.removeprefix('comment-')}#{comment_id}"
+
+
 def _comment(page, marker: str):
     """The <article> of the comment whose text contains ``marker``."""
     return page.locator("#discussion article").filter(has=page.locator(".comment-body", has_text=marker))
@@ -199,13 +209,13 @@ def test_resident_comments_replies_edits_and_reports(new_context, live_server, j
         assert page.evaluate(NOT_RELOADED), "the thread should update without a page load"
         expect(page).to_have_url(f"{live.url}/proposals/{proposal_id}")
     else:
-        expect(page).to_have_url(f"{live.url}/proposals/{proposal_id}#{comment_id}")
+        expect(page).to_have_url(_permalink(live, proposal_id, comment_id))
 
     # A reply to it: the thread is nested.
     reply_text = f"A ja przyniosę pędzle — {tag}-reply"
     if js:
         _mark_page(page)
-    _summary(comment, live.t("pl", "Reply")).click()
+    _action(comment, live.t("pl", "Reply")).click()
     number = comment_id.removeprefix("comment-")
     page.fill(f"#body-reply-{number}", reply_text)
     comment.get_by_role("button", name=live.t("pl", "Publish the reply"), exact=True).click()
@@ -218,14 +228,14 @@ def test_resident_comments_replies_edits_and_reports(new_context, live_server, j
         expect(reply).to_be_focused()
         assert page.evaluate(NOT_RELOADED)
     else:
-        expect(page).to_have_url(f"{live.url}/proposals/{proposal_id}#{reply_id}")
+        expect(page).to_have_url(_permalink(live, proposal_id, reply_id))
 
     # Edit the first comment: it is marked as edited.
     edited_text = f"Pomogę z farbą i wałkami — {tag}"
     expect(comment.locator(".comment-meta .badge", has_text=live.t("pl", "edited"))).to_have_count(0)
     if js:
         _mark_page(page)
-    _summary(comment, live.t("pl", "Edit")).click()
+    _action(comment, live.t("pl", "Edit")).click()
     page.fill(f"#body-edit-{number}", edited_text)
     comment.get_by_role("button", name=live.t("pl", "Save"), exact=True).click()
     expect(comment.locator(".comment-body")).to_have_text(edited_text)
@@ -236,7 +246,7 @@ def test_resident_comments_replies_edits_and_reports(new_context, live_server, j
         expect(comment).to_be_focused()
         assert page.evaluate(NOT_RELOADED)
     else:
-        expect(page).to_have_url(f"{live.url}/proposals/{proposal_id}#{comment_id}")
+        expect(page).to_have_url(_permalink(live, proposal_id, comment_id))
 
     # Report the proposal: afterwards the form gives way to a note.
     report = page.locator("details.report-proposal")
@@ -287,7 +297,7 @@ def test_moderator_hides_a_comment_and_restores_it(new_context, live_server, js)
     expect(comment.locator(".comment-body")).to_have_text(body)
     if js:
         _mark_page(page)
-    _summary(comment, live.t("pl", "Hide")).click()
+    _action(comment, live.t("pl", "Hide")).click()
     page.fill(f"#reason-hide-comment-{comment_id}", reason)
     comment.get_by_role("button", name=live.t("pl", "Hide the comment"), exact=True).click()
     hidden_message = live.t("pl", "The comment is hidden.")
@@ -299,7 +309,7 @@ def test_moderator_hides_a_comment_and_restores_it(new_context, live_server, js)
         expect(page.locator("#discussion .notice[role=alert]")).to_have_text(hidden_message)
         expect(page).to_have_url(f"{live.url}/proposals/{proposal_id}")
     else:
-        expect(page).to_have_url(f"{live.url}/proposals/{proposal_id}#comment-{comment_id}")
+        expect(page).to_have_url(_permalink(live, proposal_id, f"comment-{comment_id}"))
 
     # A resident sees the reason in place of the text.
     _, resident_page, resident_log = new_context(js=js)

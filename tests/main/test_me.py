@@ -115,7 +115,7 @@ def test_my_things_are_listed_with_their_state(client, users, session):
     assert "Obsługa kawy" in roles and "Kawiarenka naprawcza" in roles
     assert "Spotkanie, które prowadzę" in roles
     comments = section(page, "comments")
-    assert "Chętnie pomogę przy półkach!" in comments and f"/proposals/{liked.id}#comment-" in comments
+    assert "Chętnie pomogę przy półkach!" in comments and f"/proposals/{liked.id}?comment=" in comments
 
 
 def test_rounds_i_voted_in_with_the_receipt_check_for_a_secret_ballot(client, users, session):
