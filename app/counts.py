@@ -8,16 +8,12 @@ moves. The cache is per process and small; each worker counts once per change.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import sqlalchemy as sa
 
 from app.db import db
+from app.kept import Kept
 
-KEPT = 256
-_counts: OrderedDict = OrderedDict()
-_lock = threading.Lock()
+_counts: Kept[int] = Kept(256)
 
 
 def count(query: sa.Select) -> int:
@@ -34,14 +30,4 @@ def table_stamp(model) -> tuple:
 
 
 def cached_count(query: sa.Select, key: tuple) -> int:
-    key = (db.engine.url.render_as_string(), *key)
-    with _lock:
-        if key in _counts:
-            _counts.move_to_end(key)
-            return _counts[key]
-    total = count(query)
-    with _lock:
-        _counts[key] = total
-        while len(_counts) > KEPT:
-            _counts.popitem(last=False)
-    return total
+    return _counts.get((db.engine.url.render_as_string(), *key), lambda: count(query))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from bisect import bisect_right
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.i18n import money, quoted
+from app.kept import Kept
 from app.phases.models import BallotKind, Eligibility, Phase, Round, Rule, Secrecy
 from app.rounds.forms import CRITERION_LABELS, describe_policy
 from app.votes.tally import result as outcome
@@ -268,9 +267,7 @@ def _tie_sentence(tie: dict, names: dict[str, str]) -> str:
     return _("%(tie)s The order: %(steps)s. %(decided)s", tie=sentence, steps=steps, decided=decided)
 
 
-_KEPT_RESULTS = 32
-_kept: OrderedDict[tuple, Results] = OrderedDict()
-_kept_lock = threading.Lock()
+_kept: Kept[Results] = Kept(32)
 
 
 def results(round_: Round) -> Results | None:
@@ -281,17 +278,7 @@ def results(round_: Round) -> Results | None:
         return None
     if not round_.result_sha256:
         return _results(round_)
-    key = (round_.id, round_.result_sha256, get_locale())
-    with _kept_lock:
-        if key in _kept:
-            _kept.move_to_end(key)
-            return _kept[key]
-    made = _results(round_)
-    with _kept_lock:
-        _kept[key] = made
-        while len(_kept) > _KEPT_RESULTS:
-            _kept.popitem(last=False)
-    return made
+    return _kept.get((round_.id, round_.result_sha256, get_locale()), lambda: _results(round_))
 
 
 def _results(round_: Round) -> Results:
