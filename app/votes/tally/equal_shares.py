@@ -385,6 +385,10 @@ def stable_until(
     return limit
 
 
+# Complexity 21 on purpose: this is one MES run, step by step, with the bound of every comparison it
+# makes written next to that comparison. Split into helpers, the proof that a skipped share gives the same
+# outcome would be spread over functions that each see half of the invariant, and the hot loop would pay
+# for the calls.
 def _prove(setup: MesSetup, s: Fraction, tie_key: Callable[[int], TieKey],
            holds_until: Callable[[Fraction, Fraction], None]) -> None:
     """The run of :func:`stable_until` at share ``s``, reporting every comparison to ``holds_until``."""
