@@ -156,7 +156,8 @@ def test_a_comment_keeps_its_language_and_is_marked_for_readers_of_another(clien
     # The writer reads it in Ukrainian: no mark; the edit form keeps its language.
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "lang=" not in tag(page, 'class="comment-body prose"')
-    assert selected_language(page, f'id="language-edit-{comment.id}"') == "uk"
+    edit_form = client.get(f"/comments/{comment.id}/edit").get_data(as_text=True)  # opened on demand
+    assert selected_language(edit_form, f'id="language-edit-{comment.id}"') == "uk"
     # A Polish reader's page marks it.
     client.logout()
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
