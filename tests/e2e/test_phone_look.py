@@ -77,6 +77,20 @@ BADGES_AND_GAPS = """() => {
 }"""
 
 
+# Buttons next to each other that wrap onto the next line: the gap between the two rows (px).
+STACKED_BUTTONS = """() => {
+  const out = [];
+  for (const a of document.querySelectorAll('main .button')) {
+    const b = a.nextElementSibling;
+    if (!b || !b.classList.contains('button')) continue;
+    const r = a.getBoundingClientRect(), s = b.getBoundingClientRect();
+    const overlap = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+    if (s.top >= r.top + r.height / 2 && overlap > 0 && s.top - r.bottom < 4)
+      out.push((a.textContent || '').trim().slice(0, 30) + ' / ' + (b.textContent || '').trim().slice(0, 30));
+  }
+  return out; }"""
+
+
 def test_badges_are_16_px_and_cards_keep_apart_on_a_320_px_screen(browser, demo_server):
     context = browser.new_context(base_url=demo_server.url, viewport=NARROW, locale="pl-PL")
     context.set_default_timeout(10_000)
@@ -92,6 +106,7 @@ def test_badges_are_16_px_and_cards_keep_apart_on_a_320_px_screen(browser, demo_
         badges += len(found["badges"])
         problems += [f"{path}: badge {b}" for b in found["badges"] if b["size"] < 16]
         problems += [f"{path}: cards touch: {t}" for t in found["touching"]]
+        problems += [f"{path}: buttons touch: {t}" for t in page.evaluate(STACKED_BUTTONS)]
         if path in ("/data", "/account"):
             assert found["cards"] >= 2, path
     context.close()
