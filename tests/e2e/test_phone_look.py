@@ -2,7 +2,8 @@
 in the page; the server sends the same markup and style sheet without it):
 - the results chart: labels and numbers are page text (at least 16 px, like every text), not SVG text that
   shrinks with the picture; the bars stay in proportion; nothing reaches past the screen's edge;
-- badges are at least 16 px, and consecutive cards never touch (a visible gap between them)."""
+- badges are at least 16 px, and consecutive cards never touch (a visible gap between them);
+- the header's brand name never runs under the bell or the menu button."""
 
 from __future__ import annotations
 
@@ -112,3 +113,42 @@ def test_badges_are_16_px_and_cards_keep_apart_on_a_320_px_screen(browser, demo_
     context.close()
     assert badges >= 5 and not problems, "\n".join(problems)
     assert not log.csp_violations() and not log.uncaught(), log.errors
+
+
+# How far right the brand name's text reaches (0 when it is read by screen readers only), and where the next
+# item of the header row (the bell, else the menu button) begins.
+BRAND_AND_NEXT = """() => {
+  const name = document.querySelector('.brand-name');
+  let right = 0;
+  if (name.getBoundingClientRect().width > 2) {
+    const range = document.createRange();
+    range.selectNodeContents(name);
+    for (const r of range.getClientRects()) right = Math.max(right, r.right);
+  }
+  const next = document.querySelector('.notifications-link')
+    || document.querySelector('.site-menu > summary');
+  return {right, next: next.getBoundingClientRect().left}; }"""
+
+
+def test_the_brand_name_never_runs_under_the_bell_or_the_menu(browser, demo_server):
+    problems = []
+    # A visitor in each language; then two residents, each in the language of their account.
+    people = (("pl", None), ("uk", None), ("pl", "jadwiga@mam.example"), ("uk", "oksana@mam.example"))
+    for lang, email in people:
+        context = browser.new_context(base_url=demo_server.url, viewport=NARROW)
+        context.set_default_timeout(10_000)
+        context.add_cookies([{"name": "lang", "value": lang, "url": demo_server.url}])
+        page = context.new_page()
+        if email:
+            user = demo_server.user_by_email(email)
+            login(page, demo_server, SimpleUser(user.id, user.email, user.display_name, DEMO_PASSWORD), lang)
+            assert page.locator(".notifications-link").count() == 1
+        for width in (320, 360, 375, 414, 480):
+            page.set_viewport_size({"width": width, "height": 700})
+            page.goto("/proposals")
+            found = page.evaluate(BRAND_AND_NEXT)
+            if found["right"] > found["next"]:
+                problems.append(f"{lang}, {email or 'a visitor'}, {width} px: the name reaches "
+                                f"{found['right']:.0f} px, the next item starts at {found['next']:.0f} px")
+        context.close()
+    assert not problems, "\n".join(problems)
