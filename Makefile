@@ -49,10 +49,10 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 # The whole suite on SQLite; with TEST_DATABASE_URL=postgresql+psycopg://… on PostgreSQL.
-# It runs on every core (pytest-xdist, a test file per worker at a time); JOBS=0 runs it in one process.
+# It runs on every core (pytest-xdist, test by test; a file sharing a fixture stays on one worker); JOBS=0 runs it in one process.
 JOBS ?= auto
 test: $(VENV)/.installed-test translations lint
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 # Re-extract translatable strings after changing the text of the UI
 messages: $(VENV)/.installed-app

@@ -48,6 +48,17 @@ def pytest_report_header(config):
     return f"database engine: {engine_name()} ({TEST_DATABASE_URL or 'temporary SQLite file'})"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Under ``--dist loadgroup`` (pytest-xdist) tests are spread one by one over the workers, so one long
+    file no longer keeps a worker busy while the other waits. A file whose tests share a fixture kept for
+    the file (a live server with the demo data, say) stays on one worker, so that fixture is built once."""
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        definitions = fixtures.name2fixturedefs.values() if fixtures else ()
+        if any(d.scope in ("module", "class", "package") for defs in definitions for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 def reset_schema(url: str) -> None:
     """Drop everything in the test database so the migrations start from empty."""
     engine = sa.create_engine(url)
@@ -58,34 +69,39 @@ def reset_schema(url: str) -> None:
     engine.dispose()
 
 
-def worker_database_url(url: str) -> str:
-    """Under pytest-xdist each worker has a PostgreSQL database of its own (``mam_test_gw0``, …), made
-    on first use; a serial run uses the database it is given."""
+def worker_database_url(url: str, name: str = "") -> str:
+    """Under pytest-xdist each worker has a PostgreSQL database of its own (``mam_test_gw0``, …); ``name``
+    tells a second one apart (``mam_test_gw0_demo``). Made on first use; a serial run of the main database
+    uses the database it is given."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if not worker:
-        return url
     base = sa.make_url(url)
-    name = f"{base.database}_{worker}"
+    database = "_".join(part for part in (base.database, worker, name) if part)
+    if database == base.database:
+        return url
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
-        if not exists:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        found = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": database})
+        if found.first() is None:
+            conn.execute(sa.text(f'CREATE DATABASE "{database}"'))
     admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
+    return base.set(database=database).render_as_string(hide_password=False)
+
+
+def _database_url(tmp_path_factory, name: str = "") -> str:
+    """An empty database for this worker: ``name`` tells a second one apart (the demo's)."""
+    if TEST_DATABASE_URL:
+        url = worker_database_url(TEST_DATABASE_URL, name)
+        reset_schema(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db' + name) / 'test.db'}"
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    if TEST_DATABASE_URL:
-        url = worker_database_url(TEST_DATABASE_URL)
-        reset_schema(url)
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return _database_url(tmp_path_factory)
 
 
-@pytest.fixture(scope="session")
-def app(database_url, tmp_path_factory):
+def _migrated_app(database_url: str, tmp_path_factory, prepare=None):
     from flask_migrate import upgrade
 
     app = create_app(
@@ -98,8 +114,30 @@ def app(database_url, tmp_path_factory):
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
     with app.app_context():
         upgrade()
+        if prepare is not None:
+            prepare(app)
+            db.session.remove()
         db.engine.dispose()
     return app
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    return _migrated_app(database_url, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory):
+    """The app on a database of its own that holds the demo data (`flask demo seed`), seeded once per worker.
+    A test file that reads the demo makes it its ``app`` (a fixture ``app`` that returns ``demo_app``); each
+    test's changes are rolled back as usual."""
+    from app.demo.seed import seed
+
+    def prepare(app):
+        with app.test_request_context():
+            list(seed())
+
+    return _migrated_app(_database_url(tmp_path_factory, "demo"), tmp_path_factory, prepare)
 
 
 @pytest.fixture(autouse=True)
@@ -157,15 +195,20 @@ class Client:
         self.signed_in = False
 
     def csrf_token(self) -> str:
-        """The session's token, from the page's meta tag: a signed-in person's home page has it; an
-        anonymous visitor's pages carry one only with a form, so the sign-in page is asked then."""
+        """The token a page of this session would carry in its forms (Flask-WTF's own), made without
+        rendering a page: most tests post something, and a page per test was a tenth of the suite's time.
+        tests/main/test_http_cache.py posts with the token a page carries."""
         if self._token is None:
-            page = self.get("/").get_data(as_text=True)
-            found = CSRF_META.search(page)
-            if found is None:
-                found = CSRF_META.search(self.get("/login").get_data(as_text=True))
-            self._token = found.group(1)
+            self._token = contextvars.Context().run(self._new_csrf_token)
         return self._token
+
+    def _new_csrf_token(self) -> str:
+        from flask.globals import request_ctx
+        from flask_wtf.csrf import generate_csrf
+
+        with self.http.session_transaction() as cookie_session, self.app.test_request_context():
+            request_ctx._session = cookie_session  # the token is kept in the client's own session cookie
+            return generate_csrf()
 
     def get(self, url, **kwargs):
         return contextvars.Context().run(self.http.get, url, **kwargs)

@@ -11,6 +11,12 @@ import sqlalchemy as sa
 from app.demo.seed import DEMO_PASSWORD, seed
 from app.models import Activity, Comment, NewsPost, Proposal, Round, User
 
+
+@pytest.fixture(scope="session")
+def app(demo_app):
+    """These tests read the demo data, seeded once per worker."""
+    return demo_app
+
 LINK = re.compile(r'href="(/[^"#]*)"')
 SKIP = re.compile(r"^/(static/|logout|language)|\.(ics|atom|csv|xlsx|pdf|pb|json)$|/export")
 
@@ -22,7 +28,6 @@ def counts(session):
 
 @pytest.fixture
 def demo(session):
-    list(seed())
     return session
 
 

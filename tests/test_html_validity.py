@@ -17,10 +17,16 @@ import pytest
 import sqlalchemy as sa
 
 from app.activities.models import Activity
-from app.demo.seed import DEMO_PASSWORD, seed
+from app.demo.seed import DEMO_PASSWORD
 from app.models import NewsPost, Proposal, Round, User
 from tests.conftest import require_system
 from tests.html_check import problems
+
+
+@pytest.fixture(scope="session")
+def app(demo_app):
+    """These tests read the demo data, seeded once per worker."""
+    return demo_app
 
 
 def _first(session, statement) -> int:
@@ -32,7 +38,6 @@ def _first(session, statement) -> int:
 @pytest.fixture
 def main_pages(session, make_client, users) -> dict[str, str]:
     """{label: the page's HTML} for every main page, from the demo data."""
-    list(seed())
     implemented = _first(session, sa.select(Proposal.id).where(Proposal.status == "implemented"))
     voting = _first(session, sa.select(Round.id).where(Round.phase == "voting"))
     on_ballot = _first(session, sa.select(Proposal.id).where(Proposal.round_id == voting,

@@ -27,9 +27,15 @@ from babel.messages.pofile import read_po
 from app.auth.models import User
 from app.centre.settings import settings
 from app.db import db
-from app.demo.seed import DEMO_PASSWORD, seed
+from app.demo.seed import DEMO_PASSWORD
 from app.phases.models import Round
 from app.proposals.models import ProposalRevision
+
+
+@pytest.fixture(scope="session")
+def app(demo_app):
+    """These tests read the demo data, seeded once per worker."""
+    return demo_app
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "app" / "translations"
 
@@ -220,7 +226,6 @@ def foreign_words(language: str) -> set[str]:
 def test_no_word_of_another_language_on_a_page(session, make_client, language):
     """Above all no English on Polish and Ukrainian pages; and no Polish left on Ukrainian or English
     ones (a string written into a template instead of going through the catalog)."""
-    list(seed())
     suspicious = foreign_words(language)
     blob, content_words = content_texts(session)
     findings: dict[str, set[str]] = {}

@@ -3,15 +3,19 @@ see them as verified, and print their sign-in slips."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from app.auth.models import User
-from app.demo.seed import seed
+
+
+@pytest.fixture(scope="session")
+def app(demo_app):
+    """These tests read the demo data, seeded once per worker."""
+    return demo_app
 
 
 def test_the_demo_has_two_front_desk_residents_without_email(session, client, users):
-    list(seed())
-
     people = session.scalars(sa.select(User).where(User.email.is_(None), User.display_name != "")
                              .order_by(User.display_name)).all()
 
