@@ -62,8 +62,10 @@ def describe(label: str, violations: list[dict]) -> str:
 class Audit:
     """Checks each page as it is shown and gathers every problem, to report them all at once."""
 
-    def __init__(self, new_context, live, locale: str):
+    def __init__(self, new_context, live, locale: str, viewports: dict | None = None):
         self.new_context, self.live, self.locale = new_context, live, locale
+        self.viewports = viewports or VIEWPORTS
+        self.first_size = next(iter(self.viewports.values()))
         self.problems: list[str] = []
         self.pages: list[str] = []
         self.logs: list = []
@@ -71,20 +73,21 @@ class Audit:
 
     def open(self, storage_state: dict | None = None):
         """A new browser context (signed in with ``storage_state``) in this test's language and size."""
-        context, self.page, log = self.new_context(js=True, viewport=DESKTOP, storage_state=storage_state)
+        context, self.page, log = self.new_context(js=True, viewport=self.first_size,
+                                                   storage_state=storage_state)
         context.add_cookies([{"name": "lang", "value": self.locale, "url": self.live.url}])
         self.logs.append(log)
         return self.page
 
     def check(self, label: str) -> None:
-        """Check the page as it is now, on a desktop and then on a phone-sized screen."""
+        """Check the page as it is now, on a desktop and then on a phone-sized screen (or the sizes given)."""
         # After a form submit the caller waits for an element of the new page, which can be there before
         # the page has finished loading (its style sheet, its script): check the finished page.
         self.page.wait_for_load_state("load")
-        for name, size in VIEWPORTS.items():
+        for name, size in self.viewports.items():
             self.page.set_viewport_size(size)
             self._check(f"{label} {self.page.url} [{self.locale}, {name} {size['width']}×{size['height']}]")
-        self.page.set_viewport_size(DESKTOP)
+        self.page.set_viewport_size(self.first_size)
 
     def _check(self, label: str) -> None:
         page = self.page
