@@ -196,8 +196,8 @@ class Client:
 
     def csrf_token(self) -> str:
         """The token a page of this session would carry in its forms (Flask-WTF's own), made without
-        rendering a page: most tests post something, and a page per test was a tenth of the suite's time.
-        tests/main/test_http_cache.py posts with the token a page carries."""
+        rendering a page: most tests post something, and the page rendered for its token was work no test
+        asked for. tests/main/test_http_cache.py posts with the token a page carries."""
         if self._token is None:
             self._token = contextvars.Context().run(self._new_csrf_token)
         return self._token
