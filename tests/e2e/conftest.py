@@ -236,7 +236,9 @@ def new_context(browser, live_server):
             viewport=viewport or DESKTOP,
             **options,
         )
-        context.set_default_timeout(10_000)
+        # Generous: a step waits only as long as it must, and a loaded 2-core CI machine (two test workers,
+        # two browsers) once took over 10 s to show a page after a vote.
+        context.set_default_timeout(30_000)
         contexts.append(context)
         log = ConsoleLog()
         context.on("page", log.attach)

@@ -94,7 +94,7 @@ STACKED_BUTTONS = """() => {
 
 def test_badges_are_16_px_and_cards_keep_apart_on_a_320_px_screen(browser, demo_server):
     context = browser.new_context(base_url=demo_server.url, viewport=NARROW, locale="pl-PL")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)
     log = ConsoleLog()
     context.on("page", log.attach)
     page = context.new_page()
@@ -136,7 +136,7 @@ def test_the_brand_name_never_runs_under_the_bell_or_the_menu(browser, demo_serv
     people = (("pl", None), ("uk", None), ("pl", "jadwiga@mam.example"), ("uk", "oksana@mam.example"))
     for lang, email in people:
         context = browser.new_context(base_url=demo_server.url, viewport=NARROW)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(30_000)
         context.add_cookies([{"name": "lang", "value": lang, "url": demo_server.url}])
         page = context.new_page()
         if email:
