@@ -26,7 +26,7 @@ from app.rounds.settings import RoundSettings
 from app.urls import external_url, page_arg, text_arg
 from app.votes import services as votes
 from app.votes.ballots import ballot_summary, parse_ballot
-from app.votes.counting import ballot_projects, engine_projects
+from app.votes.counting import ballot_catalogue, ballot_projects, engine_projects
 
 ON_BALLOT_PHASES = (Phase.VOTING, Phase.CLOSED, Phase.ARCHIVED)
 
@@ -285,9 +285,10 @@ def _ballot_context(round_: Round, formdata, checked: bool = False, error: str |
     summary, problem = None, error
     try:
         ballot = parse_ballot(round_, formdata, ids)
-        summary = ballot_summary(round_, ballot, list(engine_projects(proposals)))
+        projects = engine_projects(proposals)
+        summary = ballot_summary(round_, ballot, list(projects))
         if checked and problem is None:
-            votes.validate(round_, ballot)
+            votes.validate(round_, ballot, projects)
     except InvalidInput as refusal:
         problem = problem or refusal.message
     depth = (round_.max_choices or len(ids)) if round_.ballot_kind == BallotKind.ORDINAL else 0
@@ -334,12 +335,11 @@ def vote(round_id: int):
 @login_required
 def cast(round_id: int):
     round_ = _voting_round(round_id)
-    proposals = ballot_projects(round_)
-    ids = [str(p.id) for p in proposals]
+    projects = ballot_catalogue(round_)
     try:
-        ballot = parse_ballot(round_, request.form, ids)
+        ballot = parse_ballot(round_, request.form, [p.id for p in projects])
         # A ballot that cannot count is explained before any "are you sure?"
-        votes.validate(round_, ballot, proposals)
+        votes.validate(round_, ballot, projects)
         if page := confirmation_needed(
             _("You will cast your vote in “%(title)s”. In a secret vote it cannot be changed afterwards.",
               title=round_.title),
@@ -347,7 +347,7 @@ def cast(round_id: int):
             when=round_.secrecy == Secrecy.SECRET,
         ):
             return page
-        outcome = votes.cast_ballot(current_user, round_, ballot, proposals)
+        outcome = votes.cast_ballot(current_user, round_, ballot, projects)
     except InvalidInput as error:
         return _vote_page(round_, request.form, 422, checked=True, error=error.message)
     if outcome.receipt:
