@@ -46,6 +46,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     register_cli(app)
     _configure_jinja(app)
+    from app import page_cache
+
+    page_cache.install(app)  # outermost: a copy costs no Flask request
     return app
 
 

@@ -206,6 +206,9 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         # them per request; a save shows at once in its own process and to administrators (0: read each time).
         "CENTRE_SETTINGS_CACHE_SECONDS": float(env.get("CENTRE_SETTINGS_CACHE_SECONDS",
                                                        "0" if mam_env == "testing" else "30")),
+        # Each process answers a visitor who is not signed in with its copy of the same reading page made at
+        # most this many seconds ago, dropped at each commit (app/page_cache.py); 0: off (development, tests).
+        "PAGE_CACHE_SECONDS": float(env.get("PAGE_CACHE_SECONDS", "10" if production else "0")),
         # A pooled database connection idle for this many seconds is checked before use (a restarted
         # server has closed it); one in steady use is not, so a busy site saves a round trip per request.
         # 0: check every connection before every use.
