@@ -295,13 +295,17 @@ def run(args) -> None:
     shutil.rmtree(instance, ignore_errors=True)
 
 
+def _page_cache_text(seconds: float | None) -> str:
+    return "as in production" if seconds is None else ("off" if not seconds else f"{seconds:g} s")
+
+
 def print_table(results: dict[str, list[Sample]], base: str, engine: str, args) -> None:
     """``results``: each request's samples (one per run), each with the /healthz rate measured next to it."""
     print()
     print(f"{engine}, {'small' if args.small else 'full'} data set, {args.workers} gunicorn workers, "
           f"{args.clients} clients, {args.seconds:g} s per request and run, /healthz measured just before "
           f"each: {statistics.median(s.rate for s in results[base]):.0f} requests/s (median); "
-          f"page cache: {'production default' if args.page_cache is None else f'{args.page_cache:g} s'}")
+          f"page cache: {_page_cache_text(getattr(args, 'page_cache', None))}")
     print()
     print("| request | ratio min | ratio median | req/s | p50 ms | p95 ms | SQL | 5xx | 4xx |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
