@@ -46,6 +46,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     register_cli(app)
     _configure_jinja(app)
+    from app import page_cache
+
+    page_cache.install(app)  # outermost: a copy costs no Flask request
     return app
 
 
@@ -56,6 +59,10 @@ def _init_extensions(app: Flask) -> None:
     from app.i18n import select_locale, vary_on_language
 
     db.init_app(app)
+    from app.db import ping_idle_connections
+
+    with app.app_context():
+        ping_idle_connections(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     from app.migrating import register_migrations
 
     register_migrations(app)

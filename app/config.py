@@ -134,7 +134,8 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "MAM_ENV": mam_env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pool_pre_ping: app.db checks a pooled connection only after it has been idle for a while.
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         # A request's whole body: a picture of at most 10 MB (app/media) with its form. Text fields have
         # their own, smaller limit (Flask's MAX_FORM_MEMORY_SIZE, 500 kB).
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 11 * 1024 * 1024)),
@@ -201,4 +202,15 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "COMMENTS_PER_PART": 25,
         # argon2id parameters: OWASP's in every environment but the tests, which sign in thousands of times.
         "PASSWORD_HASHING": TEST_PASSWORD_HASHING if mam_env == "testing" else OWASP_PARAMETERS,
+        # Each process keeps the centre's details (every page's footer) this many seconds instead of reading
+        # them per request; a save shows at once in its own process and to administrators (0: read each time).
+        "CENTRE_SETTINGS_CACHE_SECONDS": float(env.get("CENTRE_SETTINGS_CACHE_SECONDS",
+                                                       "0" if mam_env == "testing" else "30")),
+        # Each process answers a visitor who is not signed in with its copy of the same reading page made at
+        # most this many seconds ago, dropped at each commit (app/page_cache.py); 0: off (development, tests).
+        "PAGE_CACHE_SECONDS": float(env.get("PAGE_CACHE_SECONDS", "10" if production else "0")),
+        # A pooled database connection idle for this many seconds is checked before use (a restarted
+        # server has closed it); one in steady use is not, so a busy site saves a round trip per request.
+        # 0: check every connection before every use.
+        "DATABASE_PING_AFTER_IDLE_SECONDS": float(env.get("DATABASE_PING_AFTER_IDLE_SECONDS", "10")),
     }

@@ -7,6 +7,7 @@ SQLAlchemy documents (BEGIN IMMEDIATE in POST requests, so that writers queue in
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -107,6 +108,37 @@ def _sqlite_on_begin(connection):
         # covered by the busy timeout, whereas a transaction that read first could not upgrade
         # once another writer had committed (SQLITE_BUSY_SNAPSHOT), and a double click would fail.
         connection.exec_driver_sql("BEGIN IMMEDIATE" if in_writing_request() else "BEGIN")
+
+
+def ping_idle_connections(engine: Engine, after_seconds: float) -> None:
+    """Check a pooled connection before use only when it has been idle for ``after_seconds`` (0: always).
+
+    SQLAlchemy's ``pool_pre_ping`` costs a round trip per request. A connection in steady use is alive; one
+    that sat idle may have been closed by a restarted server or a firewall, and is replaced before anyone
+    sees an error. Should the server restart while connections are in steady use, the first request on
+    each of them fails (the error page asks to try again) and the pool drops them all at once."""
+    if engine.dialect.name == "sqlite":
+        return  # a file: nothing to reconnect to
+
+    @event.listens_for(engine, "connect")
+    def _fresh(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _idle(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, record, _proxy) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is not None and time.monotonic() - since < after_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise sa.exc.DisconnectionError() from error  # the pool connects afresh
+            raise
 
 
 def in_writing_request() -> bool:

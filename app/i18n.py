@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache, wraps
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, current_app, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_babel import (
     format_currency,
     format_date,
@@ -18,6 +18,7 @@ from flask_babel import (
     format_time,
     get_locale,
     get_timezone,
+    get_translations,
     gettext,
     lazy_gettext,
     ngettext,
@@ -45,7 +46,7 @@ def babel_locale(language: str) -> str:
 
 def ui_language() -> str:
     """The UI language code of the current request or ``force_locale`` block: pl, uk or en."""
-    locale = get_locale()
+    locale = getattr(_babel_state(), "babel_locale", None) or get_locale()
     return locale.language if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -95,6 +96,36 @@ def vary_on_language(response: Response) -> Response:
     return response
 
 
+def _babel_state():
+    """Flask-Babel's per-request state (the locale and time zone it has chosen), or None."""
+    try:
+        return g._get_current_object()._flask_babel
+    except (RuntimeError, AttributeError):
+        return None
+
+
+def _translations():
+    """The current translations, looked up once per request and locale (also within ``force_locale``):
+    Flask-Babel finds them again for each string, and a page has a hundred strings."""
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None)
+    kept = getattr(state, "mam_translations", None)
+    if kept is not None and locale is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    state = _babel_state()
+    if state is not None:
+        state.mam_translations = (getattr(state, "babel_locale", None), translations)
+    return translations
+
+
+def _current_locale_and_zone():
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None) or get_locale()
+    zone = getattr(state, "babel_tzinfo", None) or get_timezone()
+    return locale, zone
+
+
 def _remembered(formatter):
     """``formatter``'s text for a value, kept per locale and time zone: Babel takes tens of microseconds for
     each date or sum, and a list page shows the same ones on every request (a few thousand kept)."""
@@ -102,7 +133,7 @@ def _remembered(formatter):
 
     @wraps(formatter)
     def formatted(value):
-        return kept(value, get_locale(), get_timezone())
+        return kept(value, *_current_locale_and_zone())
 
     return formatted
 
@@ -182,6 +213,14 @@ def quoted(text: str) -> str:
 
 
 def register_filters(app: Flask) -> None:
+    # Flask-Babel's callables for {{ _("…") }}, looking the translations up once per request.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     # One format per kind everywhere: a style argument some templates still pass ('short') is ignored.
     app.jinja_env.filters["datetime"] = lambda value, _style=None: moment(value)
     app.jinja_env.filters["date"] = lambda value, _style=None: day(value)

@@ -84,8 +84,11 @@ def _database(args) -> tuple[str, str | None]:
     return url.render_as_string(hide_password=False), None
 
 
-def _environment(database_url: str, port: int, instance: str) -> dict:
+def _environment(database_url: str, port: int, instance: str, page_cache: float | None = None) -> dict:
     return {
+        # The anonymous page cache (app/page_cache.py) as in production unless --page-cache says otherwise;
+        # --page-cache 0 measures what rendering each page costs.
+        **({} if page_cache is None else {"PAGE_CACHE_SECONDS": str(page_cache)}),
         "MAM_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "BASE_URL": f"http://127.0.0.1:{port}",
@@ -261,7 +264,7 @@ def run(args) -> None:
     port = args.port
     database_url, tmp = _database(args)
     instance = tempfile.mkdtemp(prefix="mam-bench-instance-")
-    env = _environment(database_url, port, instance)
+    env = _environment(database_url, port, instance, args.page_cache)
     engine = "SQLite" if args.sqlite else "PostgreSQL"
     print(f"Seeding {'the small' if args.small else 'the full'} data set on {engine}…", flush=True)
     rows, seed_seconds = seed_database(args, env)
@@ -292,12 +295,17 @@ def run(args) -> None:
     shutil.rmtree(instance, ignore_errors=True)
 
 
+def _page_cache_text(seconds: float | None) -> str:
+    return "as in production" if seconds is None else ("off" if not seconds else f"{seconds:g} s")
+
+
 def print_table(results: dict[str, list[Sample]], base: str, engine: str, args) -> None:
     """``results``: each request's samples (one per run), each with the /healthz rate measured next to it."""
     print()
     print(f"{engine}, {'small' if args.small else 'full'} data set, {args.workers} gunicorn workers, "
           f"{args.clients} clients, {args.seconds:g} s per request and run, /healthz measured just before "
-          f"each: {statistics.median(s.rate for s in results[base]):.0f} requests/s (median)")
+          f"each: {statistics.median(s.rate for s in results[base]):.0f} requests/s (median); "
+          f"page cache: {_page_cache_text(getattr(args, 'page_cache', None))}")
     print()
     print("| request | ratio min | ratio median | req/s | p50 ms | p95 ms | SQL | 5xx | 4xx |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -334,6 +342,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients (default 4)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument("--page-cache", type=float, default=None, metavar="SECONDS",
+                        help="PAGE_CACHE_SECONDS of the app (default: production's); 0 renders every page")
     args = parser.parse_args()
     if args.seconds is None:
         args.seconds = 1.0 if args.small else 3.0

@@ -4,14 +4,17 @@ has saved one, from the configuration (app.config.CENTRE_DEFAULTS)."""
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, fields
 from datetime import date
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app, g, has_request_context
+from flask_login import current_user
 
 from app.centre.models import THE_ONLY_ID, CentreSettings, Compliance
+from app.centre.permissions import can_edit_centre
 from app.db import db
 
 OSM_SEARCH = "https://www.openstreetmap.org/search"
@@ -94,30 +97,60 @@ def defaults() -> Centre:
     )
 
 
+def from_record_fields() -> dict:
+    """The configured defaults as the fields of a record (a first record, or a test's)."""
+    return {name: getattr(defaults(), name) for name in FIELDS}
+
+
 def from_record(record: CentreSettings) -> Centre:
     return Centre(**{name: getattr(record, name) for name in FIELDS})
 
 
-def _load() -> Centre:
+def _load() -> tuple[Centre, bool]:
+    """The centre's details, and whether they came from the database."""
     try:
         record = db.session.get(CentreSettings, THE_ONLY_ID)
     except sa.exc.SQLAlchemyError:
         # The footer of an error page (the database unreachable) still shows the centre.
         db.session.rollback()
-        return defaults()
-    return defaults() if record is None else from_record(record)
+        return defaults(), False
+    return (defaults() if record is None else from_record(record)), True
+
+
+def _editing() -> bool:
+    """The request of someone who may change the details: they always see what is stored."""
+    return has_request_context() and bool(can_edit_centre(current_user))
+
+
+_clock = time.monotonic
+
+
+def _kept_or_loaded() -> Centre:
+    """From this process's copy while it is fresh (CENTRE_SETTINGS_CACHE_SECONDS), else from the database."""
+    seconds = current_app.config["CENTRE_SETTINGS_CACHE_SECONDS"]
+    box = current_app.extensions.setdefault("centre_settings", {})
+    kept = box.get("kept")
+    now = _clock()
+    if seconds > 0 and kept is not None and now - kept[0] < seconds and not _editing():
+        return kept[1]
+    centre, stored = _load()
+    if stored:
+        box["kept"] = (now, centre)
+    return centre
 
 
 def settings() -> Centre:
-    """The centre's details; read once per request (every page's footer shows them)."""
+    """The centre's details (every page's footer shows them): read once per request at most, and in each
+    process at most once per CENTRE_SETTINGS_CACHE_SECONDS."""
     if "centre_settings" not in g:
-        g.centre_settings = _load()
+        g.centre_settings = _kept_or_loaded()
     return g.centre_settings
 
 
 def forget() -> None:
     """Read the record again on the next ``settings()`` (after it changed)."""
     g.pop("centre_settings", None)
+    current_app.extensions.get("centre_settings", {}).pop("kept", None)
 
 
 def address_text() -> str:

@@ -36,3 +36,9 @@ def _unread_notifications() -> dict:
     if "unread_notifications" not in g:
         g.unread_notifications = unread_count(current_user)
     return {"unread_notifications": g.unread_notifications}
+
+
+def read_header_now() -> None:
+    """Read the header's unread count now, in the transaction under way: for a page rendered after the
+    request's commit (a ballot's receipt), which would otherwise open a second transaction for it."""
+    _unread_notifications()

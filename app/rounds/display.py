@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -15,6 +17,8 @@ from app.kept import Kept
 from app.phases.models import BallotKind, Eligibility, Phase, Round, Rule, Secrecy
 from app.rounds.forms import CRITERION_LABELS, describe_policy
 from app.votes.tally import result as outcome
+
+V = TypeVar("V")
 
 PHASE_LABELS: dict[str, Any] = {
     Phase.DRAFT: _l("Draft"),
@@ -180,17 +184,27 @@ class Results:
     comparison: str | None = None
     yes_no: bool = False
     imported: bool = False
+    # Parts of the page made from these results alone, by the address they link from (see ``part``).
+    parts: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def part(self, name: str, root: str, make: Callable[[], V]) -> V:
+        """The part ``name`` of the results page (e.g. its scores, 150 rows) made once for these results —
+        kept per round, result and language — and the application root its links start from."""
+        key = (name, root)
+        if key not in self.parts:
+            self.parts[key] = make()
+        return self.parts[key]
 
     @property
     def turnout_percent(self) -> float | None:
         participants = self.online + self.paper
         return participants / self.eligible * 100 if self.eligible else None
 
-    @property
+    @cached_property  # the chart asks for each of its 150 bars
     def max_score(self) -> int:
         return max([r.score for r in self.rows] + [1])
 
-    @property
+    @cached_property  # the table asks for each row
     def has_costs(self) -> bool:
         """Whether any proposal has a cost (a round without costs shows no cost column)."""
         return any(r.cost for r in self.rows)

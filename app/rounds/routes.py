@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, flash, make_response, render_template, request, url_for
+from flask import current_app, flash, g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from app.auth.models import User
@@ -14,6 +15,7 @@ from app.db import db
 from app.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, PhaseClosed
 from app.extensions import limiter
 from app.htmx import redirect_to, render
+from app.notifications import read_header_now
 from app.notifications.services import is_following
 from app.permissions import require
 from app.phases import permissions
@@ -26,18 +28,31 @@ from app.rounds.settings import RoundSettings
 from app.urls import external_url, page_arg, text_arg
 from app.votes import services as votes
 from app.votes.ballots import ballot_summary, parse_ballot
-from app.votes.counting import ballot_projects, engine_projects
+from app.votes.counting import ballot_catalogue, ballot_projects, engine_projects
 
 ON_BALLOT_PHASES = (Phase.VOTING, Phase.CLOSED, Phase.ARCHIVED)
 
 
 @bp.app_template_global()
 def round_proposal_url(proposal_id) -> str:
-    """The page of a proposal (its endpoint, once the proposals pages are registered)."""
+    """The page of a proposal (its endpoint, once the proposals pages are registered). A round's page links
+    150 of them: the address is built once per request and the id put in."""
+    pattern = g.get("proposal_url_pattern")
+    if pattern is None:
+        pattern = g.proposal_url_pattern = _proposal_url_pattern()
+    return pattern.replace(_ID_MARK, str(int(proposal_id)))
+
+
+_ID_MARK = "987654321"
+
+
+def _proposal_url_pattern() -> str:
     for endpoint in ("proposals.detail", "proposals.show"):
         if endpoint in current_app.view_functions:
-            return url_for(endpoint, proposal_id=proposal_id)
-    return f"/proposals/{proposal_id}"
+            built = url_for(endpoint, proposal_id=int(_ID_MARK))
+            if built.count(_ID_MARK) == 1:
+                return built
+    return f"/proposals/{_ID_MARK}"
 
 
 # The plain words of each ballot kind and counting rule ("Jak głosujemy", the round form, the results).
@@ -285,9 +300,10 @@ def _ballot_context(round_: Round, formdata, checked: bool = False, error: str |
     summary, problem = None, error
     try:
         ballot = parse_ballot(round_, formdata, ids)
-        summary = ballot_summary(round_, ballot, list(engine_projects(proposals)))
+        projects = engine_projects(proposals)
+        summary = ballot_summary(round_, ballot, list(projects))
         if checked and problem is None:
-            votes.validate(round_, ballot)
+            votes.validate(round_, ballot, projects)
     except InvalidInput as refusal:
         problem = problem or refusal.message
     depth = (round_.max_choices or len(ids)) if round_.ballot_kind == BallotKind.ORDINAL else 0
@@ -334,12 +350,11 @@ def vote(round_id: int):
 @login_required
 def cast(round_id: int):
     round_ = _voting_round(round_id)
-    proposals = ballot_projects(round_)
-    ids = [str(p.id) for p in proposals]
+    projects = ballot_catalogue(round_)
     try:
-        ballot = parse_ballot(round_, request.form, ids)
+        ballot = parse_ballot(round_, request.form, [p.id for p in projects])
         # A ballot that cannot count is explained before any "are you sure?"
-        votes.validate(round_, ballot, proposals)
+        votes.validate(round_, ballot, projects)
         if page := confirmation_needed(
             _("You will cast your vote in “%(title)s”. In a secret vote it cannot be changed afterwards.",
               title=round_.title),
@@ -347,7 +362,9 @@ def cast(round_id: int):
             when=round_.secrecy == Secrecy.SECRET,
         ):
             return page
-        outcome = votes.cast_ballot(current_user, round_, ballot, proposals)
+        if round_.secrecy == Secrecy.SECRET:
+            read_header_now()  # the receipt page's header, in the vote's own transaction
+        outcome = votes.cast_ballot(current_user, round_, ballot, projects)
     except InvalidInput as error:
         return _vote_page(round_, request.form, 422, checked=True, error=error.message)
     if outcome.receipt:
@@ -454,4 +471,7 @@ def results(round_id: int):
     decision = permissions.can_see_results(current_user, round_)
     if not decision:
         raise PhaseClosed(decision.reason)
-    return render_template("rounds/results.html", **_context(round_), results=display.results(round_))
+    shown = display.results(round_)
+    scores = shown and shown.part("scores", request.script_root, lambda: Markup(  # noqa: S704 (autoescaped)
+        render_template("rounds/_results_scores.html", results=shown)))
+    return render_template("rounds/results.html", **_context(round_), results=shown, scores=scores)

@@ -15,18 +15,17 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.audit.services import record
 from app.auth.identity import voter_hash
 from app.auth.models import User
-from app.db import commit_keeping_loaded, db, utcnow
+from app.db import commit_keeping_loaded, db, rowcount, utcnow
 from app.errors import Conflict, InvalidInput
 from app.permissions import require
 from app.phases import permissions
 from app.phases.locking import lock_round_phase
 from app.phases.models import Round, Secrecy
-from app.proposals.models import Proposal
 from app.votes import counting
 from app.votes import tally as engine
 from app.votes.messages import ballot_problem_message
@@ -52,66 +51,74 @@ def _new_receipt() -> str:
     return "-".join(code[i:i + 4] for i in range(0, 16, 4))
 
 
-def validate(round_: Round, ballot: engine.Ballot, proposals: list[Proposal] | None = None) -> None:
-    """``proposals``: the round's ballot (``counting.ballot_projects``) when the caller has it already."""
-    projects = counting.engine_projects(counting.ballot_projects(round_) if proposals is None else proposals)
+def validate(round_: Round, ballot: engine.Ballot,
+             projects: tuple[engine.Project, ...] | None = None) -> None:
+    """``projects``: the round's ballot (``counting.ballot_catalogue``) when the caller has it already."""
+    projects = counting.ballot_catalogue(round_) if projects is None else projects
     problem = engine.validate_ballot(ballot, round_.ballot_kind, counting.limits(round_), projects)
     if problem is not None:
         raise InvalidInput(ballot_problem_message(problem, {p.id: p.name for p in projects}),
                            field="ballot")
 
 
+def _insert_new(model: type[Participation]) -> sa.Insert:
+    """An INSERT that adds nothing when the row would break a UNIQUE constraint (then it returns no row)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(model).on_conflict_do_nothing()
+
+
 def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
            entered_by: User | None) -> Cast:
-    """Write participation and ballot under the round's lock. The caller commits."""
-    round_ = lock_round_phase(round_)
+    """Write participation and ballot. The caller commits.
+
+    Ballots of a round are cast side by side: each holds the round's lock shared (``lock_round_phase``), so
+    none is written after the round leaves voting, and the participation's UNIQUE constraints — one per
+    account, one per person (the identity hash) — let exactly one of two parallel casts of the same voter
+    add its row; the other finds it and is refused (or, in a public round, changes the ballot)."""
+    round_ = lock_round_phase(round_, shared=True)
     if round_.phase != "voting":
         raise Conflict(_l("Voting in this round is not open."))
     choices = counting.to_stored_choices(ballot)
-    # One read finds both: this account's participation, and the same person's under another account
-    # (deleted and registered again), by the identity hash.
     identity = voter_hash(voter, round_.id)
-    same_voter = Participation.user_id == voter.id
-    if identity is not None:
-        same_voter = sa.or_(same_voter, Participation.identity_hash == identity)
-    earlier = db.session.scalars(
-        sa.select(Participation).where(Participation.round_id == round_.id, same_voter)
-    ).all()
-    existing = next((p for p in earlier if p.user_id == voter.id), None)
-    if existing is not None:
-        if round_.secrecy == Secrecy.SECRET or channel == Channel.PAPER or existing.channel == Channel.PAPER:
-            raise Conflict(ALREADY_VOTED if entered_by is None
-                           else _l("This resident has already voted in this round."))
-        ballot_row = db.session.scalars(
-            sa.select(Ballot).where(Ballot.round_id == round_.id, Ballot.user_id == voter.id)
-        ).one()
-        ballot_row.choices = choices
-        existing.voted_at = utcnow()
-        return Cast(receipt=None, changed=True)
-
-    if earlier:  # the same person under another account has voted already
-        raise Conflict(ALREADY_VOTED if entered_by is None
-                       else _l("This resident has already voted in this round."))
-
     secret = round_.secrecy == Secrecy.SECRET
     receipt = _new_receipt() if secret else None
-    try:
-        with db.session.begin_nested():  # a savepoint: the caller's transaction is the caller's
-            db.session.add(Participation(round_id=round_.id, user_id=voter.id, channel=channel,
-                                         entered_by_id=getattr(entered_by, "id", None),
-                                         identity_hash=identity))
-            db.session.add(Ballot(round_id=round_.id, user_id=None if secret else voter.id,
-                                  choices=choices, receipt_hash=receipt_hash(receipt) if receipt else None))
-    except IntegrityError as error:  # another request of the same voter (or person) won the race
-        raise Conflict(ALREADY_VOTED) from error
-    return Cast(receipt=receipt, changed=False)
+    added = db.session.scalar(_insert_new(Participation).values(
+        round_id=round_.id, user_id=voter.id, channel=channel, voted_at=utcnow(),
+        entered_by_id=getattr(entered_by, "id", None), identity_hash=identity,
+    ).returning(Participation.id))
+    if added is not None:
+        db.session.execute(sa.insert(Ballot).values(
+            round_id=round_.id, user_id=None if secret else voter.id, choices=choices,
+            receipt_hash=receipt_hash(receipt) if receipt else None,
+        ))
+        return Cast(receipt=receipt, changed=False)
+
+    # This account has voted, or the same person under another account (deleted and registered again).
+    already = Conflict(ALREADY_VOTED if entered_by is None
+                       else _l("This resident has already voted in this round."))
+    existing = db.session.execute(
+        sa.select(Participation.id, Participation.channel)
+        .where(Participation.round_id == round_.id, Participation.user_id == voter.id)
+    ).one_or_none()
+    if existing is None or secret or channel == Channel.PAPER or existing.channel == Channel.PAPER:
+        raise already
+    changed = rowcount(db.session.execute(
+        sa.update(Ballot).where(Ballot.round_id == round_.id, Ballot.user_id == voter.id)
+        .values(choices=choices)
+    ))
+    if not changed:
+        raise already
+    db.session.execute(
+        sa.update(Participation).where(Participation.id == existing.id).values(voted_at=utcnow()))
+    return Cast(receipt=None, changed=True)
 
 
 def cast_ballot(actor: User, round_: Round, ballot: engine.Ballot,
-                proposals: list[Proposal] | None = None) -> Cast:
-    """``proposals``: the round's ballot, when the caller has read it (it cannot change while voting runs)."""
+                projects: tuple[engine.Project, ...] | None = None) -> Cast:
+    """``projects``: the round's ballot, when the caller has read it (it cannot change while voting runs)."""
     require(permissions.can_vote(actor, round_))
-    validate(round_, ballot, proposals)
+    validate(round_, ballot, projects)
     cast = _store(round_, actor, ballot, Channel.ONLINE, None)
     commit_keeping_loaded()
     return cast

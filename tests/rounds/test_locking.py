@@ -12,7 +12,8 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.db import db
-from app.phases.locking import lock_round
+from app.phases.locking import lock_round, lock_round_phase
+from app.phases.models import Round
 from tests.live_server import scratch_database
 from tests.votes.helpers import make_round
 
@@ -64,3 +65,32 @@ def test_the_round_stays_locked_until_the_transaction_ends(fresh_app, end):
 
     getattr(db.session, end)()
     try_to_lock(url, round_id)  # free again
+
+
+def try_to_share(url: str, round_id: int) -> None:
+    """What another ballot of the round does on PostgreSQL, without waiting; raises when it has to wait."""
+    other = sa.create_engine(url)
+    try:
+        with other.connect() as conn:
+            conn.execute(sa.text("SELECT phase FROM rounds WHERE id = :id FOR SHARE NOWAIT"),
+                         {"id": round_id})
+            conn.rollback()
+    finally:
+        other.dispose()
+
+
+def test_a_ballot_lets_other_ballots_of_the_round_in_and_keeps_a_phase_change_out(fresh_app):
+    """Voters of one round are not queued behind each other's commits (PostgreSQL; SQLite has one writer at a
+    time anyway), while closing the round waits until every ballot being cast is in, and none comes after."""
+    app, url = fresh_app
+    round_id = make_round(db.session).id
+    db.session.commit()
+    with app.test_request_context(f"/rounds/{round_id}/vote", method="POST"):
+        locked = lock_round_phase(db.session.get_one(Round, round_id), shared=True)
+        assert locked.phase == "voting"
+        if not url.startswith("sqlite"):
+            try_to_share(url, round_id)
+        with pytest.raises((sqlite3.OperationalError, sa.exc.OperationalError), match="locked|lock"):
+            try_to_lock(url, round_id)
+        db.session.rollback()
+    try_to_lock(url, round_id)
