@@ -97,11 +97,6 @@ def defaults() -> Centre:
     )
 
 
-def from_record_fields() -> dict:
-    """The configured defaults as the fields of a record (a first record, or a test's)."""
-    return {name: getattr(defaults(), name) for name in FIELDS}
-
-
 def from_record(record: CentreSettings) -> Centre:
     return Centre(**{name: getattr(record, name) for name in FIELDS})
 

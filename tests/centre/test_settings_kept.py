@@ -15,6 +15,13 @@ from tests.queries import count_queries
 centre_settings = importlib.import_module("app.centre.settings")
 
 
+def _stored_elsewhere(**changed) -> CentreSettings:
+    """The centre's details as another process saved them: the configured ones, with ``changed``."""
+    defaults = centre_settings.defaults()
+    fields = {name: getattr(defaults, name) for name in centre_settings.FIELDS}
+    return CentreSettings(id=1, **{**fields, **changed})
+
+
 def _reads_of_the_centre(statements: list[str]) -> int:
     return sum("FROM centre_settings" in s for s in statements)
 
@@ -41,7 +48,7 @@ def test_pages_do_not_read_the_centre_each_time(kept, app, client):
 def test_a_change_made_elsewhere_shows_after_the_kept_time(kept, app, client, session):
     """Another process (or server) saved new details: this one shows them once its copy is 30 s old."""
     assert "ul. Kozłówka 14" in html(client.get("/"))
-    session.add(CentreSettings(id=1, **{**centre_settings.from_record_fields(), "street": "ul. Bochenka 12"}))
+    session.add(_stored_elsewhere(street="ul. Bochenka 12"))
     session.commit()
 
     kept[0] += 29
@@ -63,7 +70,7 @@ def test_an_admin_sees_a_save_at_once_and_so_does_everyone_served_by_the_same_pr
 
 def test_an_admin_always_sees_what_is_stored(kept, app, client, users, session):
     client.get("/")
-    session.add(CentreSettings(id=1, **{**centre_settings.from_record_fields(), "street": "ul. Bochenka 12"}))
+    session.add(_stored_elsewhere(street="ul. Bochenka 12"))
     session.commit()
     client.login(users.admin())
     assert "ul. Bochenka 12" in html(client.get("/"))
