@@ -25,6 +25,9 @@ from werkzeug.http import is_resource_modified, unquote_etag
 
 MAX_ENTRIES = 1000
 MAX_BODY = 2 * 1024 * 1024
+# All copies of a worker together: addresses that differ only in their query string are copies of their own,
+# so a visitor making up queries must not be able to fill the worker's memory.
+MAX_BYTES = 32 * 1024 * 1024
 _KEYED_HEADERS = ("HTTP_HOST", "HTTP_COOKIE", "HTTP_ACCEPT_LANGUAGE", "HTTP_X_FORWARDED_PROTO",
                   "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PREFIX")
 
@@ -42,8 +45,10 @@ class PageCache:
     """WSGI middleware around the Flask app (outermost, so a copy costs no Flask request at all)."""
 
     def __init__(self, app: Callable, seconds: float, session_cookie: str, remember_cookie: str,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, max_bytes: int = MAX_BYTES) -> None:
         self.app = app
+        self.max_bytes = max_bytes
+        self.size = 0
         self.seconds = seconds
         self.private_cookies = (f"{session_cookie}=", f"{remember_cookie}=")
         self.clock = clock
@@ -54,6 +59,7 @@ class PageCache:
     def clear(self) -> None:
         with self.lock:
             self.copies.clear()
+            self.size = 0
 
     def _key(self, environ: dict) -> tuple | None:
         if environ.get("REQUEST_METHOD") != "GET" or "HTTP_AUTHORIZATION" in environ:
@@ -91,8 +97,11 @@ class PageCache:
         headers = captured["headers"]
         etag = next((value for name, value in headers if name.lower() == "etag"), None)
         with self.lock:
-            if len(self.copies) >= MAX_ENTRIES:
+            if len(self.copies) >= MAX_ENTRIES or self.size + len(content) > self.max_bytes:
                 self.copies.clear()
+                self.size = 0
+            earlier = self.copies.get(key)
+            self.size += len(content) - (len(earlier.body) if earlier else 0)
             self.copies[key] = _Copy(made, captured["status"], list(headers), content, etag)
         return [content]
 

@@ -103,3 +103,15 @@ def test_off_when_zero(app):
     cached = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                          "PAGE_CACHE_SECONDS": 10})
     assert isinstance(cached.wsgi_app, PageCache)
+
+
+def test_made_up_queries_cannot_fill_the_memory_of_a_worker(app, client, monkeypatch):
+    """Each query string is a copy of its own: past the byte budget the worker starts afresh."""
+    cache = PageCache(app.wsgi_app, 10, app.config["SESSION_COOKIE_NAME"], "remember_token",
+                      max_bytes=200_000)
+    monkeypatch.setattr(app, "wsgi_app", cache)
+    for n in range(40):
+        _page(client, f"/news?x={n}")
+        assert cache.size <= 200_000
+        assert cache.size == sum(len(copy.body) for copy in cache.copies.values())
+    assert 0 < len(cache.copies) < 40
