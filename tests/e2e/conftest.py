@@ -19,7 +19,15 @@ from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext, ngettext
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    expect,
+    sync_playwright,
+)
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
@@ -284,10 +292,18 @@ def login(page: Page, live: LiveServer, user: SimpleUser, locale: str = "pl") ->
     expect(page.locator("#flash-messages")).to_contain_text(live.t(locale, "You are signed in."))
 
 
-def answer_yes_without_js(page: Page, live: LiveServer, js: bool, yes: str) -> None:
-    """Without JavaScript a final action first shows the server's confirmation page: press "Tak, …"
-    (``yes`` is its English msgid). With JavaScript the dialog already sent the confirmation."""
+def press_and_confirm(page: Page, live: LiveServer, js: bool, button: Locator, yes: str) -> None:
+    """Press a button that asks before a final action, and answer yes (``yes`` is the English msgid of
+    the server's "Tak, …" button).
+
+    With JavaScript, mam.js asks in a dialog, which the test's dialog handler accepts. mam.js is a
+    deferred script: a click before the document has finished parsing would take the path without
+    JavaScript, so the press waits for DOMContentLoaded first. Without JavaScript the server shows its
+    own confirmation page."""
     if js:
+        page.wait_for_load_state("domcontentloaded")
+        button.click()
         return
+    button.click()
     expect(page.locator("h1")).to_have_text(live.t("pl", "Are you sure?"))
     page.get_by_role("button", name=live.t("pl", yes), exact=True).click()

@@ -16,7 +16,7 @@ from app.auth.models import User
 from app.db import db, utcnow
 from app.proposals.models import Status
 from tests.activities.factories import in_days, make_activity, make_place
-from tests.e2e.conftest import answer_yes_without_js, login
+from tests.e2e.conftest import login, press_and_confirm
 from tests.e2e.test_accessibility import axe_violations, describe
 from tests.proposals.factories import make_proposal, make_round
 
@@ -109,8 +109,8 @@ def test_moderator_works_through_the_desk(new_context, live_server, js):
     expect(count).to_have_text(str(waiting - 2))
 
     # Verify the newcomer, and come back to the desk.
-    page.locator("#desk-residents li", has_text=newcomer.display_name).get_by_role("button").click()
-    answer_yes_without_js(page, live, js, "Yes, verify in person")
+    button = page.locator("#desk-residents li", has_text=newcomer.display_name).get_by_role("button")
+    press_and_confirm(page, live, js, button, "Yes, verify in person")
     expect(page).to_have_url(f"{live.url}/desk")
     expect(page.locator("#flash-messages")).to_contain_text(newcomer.display_name)
     expect(page.locator("#desk-residents")).not_to_contain_text(newcomer.display_name)

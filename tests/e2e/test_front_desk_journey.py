@@ -10,7 +10,7 @@ import uuid
 from playwright.sync_api import expect
 
 from app.db import db
-from tests.e2e.conftest import answer_yes_without_js, login
+from tests.e2e.conftest import login, press_and_confirm
 from tests.e2e.test_accessibility import axe_violations, describe
 from tests.rounds.factories import ballot_round
 
@@ -92,8 +92,8 @@ def test_front_desk_resident_votes_on_paper_and_signs_in_with_the_slip(new_conte
 
     # Close voting: the results count the paper ballot.
     page.get_by_role("link", name=t("Close voting and count") + "…").click()
-    page.get_by_role("button", name=t("Close voting and count")).click()
-    answer_yes_without_js(page, live, js, "Yes, close voting and count")
+    button = page.get_by_role("button", name=t("Close voting and count"))
+    press_and_confirm(page, live, js, button, "Yes, close voting and count")
     expect(page.locator("#flash-messages")).to_contain_text(
         t("The round is now in the phase: %(phase)s.", phase=t("Results")))
     page.get_by_role("link", name=t("See the results")).click()

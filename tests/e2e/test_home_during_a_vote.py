@@ -12,7 +12,7 @@ import uuid
 from playwright.sync_api import expect
 
 from app.db import db
-from tests.e2e.conftest import answer_yes_without_js, login
+from tests.e2e.conftest import login, press_and_confirm
 from tests.e2e.test_accessibility import Audit
 from tests.rounds.factories import ballot_round
 
@@ -93,8 +93,8 @@ def test_the_home_page_during_a_vote(new_context, live_server, js):
     card.get_by_role("link", name=re.compile("^Zagłosuj")).click()
     expect(page).to_have_url(f"{live.url}/rounds/{round_id}/vote")
     page.get_by_label(proposal_title).check()
-    page.get_by_role("button", name=live.t("pl", "Cast my vote"), exact=True).click()
-    answer_yes_without_js(page, live, js, "Yes, cast my vote")
+    button = page.get_by_role("button", name=live.t("pl", "Cast my vote"), exact=True)
+    press_and_confirm(page, live, js, button, "Yes, cast my vote")
     receipt = page.locator(".receipt-code code").inner_text()
     assert re.fullmatch(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}", receipt)
 

@@ -7,7 +7,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import answer_yes_without_js, login
+from tests.e2e.conftest import login, press_and_confirm
 
 VERIFY_LINK = re.compile(r"https?://\S+/verify-email/\S+")
 
@@ -123,8 +123,8 @@ def test_moderator_verifies_a_resident_in_person(new_context, live_server, js):
     row = page.locator("#residents-list tr", has_text=resident.display_name)
     expect(row).to_have_count(1)
     verify_name = live.t("pl", "Verify in person")
-    row.get_by_role("button", name=re.compile(re.escape(verify_name))).click()
-    answer_yes_without_js(page, live, js, "Yes, verify in person")
+    button = row.get_by_role("button", name=re.compile(re.escape(verify_name)))
+    press_and_confirm(page, live, js, button, "Yes, verify in person")
 
     expect(page.locator("#flash-messages")).to_contain_text(
         live.t("pl", "%(name)s is now a verified resident.", name=resident.display_name)

@@ -15,7 +15,7 @@ from app.db import db
 from app.i18n import money
 from app.text import fold
 from tests.discussion.factories import make_comment, make_proposal
-from tests.e2e.conftest import answer_yes_without_js, login
+from tests.e2e.conftest import login, press_and_confirm
 
 NOT_RELOADED = "window.__mamNotReloaded === true"
 
@@ -128,8 +128,8 @@ def test_resident_writes_a_draft_publishes_it_and_finds_it(new_context, live_ser
     assert public_list.ok and title not in public_list.text(), "a draft must not be in the public list"
 
     # Publish it: with JavaScript the button asks first.
-    page.get_by_role("button", name=live.t("pl", "Publish the proposal"), exact=True).click()
-    answer_yes_without_js(page, live, js, "Yes, publish the proposal")
+    button = page.get_by_role("button", name=live.t("pl", "Publish the proposal"), exact=True)
+    press_and_confirm(page, live, js, button, "Yes, publish the proposal")
     expect(page.locator("#flash-messages")).to_contain_text(
         live.t("pl", "Your proposal is published. Thank you!")
     )
@@ -325,8 +325,8 @@ def test_moderator_hides_a_comment_and_restores_it(new_context, live_server, js)
     item = page.locator("li.queue-item", has_text=reason)
     expect(item).to_have_count(1)
     expect(item.locator("blockquote")).to_have_text(body)
-    item.get_by_role("button", name=live.t("pl", "Show the comment again"), exact=True).click()
-    answer_yes_without_js(page, live, js, "Yes, show the comment again")
+    button = item.get_by_role("button", name=live.t("pl", "Show the comment again"), exact=True)
+    press_and_confirm(page, live, js, button, "Yes, show the comment again")
     expect(page.locator("#flash-messages")).to_contain_text(live.t("pl", "The comment is visible again."))
     expect(page).to_have_url(re.compile(rf"{re.escape(live.url)}/moderation/hidden"))
     expect(page.locator("li.queue-item", has_text=reason)).to_have_count(0)
@@ -387,8 +387,8 @@ def test_resident_pledges_help_and_withdraws_it(new_context, live_server, js):
     if js:
         _mark_page(page)
     withdraw = live.t("pl", "Withdraw my pledge")
-    pledges.get_by_role("button", name=re.compile(rf"^{re.escape(withdraw)}")).click()
-    answer_yes_without_js(page, live, js, "Yes, withdraw my pledge")
+    button = pledges.get_by_role("button", name=re.compile(rf"^{re.escape(withdraw)}"))
+    press_and_confirm(page, live, js, button, "Yes, withdraw my pledge")
     expect(page.locator("#flash-messages")).to_contain_text(live.t("pl", "Your pledge is withdrawn."))
     expect(items).to_have_count(0)
     expect(pledges.locator(".empty")).to_have_text(nobody)

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from app.auth.models import User
 from app.db import db
 from tests.discussion.factories import make_proposal
-from tests.e2e.conftest import DESKTOP, PHONE, answer_yes_without_js
+from tests.e2e.conftest import DESKTOP, PHONE, press_and_confirm
 from tests.e2e.test_accessibility import TOO_WIDE, axe_violations, describe
 from tests.media import files
 
@@ -91,8 +91,8 @@ def test_a_phone_photo_is_added_shown_served_without_exif_and_removed(live_serve
 
     # Removing it asks first (a dialog with JavaScript, a page without).
     page.goto(f"/proposals/{proposal_id}/edit")
-    page.get_by_role("button", name=live.t("pl", "Remove the picture"), exact=True).click()
-    answer_yes_without_js(page, live, js, "Yes, remove the picture")
+    button = page.get_by_role("button", name=live.t("pl", "Remove the picture"), exact=True)
+    press_and_confirm(page, live, js, button, "Yes, remove the picture")
     expect(page.locator("#flash-messages")).to_contain_text(live.t("pl", "The picture is removed."))
     expect(page.locator(".pictures-manage img")).to_have_count(0)
     assert dialogs == ([live.t("pl", "Remove this picture? This cannot be undone.")] if js else [])
