@@ -51,12 +51,17 @@ def pytest_report_header(config):
 def pytest_collection_modifyitems(config, items):
     """Under ``--dist loadgroup`` (pytest-xdist) tests are spread one by one over the workers, so one long
     file no longer keeps a worker busy while the other waits. A file whose tests share a fixture kept for
-    the file (a live server with the demo data, say) stays on one worker, so that fixture is built once."""
+    the file (a live server with the demo data, say) stays on one worker, so that fixture is built once.
+
+    The browser tests, a few seconds each, are handed out first (a stable sort: pytest-randomly's order
+    stays within each part), so the run ends on short tests that both workers share, not on one worker
+    finishing a long one while the other waits."""
     for item in items:
         fixtures = getattr(item, "_fixtureinfo", None)
         definitions = fixtures.name2fixturedefs.values() if fixtures else ()
         if any(d.scope in ("module", "class", "package") for defs in definitions for d in defs):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/e2e/"))
 
 
 def reset_schema(url: str) -> None:
@@ -87,7 +92,7 @@ def worker_database_url(url: str, name: str = "") -> str:
     return base.set(database=database).render_as_string(hide_password=False)
 
 
-def _database_url(tmp_path_factory, name: str = "") -> str:
+def empty_database_url(tmp_path_factory, name: str = "") -> str:
     """An empty database for this worker: ``name`` tells a second one apart (the demo's)."""
     if TEST_DATABASE_URL:
         url = worker_database_url(TEST_DATABASE_URL, name)
@@ -98,7 +103,7 @@ def _database_url(tmp_path_factory, name: str = "") -> str:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    return _database_url(tmp_path_factory)
+    return empty_database_url(tmp_path_factory)
 
 
 def _migrated_app(database_url: str, tmp_path_factory, prepare=None):
@@ -137,7 +142,7 @@ def demo_app(tmp_path_factory):
         with app.test_request_context():
             list(seed())
 
-    return _migrated_app(_database_url(tmp_path_factory, "demo"), tmp_path_factory, prepare)
+    return _migrated_app(empty_database_url(tmp_path_factory, "demo"), tmp_path_factory, prepare)
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from app import create_app
 from app.db import db
 from app.extensions import limiter
-from tests.conftest import require_system
+from tests.conftest import empty_database_url, require_system
 from tests.factories import PASSWORD, UserFactory
 
 CHROMIUM_ARGS = [
@@ -152,19 +152,22 @@ class SimpleUser:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """The app on its own temporary SQLite file, served by werkzeug on 127.0.0.1:<free port>."""
+    """The app on a database of its own (the run's engine), served by werkzeug on 127.0.0.1:<free port>."""
     yield from serve(tmp_path_factory, "e2e")
 
 
 def serve(tmp_path_factory, name: str, prepare=None):
-    """Migrate a new SQLite file, run ``prepare(app)`` in the app context (e.g. demo data), and serve it."""
+    """Migrate an empty database of the run's engine (a SQLite file, or this worker's PostgreSQL database
+    ``…_live_<name>``), run ``prepare(app)`` in the app context (e.g. demo data), and serve it."""
     from flask_migrate import upgrade
 
-    db_file = tmp_path_factory.mktemp(f"{name}-db") / f"{name}.db"
+    database = empty_database_url(tmp_path_factory, f"live_{name}")
+    sqlite = database.startswith("sqlite")
     app = create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
-            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 30}},
+            "SQLALCHEMY_DATABASE_URI": database,
+            # SQLite: the server's threads wait for each other's writes rather than fail at once
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 30}} if sqlite else {},
             "MAIL_BACKEND": "memory",
             "RATELIMIT_AUTH": "1000 per minute",
             "RATELIMIT_RESIDENCY_CODE": "1000 per minute",
@@ -189,6 +192,8 @@ def serve(tmp_path_factory, name: str, prepare=None):
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

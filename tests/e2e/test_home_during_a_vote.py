@@ -51,6 +51,7 @@ def _check_look(page, audit: Audit, label: str, js: bool) -> None:
     server sends the same markup and style sheet without it)."""
     if not js:
         return
+    page.wait_for_load_state("load")  # a click's navigation may still be fetching the style sheet
     for size in (SMALL_PHONE, DESKTOP_1280):
         page.set_viewport_size(size)
         text = page.evaluate(SMALLEST_TEXT)

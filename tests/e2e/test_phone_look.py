@@ -32,7 +32,7 @@ def demo_server(tmp_path_factory):
         with app.test_request_context():
             list(seed())
 
-    yield from serve(tmp_path_factory, "phone-look", prepare)
+    yield from serve(tmp_path_factory, "phone_look", prepare)
 
 
 def test_chart_labels_keep_their_size_on_a_320_px_screen(new_context, demo_server):
