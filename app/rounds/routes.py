@@ -19,6 +19,7 @@ from app.notifications import read_header_now
 from app.notifications.services import is_following
 from app.permissions import require
 from app.phases import permissions
+from app.phases.locking import get_round_shared
 from app.phases.models import BallotKind, Phase, Round, Rule, Secrecy
 from app.phases.table import Action, phase_allows
 from app.residents.queries import active_accounts, people_matching
@@ -61,15 +62,16 @@ bp.add_app_template_global(words.KIND_WORDS, "ballot_kind_words")  # type: ignor
 bp.add_app_template_global(words.RULE_WORDS, "counting_rule_words")  # type: ignore[arg-type]
 
 
-def _round_or_404(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
+def _round_or_404(round_id: int, *, casting: bool = False) -> Round:
+    """``casting``: read holding the round's lock shared, for the ballot about to be cast."""
+    round_ = get_round_shared(round_id) if casting else db.session.get(Round, round_id)
     if round_ is None:
         raise NotFound()
     return round_
 
 
-def _visible_round(round_id: int) -> Round:
-    round_ = _round_or_404(round_id)
+def _visible_round(round_id: int, *, casting: bool = False) -> Round:
+    round_ = _round_or_404(round_id, casting=casting)
     require(permissions.can_see_round(current_user, round_))
     return round_
 
@@ -271,8 +273,8 @@ def _advance_page(round_: Round, form: AdvanceForm, error: str | None = None, ht
 # --- voting ----------------------------------------------------------------------------------------
 
 
-def _voting_round(round_id: int) -> Round:
-    round_ = _visible_round(round_id)
+def _voting_round(round_id: int, *, casting: bool = False) -> Round:
+    round_ = _visible_round(round_id, casting=casting)
     decision = permissions.can_vote(current_user, round_)
     if not decision:
         closed = not phase_allows(round_.phase, Action.CAST_BALLOT)
@@ -349,7 +351,7 @@ def vote(round_id: int):
 @bp.post("/rounds/<id:round_id>/vote")
 @login_required
 def cast(round_id: int):
-    round_ = _voting_round(round_id)
+    round_ = _voting_round(round_id, casting=True)
     projects = ballot_catalogue(round_)
     try:
         ballot = parse_ballot(round_, request.form, [p.id for p in projects])

@@ -29,7 +29,7 @@ from app.phases.models import Round, Secrecy
 from app.votes import counting
 from app.votes import tally as engine
 from app.votes.messages import ballot_problem_message
-from app.votes.models import Ballot, Channel, Participation, StoredChoices
+from app.votes.models import Ballot, Channel, Participation, StoredChoices, new_ballot_key
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ALREADY_VOTED = _l("You have already voted in this round.")
@@ -61,11 +61,25 @@ def validate(round_: Round, ballot: engine.Ballot,
                            field="ballot")
 
 
-def _insert_new(model: type[Participation]) -> sa.Insert:
-    """An INSERT that adds nothing when the row would break a UNIQUE constraint (then it returns no row)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model).on_conflict_do_nothing()
+def _add(participation: dict, ballot: dict) -> bool:
+    """Add the voter's participation row and the ballot, or nothing when the participation would break a
+    UNIQUE constraint (the voter has voted): then False.
+
+    PostgreSQL: one statement, the ballot inserted from what the participation's ``INSERT … ON CONFLICT DO
+    NOTHING RETURNING`` returned (no row, no ballot). SQLite has no INSERT in a WITH clause: two."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        added = (postgresql.insert(Participation).values(participation).on_conflict_do_nothing()
+                 .returning(Participation.id).cte("added"))
+        columns = Ballot.__table__.c
+        row = sa.select(*(sa.literal(value, columns[name].type) for name, value in ballot.items()))
+        return db.session.scalar(sa.insert(Ballot).from_select(list(ballot), row.select_from(added))
+                                 .returning(Ballot.id)) is not None
+    added = db.session.scalar(sqlite.insert(Participation).values(participation).on_conflict_do_nothing()
+                              .returning(Participation.id))
+    if added is None:
+        return False
+    db.session.execute(sa.insert(Ballot).values(ballot))
+    return True
 
 
 def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
@@ -83,15 +97,12 @@ def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
     identity = voter_hash(voter, round_.id)
     secret = round_.secrecy == Secrecy.SECRET
     receipt = _new_receipt() if secret else None
-    added = db.session.scalar(_insert_new(Participation).values(
-        round_id=round_.id, user_id=voter.id, channel=channel, voted_at=utcnow(),
-        entered_by_id=getattr(entered_by, "id", None), identity_hash=identity,
-    ).returning(Participation.id))
-    if added is not None:
-        db.session.execute(sa.insert(Ballot).values(
-            round_id=round_.id, user_id=None if secret else voter.id, choices=choices,
-            receipt_hash=receipt_hash(receipt) if receipt else None,
-        ))
+    if _add(
+        {"round_id": round_.id, "user_id": voter.id, "channel": channel, "voted_at": utcnow(),
+         "entered_by_id": getattr(entered_by, "id", None), "identity_hash": identity},
+        {"id": new_ballot_key(), "round_id": round_.id, "user_id": None if secret else voter.id,
+         "choices": choices, "receipt_hash": receipt_hash(receipt) if receipt else None},
+    ):
         return Cast(receipt=receipt, changed=False)
 
     # This account has voted, or the same person under another account (deleted and registered again).
