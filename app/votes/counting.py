@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.db import db
+from app.numbers import parse_id
 from app.phases.models import BallotKind, Round, Rule
 from app.proposals.models import Proposal, Status
 from app.votes import tally as engine
@@ -30,14 +31,18 @@ def ballot_projects(round_: Round) -> list[Proposal]:
     )
 
 
-def ballot_catalogue(round_: Round) -> tuple[engine.Project, ...]:
+def ballot_catalogue(round_: Round, named: Iterable[str] | None = None) -> tuple[engine.Project, ...]:
     """The round's ballot as the engine sees it (id, cost, title), read as three columns: what a cast
-    ballot is checked against, without loading whole proposals (``engine_projects(ballot_projects(…))``)."""
-    rows = db.session.execute(
-        sa.select(Proposal.id, Proposal.cost_grosze, Proposal.title)
-        .where(Proposal.round_id == round_.id, Proposal.status.in_(_ON_BALLOT))
-        .order_by(Proposal.id)
-    )
+    ballot is checked against, without loading whole proposals (``engine_projects(ballot_projects(…))``).
+
+    ``named``: only the proposals of the ballot with these ids (as submitted), which is all that checking
+    a ballot listing its choices needs (``ballots.listed_choices``)."""
+    query = (sa.select(Proposal.id, Proposal.cost_grosze, Proposal.title)
+             .where(Proposal.round_id == round_.id, Proposal.status.in_(_ON_BALLOT))
+             .order_by(Proposal.id))
+    if named is not None:
+        query = query.where(Proposal.id.in_({pid for pid in map(parse_id, named) if pid is not None}))
+    rows = db.session.execute(query)
     return tuple(engine.Project(str(pid), cost or 0, title) for pid, cost, title in rows)
 
 

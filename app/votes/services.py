@@ -53,7 +53,8 @@ def _new_receipt() -> str:
 
 def validate(round_: Round, ballot: engine.Ballot,
              projects: tuple[engine.Project, ...] | None = None) -> None:
-    """``projects``: the round's ballot (``counting.ballot_catalogue``) when the caller has it already."""
+    """``projects``: the round's ballot (``counting.ballot_catalogue``) when the caller has it already, or
+    at least the part of it that the ballot names (``ballot_catalogue(round_, named=…)``)."""
     projects = counting.ballot_catalogue(round_) if projects is None else projects
     problem = engine.validate_ballot(ballot, round_.ballot_kind, counting.limits(round_), projects)
     if problem is not None:
@@ -61,7 +62,7 @@ def validate(round_: Round, ballot: engine.Ballot,
                            field="ballot")
 
 
-def _add(participation: dict, ballot: dict) -> bool:
+def _add(participation: dict[str, object], ballot: dict[str, object]) -> bool:
     """Add the voter's participation row and the ballot, or nothing when the participation would break a
     UNIQUE constraint (the voter has voted): then False.
 
@@ -74,9 +75,8 @@ def _add(participation: dict, ballot: dict) -> bool:
         row = sa.select(*(sa.literal(value, columns[name].type) for name, value in ballot.items()))
         return db.session.scalar(sa.insert(Ballot).from_select(list(ballot), row.select_from(added))
                                  .returning(Ballot.id)) is not None
-    added = db.session.scalar(sqlite.insert(Participation).values(participation).on_conflict_do_nothing()
-                              .returning(Participation.id))
-    if added is None:
+    if db.session.scalar(sqlite.insert(Participation).values(participation).on_conflict_do_nothing()
+                         .returning(Participation.id)) is None:
         return False
     db.session.execute(sa.insert(Ballot).values(ballot))
     return True
@@ -127,7 +127,8 @@ def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
 
 def cast_ballot(actor: User, round_: Round, ballot: engine.Ballot,
                 projects: tuple[engine.Project, ...] | None = None) -> Cast:
-    """``projects``: the round's ballot, when the caller has read it (it cannot change while voting runs)."""
+    """``projects``: the round's ballot, or the part of it that the ballot names, when the caller has read
+    it (it cannot change while voting runs)."""
     require(permissions.can_vote(actor, round_))
     validate(round_, ballot, projects)
     cast = _store(round_, actor, ballot, Channel.ONLINE, None)
