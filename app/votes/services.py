@@ -10,6 +10,8 @@ import hashlib
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from functools import cache
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -62,19 +64,29 @@ def validate(round_: Round, ballot: engine.Ballot,
                            field="ballot")
 
 
+@cache  # one statement per set of columns, built once: building it costs as much as running it
+def _insert_both(participation_columns: tuple[str, ...], ballot_columns: tuple[str, ...]) -> sa.Insert:
+    """PostgreSQL: the participation row, and the ballot inserted from what the participation's ``INSERT …
+    ON CONFLICT DO NOTHING RETURNING`` returns (no row, no ballot). Parameters: the columns' names prefixed
+    with ``participation_`` and ``ballot_``."""
+    participations, ballots = cast(sa.Table, Participation.__table__), cast(sa.Table, Ballot.__table__)
+    added = (postgresql.insert(participations)
+             .values({name: sa.bindparam(f"participation_{name}", type_=participations.c[name].type)
+                      for name in participation_columns})
+             .on_conflict_do_nothing().returning(participations.c.id).cte("added"))
+    row = sa.select(*(sa.bindparam(f"ballot_{name}", type_=ballots.c[name].type) for name in ballot_columns))
+    return (sa.insert(ballots).from_select(list(ballot_columns), row.select_from(added))
+            .returning(ballots.c.id))
+
+
 def _add(participation: dict[str, object], ballot: dict[str, object]) -> bool:
     """Add the voter's participation row and the ballot, or nothing when the participation would break a
-    UNIQUE constraint (the voter has voted): then False.
-
-    PostgreSQL: one statement, the ballot inserted from what the participation's ``INSERT … ON CONFLICT DO
-    NOTHING RETURNING`` returned (no row, no ballot). SQLite has no INSERT in a WITH clause: two."""
+    UNIQUE constraint (the voter has voted): then False. PostgreSQL: one statement (``_insert_both``);
+    SQLite has no INSERT in a WITH clause: two."""
     if db.session.get_bind().dialect.name == "postgresql":
-        added = (postgresql.insert(Participation).values(participation).on_conflict_do_nothing()
-                 .returning(Participation.id).cte("added"))
-        columns = Ballot.__table__.c
-        row = sa.select(*(sa.literal(value, columns[name].type) for name, value in ballot.items()))
-        return db.session.scalar(sa.insert(Ballot).from_select(list(ballot), row.select_from(added))
-                                 .returning(Ballot.id)) is not None
+        params = {**{f"participation_{k}": v for k, v in participation.items()},
+                  **{f"ballot_{k}": v for k, v in ballot.items()}}
+        return db.session.scalar(_insert_both(tuple(participation), tuple(ballot)), params) is not None
     if db.session.scalar(sqlite.insert(Participation).values(participation).on_conflict_do_nothing()
                          .returning(Participation.id)) is None:
         return False
