@@ -333,7 +333,7 @@ def _receipt_page(round_: Round, receipt: str, paper_voter=None):
     response = make_response(render_template(
         "votes/receipt.html", **_context(round_), receipt=receipt, paper_voter=paper_voter,
         # Printed on a paper voter's slip: the full address (built afresh: a fifth of the page's time).
-        receipt_address=paper_voter and external_url("rounds.receipt", round_id=round_.id),
+        receipt_address=external_url("rounds.receipt", round_id=round_.id) if paper_voter else None,
     ))
     response.headers["Cache-Control"] = "no-store"
     return response
