@@ -1,5 +1,6 @@
 # ruff: noqa: E402, T201
-"""HTTP benchmark on an estate-sized data set (run: ``.venv/bin/python bench/http.py [--small] [--sqlite]``).
+"""HTTP benchmark on an estate-sized data set (run: ``.venv/bin/python bench/http.py [--small] [--sqlite]``;
+``--only NAME`` measures only the requests whose name contains NAME).
 
 Creates a database (PostgreSQL ``mam_perf_bench`` by default, a temporary SQLite file with ``--sqlite``),
 builds the schema with the migrations, seeds it (bench/seed.py), starts gunicorn with the shipped
@@ -235,6 +236,17 @@ def measure(port: int, row: Row, seconds: float, clients: int) -> Sample:
     return sample
 
 
+def selected(rows: list[Row], only: list[str] | None) -> list[Row]:
+    """The rows whose name contains one of ``only`` (case-insensitive), or all of them."""
+    if not only:
+        return rows
+    wanted = [word.casefold() for word in only]
+    chosen = [row for row in rows if any(word in row.name.casefold() for word in wanted)]
+    if not chosen:
+        raise SystemExit(f"no request matches {only}; the names are: {', '.join(r.name for r in rows)}")
+    return chosen
+
+
 def _start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
                # No worker restarts in the middle of a measurement (production restarts every ~2,000).
@@ -268,6 +280,7 @@ def run(args) -> None:
     engine = "SQLite" if args.sqlite else "PostgreSQL"
     print(f"Seeding {'the small' if args.small else 'the full'} data set on {engine}…", flush=True)
     rows, seed_seconds = seed_database(args, env)
+    rows = selected(rows, args.only)
     print(f"Seeded in {seed_seconds:.0f} s. Starting gunicorn ({args.workers} workers).", flush=True)
     log = Path(instance) / "gunicorn.log"
     process = _start_gunicorn(env, port, args.workers, log)
@@ -344,6 +357,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--page-cache", type=float, default=None, metavar="SECONDS",
                         help="PAGE_CACHE_SECONDS of the app (default: production's); 0 renders every page")
+    parser.add_argument("--only", action="append", metavar="TEXT",
+                        help="measure only the requests whose name contains TEXT (repeatable), "
+                             "e.g. --only 'vote cast'")
     args = parser.parse_args()
     if args.seconds is None:
         args.seconds = 1.0 if args.small else 3.0

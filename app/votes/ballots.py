@@ -18,6 +18,15 @@ from app.phases.models import BallotKind, Round
 from app.votes import tally as engine
 
 
+def listed_choices(round_: Round, form: MultiDict[str, str]) -> list[str] | None:
+    """The proposals a ballot lists as its choices (approval, choose-1), which is all of the round's ballot
+    that reading and checking it needs; None for the kinds read proposal by proposal, or up to the
+    ballot's length (ordinal without a limit), which need the whole ballot."""
+    if round_.ballot_kind in (BallotKind.APPROVAL, BallotKind.CHOOSE_ONE):
+        return form.getlist("choice")
+    return None
+
+
 def parse_ballot(round_: Round, form: MultiDict[str, str], project_ids: list[str]) -> engine.Ballot:
     """``form`` is a MultiDict-like mapping (``get`` and ``getlist``)."""
     kind = round_.ballot_kind

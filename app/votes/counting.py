@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.db import db
+from app.numbers import parse_id
 from app.phases.models import BallotKind, Round, Rule
 from app.proposals.models import Proposal, Status
 from app.votes import tally as engine
@@ -30,14 +31,25 @@ def ballot_projects(round_: Round) -> list[Proposal]:
     )
 
 
-def ballot_catalogue(round_: Round) -> tuple[engine.Project, ...]:
+# A cast ballot's check reads these on every vote: built once (building the statement costs twice what
+# running it does), the round and the ids as parameters.
+_CATALOGUE = (sa.select(Proposal.id, Proposal.cost_grosze, Proposal.title)
+              .where(Proposal.round_id == sa.bindparam("round_id"), Proposal.status.in_(_ON_BALLOT))
+              .order_by(Proposal.id))
+_CATALOGUE_NAMED = _CATALOGUE.where(Proposal.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def ballot_catalogue(round_: Round, named: Iterable[str] | None = None) -> tuple[engine.Project, ...]:
     """The round's ballot as the engine sees it (id, cost, title), read as three columns: what a cast
-    ballot is checked against, without loading whole proposals (``engine_projects(ballot_projects(…))``)."""
-    rows = db.session.execute(
-        sa.select(Proposal.id, Proposal.cost_grosze, Proposal.title)
-        .where(Proposal.round_id == round_.id, Proposal.status.in_(_ON_BALLOT))
-        .order_by(Proposal.id)
-    )
+    ballot is checked against, without loading whole proposals (``engine_projects(ballot_projects(…))``).
+
+    ``named``: only the proposals of the ballot with these ids (as submitted), which is all that checking
+    a ballot listing its choices needs (``ballots.listed_choices``)."""
+    if named is None:
+        rows = db.session.execute(_CATALOGUE, {"round_id": round_.id})
+    else:
+        ids = sorted({pid for pid in map(parse_id, named) if pid is not None})
+        rows = db.session.execute(_CATALOGUE_NAMED, {"round_id": round_.id, "ids": ids})
     return tuple(engine.Project(str(pid), cost or 0, title) for pid, cost, title in rows)
 
 

@@ -51,7 +51,7 @@ class Participation(Model):
     entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
 
 
-def _ballot_key() -> str:
+def new_ballot_key() -> str:
     return uuid.uuid4().hex
 
 
@@ -62,7 +62,7 @@ class Ballot(Model):
     __table_args__ = (sa.UniqueConstraint("round_id", "user_id"), {"sqlite_with_rowid": False})
 
     # A random key, so the order of ballots says nothing about the order of voters.
-    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=_ballot_key)
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_ballot_key)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     # Only in public rounds; NULL in secret ones.
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

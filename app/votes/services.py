@@ -10,6 +10,8 @@ import hashlib
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from functools import cache
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -29,7 +31,7 @@ from app.phases.models import Round, Secrecy
 from app.votes import counting
 from app.votes import tally as engine
 from app.votes.messages import ballot_problem_message
-from app.votes.models import Ballot, Channel, Participation, StoredChoices
+from app.votes.models import Ballot, Channel, Participation, StoredChoices, new_ballot_key
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ALREADY_VOTED = _l("You have already voted in this round.")
@@ -53,7 +55,8 @@ def _new_receipt() -> str:
 
 def validate(round_: Round, ballot: engine.Ballot,
              projects: tuple[engine.Project, ...] | None = None) -> None:
-    """``projects``: the round's ballot (``counting.ballot_catalogue``) when the caller has it already."""
+    """``projects``: the round's ballot (``counting.ballot_catalogue``) when the caller has it already, or
+    at least the part of it that the ballot names (``ballot_catalogue(round_, named=…)``)."""
     projects = counting.ballot_catalogue(round_) if projects is None else projects
     problem = engine.validate_ballot(ballot, round_.ballot_kind, counting.limits(round_), projects)
     if problem is not None:
@@ -61,11 +64,34 @@ def validate(round_: Round, ballot: engine.Ballot,
                            field="ballot")
 
 
-def _insert_new(model: type[Participation]) -> sa.Insert:
-    """An INSERT that adds nothing when the row would break a UNIQUE constraint (then it returns no row)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model).on_conflict_do_nothing()
+@cache  # one statement per set of columns, built once: building it costs as much as running it
+def _insert_both(participation_columns: tuple[str, ...], ballot_columns: tuple[str, ...]) -> sa.Insert:
+    """PostgreSQL: the participation row, and the ballot inserted from what the participation's ``INSERT …
+    ON CONFLICT DO NOTHING RETURNING`` returns (no row, no ballot). Parameters: the columns' names prefixed
+    with ``participation_`` and ``ballot_``."""
+    participations, ballots = cast(sa.Table, Participation.__table__), cast(sa.Table, Ballot.__table__)
+    added = (postgresql.insert(participations)
+             .values({name: sa.bindparam(f"participation_{name}", type_=participations.c[name].type)
+                      for name in participation_columns})
+             .on_conflict_do_nothing().returning(participations.c.id).cte("added"))
+    row = sa.select(*(sa.bindparam(f"ballot_{name}", type_=ballots.c[name].type) for name in ballot_columns))
+    return (sa.insert(ballots).from_select(list(ballot_columns), row.select_from(added))
+            .returning(ballots.c.id))
+
+
+def _add(participation: dict[str, object], ballot: dict[str, object]) -> bool:
+    """Add the voter's participation row and the ballot, or nothing when the participation would break a
+    UNIQUE constraint (the voter has voted): then False. PostgreSQL: one statement (``_insert_both``);
+    SQLite has no INSERT in a WITH clause: two."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        params = {**{f"participation_{k}": v for k, v in participation.items()},
+                  **{f"ballot_{k}": v for k, v in ballot.items()}}
+        return db.session.scalar(_insert_both(tuple(participation), tuple(ballot)), params) is not None
+    if db.session.scalar(sqlite.insert(Participation).values(participation).on_conflict_do_nothing()
+                         .returning(Participation.id)) is None:
+        return False
+    db.session.execute(sa.insert(Ballot).values(ballot))
+    return True
 
 
 def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
@@ -83,15 +109,12 @@ def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
     identity = voter_hash(voter, round_.id)
     secret = round_.secrecy == Secrecy.SECRET
     receipt = _new_receipt() if secret else None
-    added = db.session.scalar(_insert_new(Participation).values(
-        round_id=round_.id, user_id=voter.id, channel=channel, voted_at=utcnow(),
-        entered_by_id=getattr(entered_by, "id", None), identity_hash=identity,
-    ).returning(Participation.id))
-    if added is not None:
-        db.session.execute(sa.insert(Ballot).values(
-            round_id=round_.id, user_id=None if secret else voter.id, choices=choices,
-            receipt_hash=receipt_hash(receipt) if receipt else None,
-        ))
+    if _add(
+        {"round_id": round_.id, "user_id": voter.id, "channel": channel, "voted_at": utcnow(),
+         "entered_by_id": getattr(entered_by, "id", None), "identity_hash": identity},
+        {"id": new_ballot_key(), "round_id": round_.id, "user_id": None if secret else voter.id,
+         "choices": choices, "receipt_hash": receipt_hash(receipt) if receipt else None},
+    ):
         return Cast(receipt=receipt, changed=False)
 
     # This account has voted, or the same person under another account (deleted and registered again).
@@ -116,7 +139,8 @@ def _store(round_: Round, voter: User, ballot: engine.Ballot, channel: str,
 
 def cast_ballot(actor: User, round_: Round, ballot: engine.Ballot,
                 projects: tuple[engine.Project, ...] | None = None) -> Cast:
-    """``projects``: the round's ballot, when the caller has read it (it cannot change while voting runs)."""
+    """``projects``: the round's ballot, or the part of it that the ballot names, when the caller has read
+    it (it cannot change while voting runs)."""
     require(permissions.can_vote(actor, round_))
     validate(round_, ballot, projects)
     cast = _store(round_, actor, ballot, Channel.ONLINE, None)

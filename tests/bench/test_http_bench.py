@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 import sqlalchemy as sa
 
 from app.votes.models import Participation
@@ -80,3 +81,11 @@ def test_the_clients_measure_and_the_table_prints(capsys):
     table = capsys.readouterr().out
     assert "| /healthz | 1.0000 | 1.0000 |" in table
     assert "| broken |" in table and "responses were 5xx" in table
+
+
+def test_only_picks_requests_by_part_of_their_name():
+    rows = [bench.Row("home"), bench.Row("vote cast", method="POST"), bench.Row("ballot (signed in)")]
+    assert bench.selected(rows, None) == rows
+    assert [r.name for r in bench.selected(rows, ["VOTE", "home"])] == ["home", "vote cast"]
+    with pytest.raises(SystemExit, match="home, vote cast, ballot"):
+        bench.selected(rows, ["nothing"])

@@ -12,9 +12,10 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.db import db
-from app.phases.locking import lock_round, lock_round_phase
+from app.phases.locking import get_round_shared, lock_round, lock_round_phase
 from app.phases.models import Round
 from tests.live_server import scratch_database
+from tests.queries import count_queries
 from tests.votes.helpers import make_round
 
 
@@ -94,3 +95,44 @@ def test_a_ballot_lets_other_ballots_of_the_round_in_and_keeps_a_phase_change_ou
             try_to_lock(url, round_id)
         db.session.rollback()
     try_to_lock(url, round_id)
+
+
+def test_a_round_read_for_a_ballot_holds_its_lock_shared_for_that_transaction_only(fresh_app):
+    """get_round_shared reads the round under the lock a ballot takes, so the ballot's own
+    lock_round_phase reads nothing more; after the commit, or within a savepoint begun since, it reads
+    under the lock again."""
+    app, url = fresh_app
+    round_id = make_round(db.session).id
+    db.session.commit()
+    with app.test_request_context(f"/rounds/{round_id}/vote", method="POST"):
+        round_ = get_round_shared(round_id)
+        assert round_ is not None and round_.phase == "voting"
+        if not url.startswith("sqlite"):
+            try_to_share(url, round_id)
+        with pytest.raises((sqlite3.OperationalError, sa.exc.OperationalError), match="locked|lock"):
+            try_to_lock(url, round_id)
+        with count_queries(app) as statements:
+            assert lock_round_phase(round_, shared=True) is round_
+        assert statements == []
+
+        savepoint = db.session.begin_nested()
+        with count_queries(app) as statements:
+            lock_round_phase(round_, shared=True)
+        assert len(_phase_reads(statements)) == 1
+        savepoint.rollback()  # the lock taken before it stays
+        with count_queries(app) as statements:
+            lock_round_phase(round_, shared=True)
+        assert statements == []
+
+        db.session.commit()
+        try_to_lock(url, round_id)  # free once the transaction is over
+        with count_queries(app) as statements:
+            lock_round_phase(round_, shared=True)
+        assert len(_phase_reads(statements)) == 1
+        db.session.rollback()
+    assert get_round_shared(987654) is None
+
+
+def _phase_reads(statements: list[str]) -> list[str]:
+    """lock_round_phase's reads under the lock."""
+    return [s for s in statements if s.startswith("SELECT rounds.phase")]

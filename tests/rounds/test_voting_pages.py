@@ -9,9 +9,10 @@ import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
 from app.phases.models import Phase
+from app.proposals.models import Status
 from app.rounds import services as rounds
 from app.votes.models import Ballot, Participation
-from tests.rounds.factories import ballot_round, make_round
+from tests.rounds.factories import ballot_round, make_proposal, make_round
 
 CHOOSE_VOTER = "Najpierw znajdź głosującą osobę i wybierz ją z listy."
 RECEIPT = re.compile(r'<p class="receipt-code"><code>([A-Z2-9]{4}(?:-[A-Z2-9]{4}){3})</code></p>')
@@ -129,6 +130,32 @@ def test_invalid_ballot_is_refused_whole_and_keeps_the_choices(client, users, se
         if name.startswith("rank-") and value:
             select = rf'<select id="{name}" name="{name}">.*?<option value="{value}" selected>'
             assert re.search(select, page, re.S)
+
+
+@pytest.mark.parametrize("kind", ["approval", "choose-1"])
+@pytest.mark.parametrize("choice", ["other round", "rejected", "9999999999", "abc", "0", "012", "\u0661"])
+def test_a_choice_not_on_the_ballot_is_refused_by_what_was_sent(client, users, session, kind, choice):
+    """A ballot listing its choices is checked against those proposals only (read by id): whatever else
+    comes in the field is not on the ballot, without a database error for a number beyond its range."""
+    round_, proposals = ballot_round(session, kind, 2)
+    elsewhere = {"other round": lambda: make_proposal(session, make_round(session, Phase.VOTING)),
+                 "rejected": lambda: make_proposal(session, round_, status=Status.REJECTED)}
+    sent = str(elsewhere[choice]().id) if choice in elsewhere else choice
+    client.login(users.resident())
+    response = client.post(f"/rounds/{round_.id}/vote", {"choice": [sent]}, confirm=True)
+    assert response.status_code == 422
+    assert f"Propozycji „{sent}” nie ma na tej karcie." in html(response)
+    assert stored(session) == (0, 0)
+
+
+def test_a_listed_choice_is_checked_with_its_cost(client, users, session):
+    """The cost limit counts the chosen proposals' costs, read with them."""
+    round_, proposals = ballot_round(session, "approval", 3, costs=[100_000, 200_000, 300_000],
+                                     max_ballot_cost_grosze=300_000)
+    client.login(users.resident())
+    response = client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[0], proposals[1])},
+                           confirm=True)
+    assert response.status_code == 200 and stored(session) == (1, 1)
 
 
 # --- secret rounds: the receipt ------------------------------------------------------------------
