@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
+import typing
 from dataclasses import dataclass
 from functools import cache
-from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -69,7 +69,8 @@ def _insert_both(participation_columns: tuple[str, ...], ballot_columns: tuple[s
     """PostgreSQL: the participation row, and the ballot inserted from what the participation's ``INSERT …
     ON CONFLICT DO NOTHING RETURNING`` returns (no row, no ballot). Parameters: the columns' names prefixed
     with ``participation_`` and ``ballot_``."""
-    participations, ballots = cast(sa.Table, Participation.__table__), cast(sa.Table, Ballot.__table__)
+    participations = typing.cast(sa.Table, Participation.__table__)
+    ballots = typing.cast(sa.Table, Ballot.__table__)
     added = (postgresql.insert(participations)
              .values({name: sa.bindparam(f"participation_{name}", type_=participations.c[name].type)
                       for name in participation_columns})
