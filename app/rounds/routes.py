@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app, flash, g, make_response, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -15,6 +16,7 @@ from app.db import db
 from app.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, PhaseClosed
 from app.extensions import limiter
 from app.htmx import redirect_to, render
+from app.kept import Kept
 from app.notifications import read_header_now
 from app.notifications.services import is_following
 from app.permissions import require
@@ -29,7 +31,7 @@ from app.rounds.settings import RoundSettings
 from app.urls import external_url, page_arg, text_arg
 from app.votes import services as votes
 from app.votes.ballots import ballot_summary, listed_choices, parse_ballot
-from app.votes.counting import ballot_catalogue, ballot_projects, engine_projects
+from app.votes.counting import ballot_catalogue, ballot_entries, ballot_projects, engine_projects
 
 ON_BALLOT_PHASES = (Phase.VOTING, Phase.CLOSED, Phase.ARCHIVED)
 
@@ -297,19 +299,19 @@ def _stored_formdata(round_: Round, choices) -> MultiDict:
 
 def _ballot_context(round_: Round, formdata, checked: bool = False, error: str | None = None) -> dict:
     """What the ballot form needs: the proposals, the voter's choices so far, and the counter."""
-    proposals = ballot_projects(round_)
+    proposals = ballot_entries(round_)
     ids = [str(p.id) for p in proposals]
     summary, problem = None, error
     try:
         ballot = parse_ballot(round_, formdata, ids)
-        projects = engine_projects(proposals)
+        projects = engine_projects(proposals) if formdata else ()  # nothing chosen, nothing to count
         summary = ballot_summary(round_, ballot, list(projects))
         if checked and problem is None:
             votes.validate(round_, ballot, projects)
     except InvalidInput as refusal:
         problem = problem or refusal.message
     depth = (round_.max_choices or len(ids)) if round_.ballot_kind == BallotKind.ORDINAL else 0
-    return {
+    context = {
         **_context(round_),
         "proposals": proposals,
         "values": formdata,
@@ -320,6 +322,27 @@ def _ballot_context(round_: Round, formdata, checked: bool = False, error: str |
         "refused": error is not None,
         "ballot_rules": display.ballot_rules(round_),
     }
+    context["ballot_fields"] = lambda: _ballot_fields(context)  # only where a page shows them
+    return context
+
+
+# The ballot's fields before anything is chosen, rendered, by round, list and language.
+_blank_ballots: Kept[Markup] = Kept(16)
+
+
+def _ballot_fields(context: dict) -> Markup:
+    """The ballot's fields (votes/_ballot.html). Before anything is chosen (what every voter sees first)
+    they are the same for every voter of a round in a language: rendered once and kept, under the list as
+    read now (id, title, cost, language of each proposal) and the round's settings the fields show."""
+    def render_fields() -> Markup:
+        return Markup(render_template("votes/_ballot.html", **context))  # noqa: S704 (autoescaped)
+
+    if context["values"]:
+        return render_fields()
+    round_ = context["round"]
+    key = (round_.id, round_.ballot_kind, round_.points_per_proposal, len(context["ranks"]),
+           str(get_locale()), request.script_root, tuple(context["proposals"]))
+    return _blank_ballots.get(key, render_fields)
 
 
 def _vote_page(round_: Round, formdata, http_status: int = 200, **kw):

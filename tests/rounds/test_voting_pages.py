@@ -232,6 +232,30 @@ def test_public_vote_can_be_changed_until_voting_closes(client, users, session):
                                                                                             proposals[2]))
 
 
+def test_the_ballot_kept_for_every_voter_shows_no_one_elses_choices(client, make_client, users, session):
+    """The fields of a ballot with nothing chosen are rendered once per round and language and kept; a
+    voter's stored choices are never part of them, and a proposal's new title shows at once."""
+    round_, proposals = ballot_round(session, "approval", secrecy="public")
+    first = users.resident()
+    client.login(first)
+    blank = html(client.get(f"/rounds/{round_.id}/vote"))
+    assert " checked" not in blank and "O propozycji" in blank
+    client.post(f"/rounds/{round_.id}/vote", {"choice": ids(proposals[0])}, confirm=True)
+    assert f'value="{proposals[0].id}" checked' in html(client.get(f"/rounds/{round_.id}/vote"))
+
+    other = make_client()
+    other.login(users.resident())
+    assert " checked" not in html(other.get(f"/rounds/{round_.id}/vote"))
+    english = make_client()
+    english.login(users.resident(locale="en"))
+    page = html(english.get(f"/rounds/{round_.id}/vote"))
+    assert "About this proposal" in page and "O propozycji" not in page
+
+    proposals[1].title = "Ławki przy placu zabaw, nowa nazwa"
+    session.commit()
+    assert "Ławki przy placu zabaw, nowa nazwa" in html(other.get(f"/rounds/{round_.id}/vote"))
+
+
 # --- the counter --------------------------------------------------------------------------------
 
 
