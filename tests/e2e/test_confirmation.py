@@ -126,7 +126,9 @@ def test_with_javascript_the_accepted_dialog_acts_in_one_step(new_context, live_
     expect(page).to_have_url(f"{live.url}/news/{post_id}")
     assert dialogs == [] and _read(live, NewsPost, post_id, "id") == post_id
 
-    # With the dialog: one request, carrying confirm=yes.
+    # With the dialog: one request, carrying confirm=yes. (mam.js is deferred: the link's navigation
+    # above may not have run it yet, and a click before it would take the path without JavaScript.)
+    page.wait_for_load_state("domcontentloaded")
     with page.expect_request(lambda request: request.method == "POST") as sent:
         delete.click()
     assert "confirm=yes" in sent.value.post_data
