@@ -5,6 +5,7 @@ and a phone-sized screen. Pages are found by following links from the home page,
 
 from __future__ import annotations
 
+import html
 import re
 from collections import deque
 from urllib.parse import urlsplit
@@ -67,7 +68,7 @@ def crawl(audit: Audit, app, start: str = "/") -> list[str]:
         if response.status >= 500:
             audit.problems.append(f"{url} answered {response.status}")
         if "text/html" in (response.headers.get("content-type") or ""):
-            queue.extend(LINK.findall(audit.page.content()))
+            queue.extend(html.unescape(link) for link in LINK.findall(audit.page.content()))  # &amp; → &
     return sorted(seen_endpoints)
 
 
