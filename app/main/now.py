@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -131,6 +132,12 @@ def latest_proposals(limit: int = 5) -> list[Proposal]:
     Each standing takes its newest ``limit`` along the index of the newest order (ix_proposals_submitted),
     and only those few are sorted and joined with their authors: never the whole table, as one ORDER BY
     over the standing would need."""
+    return list(db.session.scalars(_latest_proposals(limit)))
+
+
+# The same statement on every request of the home page: built once (building it costs more than running it).
+@cache
+def _latest_proposals(limit: int) -> sa.Select[Proposal]:
     others = tuple(s for s in Status if s not in (*OPEN_STATUSES, *WON_STATUSES, Status.DRAFT))
     newest = [
         sa.select(Proposal.id, Proposal.submitted_at, sa.literal(standing).label("standing"))
@@ -147,9 +154,9 @@ def latest_proposals(limit: int = 5) -> list[Proposal]:
         .limit(limit)
         .subquery()
     )
-    return list(db.session.scalars(
+    return (
         sa.select(Proposal)
         .join(top, top.c.id == Proposal.id)
         .options(joinedload(Proposal.author), joinedload(Proposal.category))
         .order_by(top.c.standing, *NEWEST)
-    ))
+    )
