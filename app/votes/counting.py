@@ -31,29 +31,24 @@ def ballot_projects(round_: Round) -> list[Proposal]:
     )
 
 
-# A cast ballot's check reads these on every vote: built once (building the statement costs twice what
-# running it does), the round and the ids as parameters.
-_CATALOGUE = (sa.select(Proposal.id, Proposal.cost_grosze, Proposal.title)
-              .where(Proposal.round_id == sa.bindparam("round_id"), Proposal.status.in_(_ON_BALLOT))
-              .order_by(Proposal.id))
+# The ballot's proposals as its form shows them and a cast ballot is checked against them, read on every
+# vote: built once (building the statement costs twice what running it does), the round and ids as parameters.
 _ENTRIES = (sa.select(Proposal.id, Proposal.title, Proposal.cost_grosze, Proposal.language)
             .where(Proposal.round_id == sa.bindparam("round_id"), Proposal.status.in_(_ON_BALLOT))
             .order_by(Proposal.id))
-_CATALOGUE_NAMED = _CATALOGUE.where(Proposal.id.in_(sa.bindparam("ids", expanding=True)))
+_ENTRIES_NAMED = _ENTRIES.where(Proposal.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def ballot_catalogue(round_: Round, named: Iterable[str] | None = None) -> tuple[engine.Project, ...]:
-    """The round's ballot as the engine sees it (id, cost, title), read as three columns: what a cast
+    """The round's ballot as the engine sees it (id, cost, title), read as a few columns: what a cast
     ballot is checked against, without loading whole proposals (``engine_projects(ballot_projects(…))``).
 
     ``named``: only the proposals of the ballot with these ids (as submitted), which is all that checking
     a ballot listing its choices needs (``ballots.listed_choices``)."""
     if named is None:
-        rows = db.session.execute(_CATALOGUE, {"round_id": round_.id})
-    else:
-        ids = sorted({pid for pid in map(parse_id, named) if pid is not None})
-        rows = db.session.execute(_CATALOGUE_NAMED, {"round_id": round_.id, "ids": ids})
-    return tuple(engine.Project(str(pid), cost or 0, title) for pid, cost, title in rows)
+        return engine_projects(ballot_entries(round_))
+    ids = sorted({pid for pid in map(parse_id, named) if pid is not None})
+    return engine_projects(list(db.session.execute(_ENTRIES_NAMED, {"round_id": round_.id, "ids": ids})))
 
 
 def ballot_entries(round_: Round) -> list[sa.Row[tuple[int, str, int | None, str]]]:
